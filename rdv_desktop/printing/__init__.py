@@ -1,0 +1,1 @@
+"""reportlab renderers: data in, PDF bytes out. No Qt, no session."""

@@ -1,0 +1,1 @@
+"""Use cases: plain Python, no Qt. Each call opens its own session."""

@@ -1,0 +1,1 @@
+"""Qt widgets, models/views and dialogs. Calls services only."""
