@@ -1,1 +1,35 @@
 """SQLAlchemy models, engine set-up and migrations. No Qt."""
+
+from .appointment import OUTCOMES, SOURCES, Appointment
+from .audit import AuditEvent
+from .base import Base
+from .catalogue import CatalogueVersion, Motif, MotifPiece, Piece, Situation
+from .dossier import PIECE_STATUSES, Dossier, DossierPiece, Timbre
+from .sequence import NumberSequence, SigningKey
+from .site import Counter, Fee, Setting, Site, Station
+from .user import User
+
+__all__ = [
+    "OUTCOMES",
+    "PIECE_STATUSES",
+    "SOURCES",
+    "Appointment",
+    "AuditEvent",
+    "Base",
+    "CatalogueVersion",
+    "Counter",
+    "Dossier",
+    "DossierPiece",
+    "Fee",
+    "Motif",
+    "MotifPiece",
+    "NumberSequence",
+    "Piece",
+    "Setting",
+    "SigningKey",
+    "Site",
+    "Situation",
+    "Station",
+    "Timbre",
+    "User",
+]

@@ -1,0 +1,56 @@
+"""An appointment: the outcome plus the arrival/service timestamps the queue stage derives from."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+OUTCOMES = ("pending", "deposited", "incomplete", "no_show", "cancelled", "redirected")
+SOURCES = ("import", "manual", "walk_in")
+
+
+class Appointment(Base):
+    __tablename__ = "appointment"
+    __table_args__ = (
+        Index("ix_appointment_day_slot", "slot_date", "slot_time"),
+        Index("ix_appointment_stats", "slot_date", "outcome", "motif_code"),
+        Index("ix_appointment_names", "family_name", "birth_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(10))
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    slot_date: Mapped[date]
+    slot_time: Mapped[time]
+
+    family_name: Mapped[str] = mapped_column(String(200))
+    given_names: Mapped[str] = mapped_column(String(200), default="")
+    birth_date: Mapped[date | None]
+    birth_place: Mapped[str] = mapped_column(String(200), default="")
+    nationality: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    foreign_number: Mapped[str] = mapped_column(String(20), default="")
+
+    motif_code: Mapped[str | None] = mapped_column(String(60))
+    motif_source_label: Mapped[str] = mapped_column(String(300), default="")
+    motif_to_confirm: Mapped[bool] = mapped_column(default=False)
+
+    outcome: Mapped[str] = mapped_column(String(12), default="pending")
+    arrived_at: Mapped[datetime | None]
+    ticket: Mapped[str | None] = mapped_column(String(8))
+    arrival_station: Mapped[str | None] = mapped_column(String(100))
+    called_at: Mapped[datetime | None]
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    service_started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    anonymised_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
