@@ -1,0 +1,54 @@
+"""Who is acting, and what each role may do. Services check this; menus only mirror it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("accueil", "agent", "manager", "admin")
+ROLE_LABELS = {
+    "accueil": "Accueil",
+    "agent": "Agent de guichet",
+    "manager": "Encadrement",
+    "admin": "Administrateur",
+}
+
+# Use case → roles allowed to run it.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "queue.view": frozenset({"accueil", "agent", "manager"}),
+    "checkin": frozenset({"accueil", "agent", "manager"}),
+    "appointment.create": frozenset({"accueil", "agent", "manager"}),
+    "appointment.cancel": frozenset({"accueil", "manager"}),
+    "appointment.import": frozenset({"accueil", "manager", "admin"}),
+    "counter.serve": frozenset({"agent", "manager"}),
+    "dossier.deposit": frozenset({"agent", "manager"}),
+    "dossier.reprint": frozenset({"agent", "manager"}),
+    "dossier.revoke": frozenset({"manager", "admin"}),
+    "day.close": frozenset({"agent", "manager"}),
+    "review": frozenset({"manager"}),
+    "stats": frozenset({"manager"}),
+    "export": frozenset({"manager"}),
+    "catalogue.edit": frozenset({"manager", "admin"}),
+    "users.manage": frozenset({"admin"}),
+    "keys.manage": frozenset({"admin"}),
+    "data.purge": frozenset({"admin"}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user at a station; passed to every use case."""
+
+    user_id: int | None
+    login: str
+    display_name: str
+    roles: frozenset[str]
+    station: str
+    counter_number: int | None = None
+
+    def may(self, permission: str) -> bool:
+        return bool(self.roles & PERMISSIONS[permission])
+
+
+def system_actor(station: str = "rdv-admin") -> Actor:
+    """The command-line administrator: every role, recorded as 'system' in the audit."""
+    return Actor(None, "system", "Administration (ligne de commande)", frozenset(ROLES), station)

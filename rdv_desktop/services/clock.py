@@ -1,0 +1,66 @@
+"""Injectable time: services ask the clock for "now", so tests can set the day and the hour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class FixedClock:
+    """A clock that stays where a test puts it."""
+
+    current: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=PARIS)
+        self.current = when
+
+    def advance(self, **delta: float) -> None:
+        self.current = self.current + timedelta(**delta)
+
+
+def local(when: datetime) -> datetime:
+    return when.astimezone(PARIS)
+
+
+def local_today(clock: Clock) -> date:
+    return local(clock.now()).date()
+
+
+def at_paris(day: date, hour: time) -> datetime:
+    return datetime.combine(day, hour, tzinfo=PARIS)
+
+
+def fr_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def fr_time(when: datetime | time) -> str:
+    if isinstance(when, datetime):
+        when = local(when).time()
+    return when.strftime("%H:%M")
+
+
+def fr_datetime(when: datetime) -> str:
+    loc = local(when)
+    return f"{fr_date(loc.date())} à {fr_time(loc)}"

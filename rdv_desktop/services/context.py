@@ -1,0 +1,55 @@
+"""What every service needs: the database, the clock, the site and station settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..errors import PermissionDenied
+from ..models import Setting
+from ..models.db import Database
+from .actor import PERMISSIONS, ROLE_LABELS, Actor
+from .audit import record
+from .clock import Clock, SystemClock
+
+DEFAULT_SETTINGS: dict[str, object] = {
+    "arrival_early_minutes": 60,
+    "late_after_minutes": 15,
+    "no_show_grace_minutes": 30,
+    "retention_months": 24,
+}
+
+
+@dataclass
+class ServiceContext:
+    db: Database
+    site_code: str
+    clock: Clock
+    station: str = "POSTE"
+
+    @classmethod
+    def create(cls, db: Database, site_code: str, clock: Clock | None = None,
+               station: str = "POSTE") -> ServiceContext:
+        return cls(db, site_code.upper(), clock or SystemClock(), station)
+
+    def setting(self, key: str) -> object:
+        with self.db.read() as s:
+            row = s.get(Setting, key)
+            return row.value if row is not None else DEFAULT_SETTINGS[key]
+
+    def settings(self) -> dict[str, object]:
+        with self.db.read() as s:
+            stored = {r.key: r.value for r in s.scalars(select(Setting))}
+        return {**DEFAULT_SETTINGS, **stored}
+
+    def require(self, actor: Actor, permission: str) -> None:
+        """Refuse (and audit the refusal, in its own transaction) unless the actor may."""
+        if actor.may(permission):
+            return
+        with self.db.write() as s:
+            record(s, actor, self.clock.now(), "permission_denied", "permission", permission)
+        allowed = ", ".join(sorted(ROLE_LABELS[r] for r in PERMISSIONS[permission]))
+        raise PermissionDenied(
+            f"Action non autorisée pour {actor.display_name} (réservée aux rôles : {allowed})."
+        )
