@@ -60,6 +60,7 @@ class Motif(Base):
     ceseda_ref: Mapped[str] = mapped_column(String(80))
     anef_redirect: Mapped[bool] = mapped_column(default=False)
     redirect_note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
     pieces: Mapped[list[MotifPiece]] = relationship(

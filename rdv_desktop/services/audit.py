@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +13,9 @@ from .actor import Actor
 
 
 def jsonable(value: Any) -> Any:
+    """JSON-ready copy; aware datetimes in UTC so that equal instants compare equal."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, dict):

@@ -137,6 +137,7 @@ def upgrade() -> None:
         sa.Column("ceseda_ref", sa.String(length=80), nullable=False),
         sa.Column("anef_redirect", sa.Boolean(), nullable=False),
         sa.Column("redirect_note", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["catalogue_version_id"],

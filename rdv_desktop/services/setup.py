@@ -1,0 +1,83 @@
+"""Opening the app's storage: migrate, make sure the site and its counters exist, wire services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..config import StationConfig
+from ..models import Counter, Site
+from ..models.db import Database
+from ..models.migrate import upgrade
+from .actor import Actor, system_actor
+from .appointments import AppointmentService
+from .audit import record
+from .booking import BookingService
+from .catalogue import CatalogueService
+from .clock import Clock
+from .context import ServiceContext
+from .users import UserService
+
+KNOWN_SITES = {
+    "CANTAL": (
+        "Préfecture du Cantal",
+        "Bureau de l'immigration et de l'intégration",
+        "2 cours Monthyon, 15000 Aurillac",
+    ),
+}
+DEFAULT_COUNTERS = 4
+
+
+@dataclass
+class Services:
+    """Everything the UI and the CLI call; built once per process."""
+
+    ctx: ServiceContext
+    users: UserService
+    appointments: AppointmentService
+    catalogue: CatalogueService
+    booking: BookingService
+
+    @classmethod
+    def build(cls, ctx: ServiceContext) -> Services:
+        appointments = AppointmentService(ctx)
+        return cls(ctx, UserService(ctx), appointments, CatalogueService(ctx),
+                   BookingService(appointments))
+
+
+def ensure_site(ctx: ServiceContext, actor: Actor, counters: int = DEFAULT_COUNTERS) -> None:
+    """Create the site row and its guichets on first start; later starts change nothing."""
+    now = ctx.clock.now()
+    with ctx.db.write() as s:
+        if s.scalar(select(Site.id).where(Site.code == ctx.site_code)) is not None:
+            return
+        name, service, address = KNOWN_SITES.get(
+            ctx.site_code, (f"Préfecture ({ctx.site_code})", "Service des étrangers", "")
+        )
+        site = Site(code=ctx.site_code, name=name, service=service, address=address)
+        s.add(site)
+        s.flush()
+        for number in range(1, counters + 1):
+            s.add(Counter(site_id=site.id, number=number, label=f"Guichet {number}"))
+        record(s, actor, now, "site_created", "site", ctx.site_code,
+               after={"name": name, "counters": counters})
+
+
+def prepare_database(ctx: ServiceContext, *, load_catalogue: bool = True) -> None:
+    """Migrate, create the site, load the shipped catalogue if none is there yet."""
+    upgrade(ctx.db)
+    actor = system_actor(ctx.station)
+    ensure_site(ctx, actor)
+    catalogue = CatalogueService(ctx)
+    if load_catalogue and not catalogue.has_catalogue():
+        catalogue.load_file(actor)
+
+
+def open_services(config: StationConfig, clock: Clock | None = None,
+                  prepare: bool = True) -> Services:
+    db = Database(config.db_url)
+    ctx = ServiceContext.create(db, config.site_code, clock, config.station_name)
+    if prepare:
+        prepare_database(ctx)
+    return Services.build(ctx)
