@@ -19,14 +19,16 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from rdv_desktop.models import Base  # noqa: E402
-from rdv_desktop.models.db import Database  # noqa: E402
-from rdv_desktop.services.actor import Actor, system_actor  # noqa: E402
-from rdv_desktop.services.clock import PARIS, FixedClock  # noqa: E402
-from rdv_desktop.services.context import ServiceContext  # noqa: E402
-from rdv_desktop.services.setup import Services, prepare_database  # noqa: E402
+from rdv_desktop.models import Base
+from rdv_desktop.models.db import Database
+from rdv_desktop.services.actor import Actor, system_actor
+from rdv_desktop.services.clock import PARIS, FixedClock
+from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.setup import Services, prepare_database
 
-PG_BASE_URL = os.environ.get("RDV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_BASE_URL = os.environ.get(
+    "RDV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 TEST_NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)
 
 
@@ -37,7 +39,7 @@ def _pg_available() -> str | None:
             conn.execute(text("SELECT 1"))
         engine.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         return str(exc).splitlines()[0]
 
 
@@ -110,8 +112,8 @@ def db(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def ctx(db: Database, clock: FixedClock) -> ServiceContext:
-    context = ServiceContext.create(db, "CANTAL", clock, "TEST-1")
+def ctx(db: Database, clock: FixedClock, tmp_path: Path) -> ServiceContext:
+    context = ServiceContext.create(db, "CANTAL", clock, "TEST-1", tmp_path / "keys")
     prepare_database(context)
     return context
 

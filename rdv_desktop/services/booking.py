@@ -16,7 +16,7 @@ from .appointments import AppointmentService
 from .audit import record
 from .clock import local
 
-_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud without doubt
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud without doubt
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class NewAppointment:
 
 
 def new_reference(prefix: str = "P") -> str:
-    return f"{prefix}-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+    return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
 class BookingService:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
 from ..errors import PermissionDenied
 from ..models import Setting
 from ..models.db import Database
+from ..paths import user_data_dir
 from .actor import PERMISSIONS, ROLE_LABELS, Actor
 from .audit import record
 from .clock import Clock, SystemClock
@@ -27,11 +29,15 @@ class ServiceContext:
     site_code: str
     clock: Clock
     station: str = "POSTE"
+    key_dir: Path = field(default_factory=lambda: user_data_dir() / "keys")
 
     @classmethod
     def create(cls, db: Database, site_code: str, clock: Clock | None = None,
-               station: str = "POSTE") -> ServiceContext:
-        return cls(db, site_code.upper(), clock or SystemClock(), station)
+               station: str = "POSTE", key_dir: Path | None = None) -> ServiceContext:
+        ctx = cls(db, site_code.upper(), clock or SystemClock(), station)
+        if key_dir is not None:
+            ctx.key_dir = key_dir
+        return ctx
 
     def setting(self, key: str) -> object:
         with self.db.read() as s:

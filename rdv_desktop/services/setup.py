@@ -17,6 +17,8 @@ from .booking import BookingService
 from .catalogue import CatalogueService
 from .clock import Clock
 from .context import ServiceContext
+from .dossiers import DossierService
+from .keys import KeyService
 from .users import UserService
 
 KNOWN_SITES = {
@@ -38,12 +40,16 @@ class Services:
     appointments: AppointmentService
     catalogue: CatalogueService
     booking: BookingService
+    keys: KeyService
+    dossiers: DossierService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         appointments = AppointmentService(ctx)
-        return cls(ctx, UserService(ctx), appointments, CatalogueService(ctx),
-                   BookingService(appointments))
+        catalogue = CatalogueService(ctx)
+        keys = KeyService(ctx)
+        return cls(ctx, UserService(ctx), appointments, catalogue, BookingService(appointments),
+                   keys, DossierService(appointments, catalogue, keys))
 
 
 def ensure_site(ctx: ServiceContext, actor: Actor, counters: int = DEFAULT_COUNTERS) -> None:
@@ -77,7 +83,8 @@ def prepare_database(ctx: ServiceContext, *, load_catalogue: bool = True) -> Non
 def open_services(config: StationConfig, clock: Clock | None = None,
                   prepare: bool = True) -> Services:
     db = Database(config.db_url)
-    ctx = ServiceContext.create(db, config.site_code, clock, config.station_name)
+    ctx = ServiceContext.create(db, config.site_code, clock, config.station_name,
+                                config.key_dir)
     if prepare:
         prepare_database(ctx)
     return Services.build(ctx)

@@ -52,7 +52,9 @@ def test_tickets_are_sequential(services: Services, accueil: Actor) -> None:
         "A001", "A002", "A003"]
 
 
-@pytest.mark.parametrize("step", ["call", "start_service", "no_show_after_arrival", "second_checkin"])
+@pytest.mark.parametrize(
+    "step", ["call", "start_service", "no_show_after_arrival", "second_checkin"]
+)
 def test_forbidden_transitions_change_nothing(services: Services, accueil: Actor, agent: Actor,
                                               clock: FixedClock, step: str) -> None:
     aid = book(services, accueil)

@@ -1,0 +1,180 @@
+"""`rdv-admin`: set up and look after a station's database from the command line.
+
+Exit status 0 on success; on error one French line on stderr and a non-zero status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from .config import load_config
+from .errors import RdvError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _services(args: argparse.Namespace, prepare: bool = True):
+    from .services.setup import open_services
+
+    config = load_config(args.db, args.station)
+    return open_services(config, prepare=prepare)
+
+
+def _admin(args: argparse.Namespace):
+    from .services.actor import system_actor
+
+    return system_actor(args.station or "rdv-admin")
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    services = _services(args)
+    print(f"Base prête : {services.ctx.db.display_url} (site {services.ctx.site_code})")
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from .models.migrate import current_revision, upgrade
+
+    services = _services(args, prepare=False)
+    upgrade(services.ctx.db)
+    print(f"Schéma à jour : révision {current_revision(services.ctx.db)}")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    services = _services(args)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Mot de passe : ")
+        if getpass.getpass("Confirmez : ") != password:
+            raise RdvError("Les deux mots de passe diffèrent.")
+    user = services.users.create_user(_admin(args), args.login, args.name or args.login,
+                                      set(args.role), password)
+    print(f"Utilisateur créé : {user.login} ({', '.join(sorted(user.roles))})")
+    return 0
+
+
+def cmd_load_catalogue(args: argparse.Namespace) -> int:
+    services = _services(args)
+    version = services.catalogue.load_file(_admin(args), Path(args.file) if args.file else None)
+    print(f"Catalogue chargé : version {version}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .services.clock import local_today
+    from .services.demo import DEMO_PASSWORD, DemoOptions, generate_demo
+
+    services = _services(args)
+    day = date.fromisoformat(args.date) if args.date else local_today(services.ctx.clock)
+    summary = generate_demo(services, _admin(args),
+                            DemoOptions(day, args.per_day, args.days_back, args.seed))
+    print(f"Démo : {summary.appointments} rendez-vous dont {summary.today} le "
+          f"{day:%d/%m/%Y}, {summary.deposits} dossiers déposés. "
+          f"Comptes : accueil, agent, chef, admin (mot de passe {DEMO_PASSWORD}).")
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    services = _services(args)
+    info = services.keys.generate(_admin(args))
+    print(f"Clé de signature {info.key_id} créée pour le site {info.site} "
+          f"dans {services.ctx.key_dir}")
+    return 0
+
+
+def cmd_public_key(args: argparse.Namespace) -> int:
+    services = _services(args)
+    sys.stdout.write(services.keys.public_keys_pem())
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    services = _services(args)
+    texts = [args.text] if args.text else []
+    if args.image:
+        from .services.qr_image import decode_image
+
+        texts = decode_image(Path(args.image))
+        if not texts:
+            raise RdvError(f"Aucun code QR lisible dans {args.image}.")
+    if not texts:
+        raise RdvError("Donnez le texte du code ou --image FICHIER.")
+    ok = False
+    for text in texts:
+        result = services.keys.verify(text)
+        print(result.message)
+        ok = ok or result.ok
+    return 0 if ok else 1
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    services = _services(args)
+    services.dossiers.revoke(_admin(args), args.number, args.reason)
+    print(f"Attestation {args.number} révoquée.")
+    return 0
+
+
+COMMANDS: dict[str, tuple[Handler, str]] = {
+    "init-db": (cmd_init_db, "créer ou mettre à jour la base, le site et le catalogue"),
+    "upgrade": (cmd_upgrade, "appliquer les migrations du schéma"),
+    "create-user": (cmd_create_user, "créer un compte"),
+    "load-catalogue": (cmd_load_catalogue, "charger une version du catalogue des motifs"),
+    "demo": (cmd_demo, "remplir la base avec des données de démonstration"),
+    "keygen": (cmd_keygen, "créer (ou renouveler) la clé de signature du site"),
+    "public-key": (cmd_public_key, "afficher les clés publiques (PEM)"),
+    "verify": (cmd_verify, "vérifier une attestation (texte ou image)"),
+    "revoke": (cmd_revoke, "révoquer une attestation"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rdv-admin", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="adresse de la base (sinon RDV_DB_URL ou configuration)")
+    parser.add_argument("--station", help="nom du poste inscrit dans le journal")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    parsers = {name: sub.add_parser(name, help=help_) for name, (_, help_) in COMMANDS.items()}
+    p = parsers["create-user"]
+    p.add_argument("login")
+    p.add_argument("--role", action="append", required=True,
+                   choices=["accueil", "agent", "manager", "admin"])
+    p.add_argument("--name", help="nom affiché")
+    p.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur stdin")
+    parsers["load-catalogue"].add_argument("file", nargs="?")
+    p = parsers["demo"]
+    p.add_argument("--date", help="jour de la file de démonstration (AAAA-MM-JJ)")
+    p.add_argument("--per-day", type=int, default=40)
+    p.add_argument("--days-back", type=int, default=20)
+    p.add_argument("--seed", type=int, default=1)
+    p = parsers["verify"]
+    p.add_argument("text", nargs="?")
+    p.add_argument("--image", help="PNG, JPEG ou PDF contenant le QR")
+    p = parsers["revoke"]
+    p.add_argument("number")
+    p.add_argument("--reason", required=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = COMMANDS[args.command][0]
+    try:
+        return handler(args)
+    except RdvError as exc:
+        print(f"rdv-admin : {exc.message}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"rdv-admin : valeur invalide : {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

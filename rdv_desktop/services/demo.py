@@ -1,0 +1,230 @@
+"""Realistic, deterministic demo data: today's queue in every stage and past days' history.
+
+Past deposits go through the same dossier builder as the counter (real numbers, real checklist
+snapshots, real Ed25519 signatures), so the demo exercises the true path. Today's timetable is
+centred on the current time so that the queue is alive whenever the demo starts.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from ..models import Appointment, User
+from .actor import Actor
+from .audit import record
+from .booking import REFERENCE_ALPHABET
+from .checklist import PieceCheck, checklist
+from .clock import at_paris, local
+from .demo_people import BIRTH_PLACES, FAMILY_NAMES, GIVEN_NAMES, NATIONALITIES
+from .dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry
+from .numbering import ticket_number
+from .setup import Services
+
+DEMO_PASSWORD = "demo-rdv-2026"
+DEMO_USERS = (
+    ("accueil", "Claire Accueil", {"accueil"}),
+    ("agent", "Marc Guichet", {"agent"}),
+    ("agent2", "Sofia Guichet", {"agent"}),
+    ("chef", "Nadia Encadrement", {"manager", "agent"}),
+    ("admin", "Admin Système", {"admin", "manager"}),
+)
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    day: date
+    per_day: int = 40
+    days_back: int = 20
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    appointments: int
+    deposits: int
+    today: int
+
+
+def ensure_demo_users(services: Services, admin: Actor) -> dict[str, Actor]:
+    existing = {u.login for u in services.users.list_users(admin)}
+    actors = {}
+    for login, name, roles in DEMO_USERS:
+        if login not in existing:
+            services.users.create_user(admin, login, name, roles, DEMO_PASSWORD)
+        with services.ctx.db.read() as s:
+            user = s.scalar(select(User).where(User.login == login))
+            actors[login] = Actor(user.id, login, name, user.role_set, "DEMO", None)
+    return actors
+
+
+class _Generator:
+    def __init__(self, services: Services, opts: DemoOptions, agents: list[Actor]) -> None:
+        self.services = services
+        self.ctx = services.ctx
+        self.opts = opts
+        self.rng = random.Random(opts.seed)
+        self.agents = agents
+        self.catalogue = services.catalogue.current()
+        self.paper = [m for m in self.catalogue.motifs if not m.anef_redirect]
+        self.anef = [m for m in self.catalogue.motifs if m.anef_redirect]
+        self.signer = services.keys.signer(create_if_missing=True)
+        self.deposits = 0
+        self.site_id = 0
+
+    def person(self) -> dict[str, object]:
+        rng = self.rng
+        nationality = rng.randrange(len(NATIONALITIES))
+        return {
+            "family_name": rng.choice(FAMILY_NAMES),
+            "given_names": rng.choice(GIVEN_NAMES),
+            "birth_date": date(rng.randint(1955, 2006), rng.randint(1, 12), rng.randint(1, 28)),
+            "birth_place": BIRTH_PLACES[nationality],
+            "nationality": NATIONALITIES[nationality],
+            "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                     f"{rng.randint(10, 99)}",
+            "email": "",
+            "foreign_number": str(rng.randint(10**9, 10**10 - 1)) if rng.random() < 0.4 else "",
+        }
+
+    def slots(self, day: date, count: int, start: time, end: time) -> list[time]:
+        first = datetime.combine(day, start)
+        minutes = max(15, int((datetime.combine(day, end) - first).total_seconds() // 60))
+        step = 15
+        return sorted(
+            (first + timedelta(minutes=step * self.rng.randrange(minutes // step))).time()
+            for _ in range(count)
+        )
+
+    def new(self, s, day: date, slot: time, motif_code: str | None) -> Appointment:
+        created = at_paris(day, slot) - timedelta(days=self.rng.randint(3, 30))
+        code = "".join(self.rng.choice(REFERENCE_ALPHABET) for _ in range(6))
+        a = Appointment(reference=f"RDV-{day:%y%m%d}-{code}",
+                        source=self.rng.choice(("import", "import", "import", "manual")),
+                        site_id=self.site_id, slot_date=day, slot_time=slot,
+                        motif_code=motif_code, outcome="pending", created_at=created,
+                        updated_at=created, **self.person())
+        if self.rng.random() < 0.03:
+            a.motif_code, a.motif_to_confirm = None, True
+            a.motif_source_label = "Titre de séjour - autre demande"
+        s.add(a)
+        return a
+
+    def serve(self, a: Appointment, arrived: datetime, wait: int, agent: Actor) -> datetime:
+        a.arrived_at = arrived
+        a.arrival_station = "ACCUEIL"
+        a.called_at = arrived + timedelta(minutes=wait)
+        a.counter_id = self.rng.randint(1, 4)
+        a.service_started_at = a.called_at + timedelta(minutes=1)
+        a.agent_id = agent.user_id
+        return a.service_started_at + timedelta(minutes=self.rng.randint(7, 25))
+
+    def finish(self, s, a: Appointment, outcome: str, when: datetime, agent: Actor) -> None:
+        a.finished_at, a.updated_at = when, when
+        if outcome == "redirected":
+            a.motif_code = self.rng.choice(self.anef).code
+            a.outcome = outcome
+            return
+        motif = next((m for m in self.paper if m.code == a.motif_code), None) or self.paper[0]
+        a.motif_code, a.motif_to_confirm = motif.code, False
+        situations = frozenset(self.rng.sample(
+            [c for c, _ in self.catalogue.situations], self.rng.randint(0, 3)))
+        lines = checklist(motif, situations)
+        blocking = [ln.piece.code for ln in lines if ln.blocking]
+        missing = set(self.rng.sample(blocking, min(len(blocking), self.rng.randint(1, 3)))) \
+            if outcome == "incomplete" else set()
+        checks = tuple(
+            PieceCheck(ln.piece.code, "missing" if ln.piece.code in missing else
+                       ("received" if ln.applies else "not_applicable"))
+            for ln in lines)
+        timbres = ()
+        if "entree_irreguliere" in situations:
+            amount = self.services.catalogue.fee_on("DVR_DEPOT", when.date()) or 5000
+            timbres = (TimbreEntry("".join(str(self.rng.randint(0, 9)) for _ in range(16)),
+                                   amount),)
+        request = DepositRequest(a.id, motif.code, self.rng.choice(REQUEST_KINDS), situations,
+                                 checks, timbres)
+        complete = outcome == "deposited"
+        dossier = self.services.dossiers.build(
+            s, agent, a, self.catalogue, motif, request, {c.code: c for c in checks}, when,
+            complete, self.signer if complete else None)
+        a.outcome = outcome
+        self.deposits += int(complete)
+        del dossier
+
+    def past_day(self, s, day: date) -> int:
+        slots = self.slots(day, self.opts.per_day, time(8, 30), time(16, 30))
+        for slot in slots:
+            a = self.new(s, day, slot, self.rng.choice(self.paper).code)
+            s.flush()
+            roll = self.rng.random()
+            start = at_paris(day, slot)
+            if roll < 0.10:
+                a.outcome, a.finished_at = "no_show", start + timedelta(hours=2)
+                continue
+            if roll < 0.13:
+                a.outcome, a.finished_at = "cancelled", start - timedelta(days=1)
+                continue
+            agent = self.rng.choice(self.agents)
+            arrived = start - timedelta(minutes=self.rng.randint(-10, 25))
+            done = self.serve(a, arrived, self.rng.randint(2, 45), agent)
+            outcome = "redirected" if roll < 0.18 else "incomplete" if roll < 0.32 else "deposited"
+            self.finish(s, a, outcome, done, agent)
+        return len(slots)
+
+    def today(self, s, now: datetime) -> int:
+        day = local(now).date()
+        centre = local(now).replace(second=0, microsecond=0)
+        start = max(centre - timedelta(hours=3), centre.replace(hour=0, minute=0))
+        end = min(centre + timedelta(hours=3), centre.replace(hour=23, minute=45))
+        slots = self.slots(day, self.opts.per_day, start.time(), end.time())
+        for slot in slots:
+            a = self.new(s, day, slot, self.rng.choice(self.paper).code)
+            s.flush()
+            when = at_paris(day, slot)
+            late_by = (now - when).total_seconds() / 60
+            roll = self.rng.random()
+            agent = self.rng.choice(self.agents)
+            if late_by < -45 or (late_by > 10 and roll < 0.15):
+                continue  # expected, or late (not arrived yet) / absent for the day's close
+            early = timedelta(minutes=self.rng.randint(0, 20))
+            arrived = min(now - timedelta(minutes=1), when - early)
+            a.ticket = ticket_number(s, self.ctx.site_code, day.isoformat())
+            if late_by < 20 or roll < 0.35:
+                a.arrived_at, a.arrival_station = arrived, "ACCUEIL"
+                if roll < 0.6 or late_by < 0:
+                    continue  # waiting
+                a.called_at = min(now, arrived + timedelta(minutes=self.rng.randint(3, 20)))
+                a.counter_id, a.agent_id = self.rng.randint(1, 4), agent.user_id
+                if roll > 0.8:
+                    a.service_started_at = a.called_at + timedelta(minutes=1)
+                continue
+            done = self.serve(a, arrived, self.rng.randint(2, 30), agent)
+            if done > now:
+                a.service_started_at = a.finished_at = None
+                continue
+            outcome = "redirected" if roll < 0.45 else "incomplete" if roll < 0.55 else "deposited"
+            self.finish(s, a, outcome, done, agent)
+        return len(slots)
+
+
+def generate_demo(services: Services, admin: Actor, opts: DemoOptions) -> DemoSummary:
+    actors = ensure_demo_users(services, admin)
+    gen = _Generator(services, opts, [actors["agent"], actors["agent2"], actors["chef"]])
+    now = services.ctx.clock.now()
+    total = 0
+    with services.ctx.db.write() as s:
+        gen.site_id = services.appointments.site_id(s)
+        day = opts.day - timedelta(days=opts.days_back)
+        while day < opts.day:
+            if day.weekday() < 5:
+                total += gen.past_day(s, day)
+            day += timedelta(days=1)
+        today = gen.today(s, now) if opts.day == local(now).date() else gen.past_day(s, opts.day)
+        total += today
+        record(s, admin, now, "demo_generated", "demo", opts.day.isoformat(),
+               after={"appointments": total, "deposits": gen.deposits, "seed": opts.seed})
+    return DemoSummary(total, gen.deposits, today)
