@@ -176,37 +176,38 @@ class _Generator:
         return len(slots)
 
     def today(self, s, now: datetime) -> int:
+        """Slots from three hours before now to three hours after, on the quarter hour."""
         day = local(now).date()
-        centre = local(now).replace(second=0, microsecond=0)
+        centre = local(now).replace(minute=local(now).minute // 15 * 15, second=0,
+                                    microsecond=0)
         start = max(centre - timedelta(hours=3), centre.replace(hour=0, minute=0))
         end = min(centre + timedelta(hours=3), centre.replace(hour=23, minute=45))
-        slots = self.slots(day, self.opts.per_day, start.time(), end.time())
-        for slot in slots:
+        for slot in (slots := self.slots(day, self.opts.per_day, start.time(), end.time())):
             a = self.new(s, day, slot, self.rng.choice(self.paper).code)
             s.flush()
             when = at_paris(day, slot)
             late_by = (now - when).total_seconds() / 60
             roll = self.rng.random()
-            agent = self.rng.choice(self.agents)
-            if late_by < -45 or (late_by > 10 and roll < 0.15):
-                continue  # expected, or late (not arrived yet) / absent for the day's close
-            early = timedelta(minutes=self.rng.randint(0, 20))
-            arrived = min(now - timedelta(minutes=1), when - early)
+            if late_by < -40 or (late_by > 10 and roll < 0.12) or (late_by > -40 and roll > 0.9):
+                continue  # expected, or late and not arrived
+            arrived = min(now - timedelta(minutes=2),
+                          when - timedelta(minutes=self.rng.randint(-5, 20)))
             a.ticket = ticket_number(s, self.ctx.site_code, day.isoformat())
-            if late_by < 20 or roll < 0.35:
+            agent = self.rng.choice(self.agents)
+            served_by = arrived + timedelta(minutes=self.rng.randint(2, 25))
+            if late_by < 15 or served_by > now or (late_by < 45 and roll < 0.3):
                 a.arrived_at, a.arrival_station = arrived, "ACCUEIL"
-                if roll < 0.6 or late_by < 0:
-                    continue  # waiting
-                a.called_at = min(now, arrived + timedelta(minutes=self.rng.randint(3, 20)))
-                a.counter_id, a.agent_id = self.rng.randint(1, 4), agent.user_id
-                if roll > 0.8:
-                    a.service_started_at = a.called_at + timedelta(minutes=1)
-                continue
-            done = self.serve(a, arrived, self.rng.randint(2, 30), agent)
+                if late_by > 0 and 0.3 <= roll < 0.45 and served_by <= now:
+                    a.called_at, a.counter_id = served_by, self.rng.randint(1, 4)
+                    a.agent_id = agent.user_id
+                    if roll > 0.38:
+                        a.service_started_at = served_by + timedelta(minutes=1)
+                continue  # waiting, called or at the counter
+            done = self.serve(a, arrived, int((served_by - arrived).total_seconds() // 60), agent)
             if done > now:
-                a.service_started_at = a.finished_at = None
+                a.finished_at = None
                 continue
-            outcome = "redirected" if roll < 0.45 else "incomplete" if roll < 0.55 else "deposited"
+            outcome = "redirected" if roll < 0.4 else "incomplete" if roll < 0.52 else "deposited"
             self.finish(s, a, outcome, done, agent)
         return len(slots)
 

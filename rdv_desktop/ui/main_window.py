@@ -1,0 +1,90 @@
+"""The main window: a composition root that builds the panels and wires them; no logic here."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+
+from .. import __version__
+from ..services.actor import ROLE_LABELS, Actor
+from ..services.setup import Services
+from .queue_panel import QueuePanel
+
+BANNER_STYLE = ("QLabel { background: #b00020; color: white; font-weight: bold;"
+                " padding: 8px; }")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, actor: Actor, db_label: str) -> None:
+        super().__init__()
+        self.services = services
+        self.actor = actor
+        self.setWindowTitle(f"rdv-desktop — {services.ctx.site_code} — {actor.display_name}")
+        self.resize(1280, 780)
+
+        self.banner = QLabel()
+        self.banner.setAccessibleName("Bandeau de connexion")
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.queue = QueuePanel(services, actor)
+        self.queue.connection_changed.connect(self.show_connection)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.queue, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self._build_status(db_label)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Fichier")
+        quit_action = QAction("&Quitter", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.file_menu = file_menu
+
+        counter = bar.addMenu("&Guichet")
+        names = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo")
+        for name in names:
+            counter.addAction(self.queue.actions_by_name[name])
+        counter.addSeparator()
+        counter.addAction(self.queue.actions_by_name["close_day"])
+        view = bar.addMenu("&Affichage")
+        for name in ("refresh", "search", "today"):
+            view.addAction(self.queue.actions_by_name[name])
+        self.view_menu = view
+        help_menu = bar.addMenu("&Aide")
+        about = QAction("À &propos", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _build_status(self, db_label: str) -> None:
+        roles = ", ".join(ROLE_LABELS[r] for r in sorted(self.actor.roles))
+        counter = (f"guichet {self.actor.counter_number}" if self.actor.counter_number
+                   else "sans guichet")
+        self.status_user = QLabel(f"{self.actor.display_name} ({roles})")
+        self.status_station = QLabel(f"Poste {self.actor.station} — {counter}")
+        self.status_db = QLabel(f"Base : {db_label}")
+        for label in (self.status_user, self.status_station, self.status_db):
+            label.setAccessibleName(label.text().split(" ")[0])
+            self.statusBar().addPermanentWidget(label)
+
+    def show_connection(self, online: bool, message: str) -> None:
+        if online:
+            self.banner.hide()
+            self.statusBar().showMessage("Connexion à la base rétablie.", 5000)
+        else:
+            self.banner.setText(f"Connexion à la base perdue — {message} Les modifications "
+                                "sont refusées tant que la base ne répond pas.")
+            self.banner.show()
+
+    def _about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "À propos",
+                          f"rdv-desktop {__version__}\nAccueil et guichets des dépôts de "
+                          "dossiers de titre de séjour.", parent=self)
+        box.open()

@@ -1,0 +1,46 @@
+"""Filtering the queue by stage, motif and a free search (name, birth date, reference, ticket)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+
+from .queue_model import SearchRole, StageRole, ViewRole
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so « celik » finds « Çelik »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class QueueFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._stage = ""
+        self._motif = ""
+        self._terms: list[str] = []
+
+    def set_stage(self, stage: str) -> None:
+        self._stage = stage
+        self.invalidateRowsFilter()
+
+    def set_motif(self, motif_code: str) -> None:
+        self._motif = motif_code
+        self.invalidateRowsFilter()
+
+    def set_search(self, text: str) -> None:
+        self._terms = fold(text).split()
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        index = self.sourceModel().index(row, 0, parent)
+        if self._stage and index.data(StageRole) != self._stage:
+            return False
+        if self._motif and (index.data(ViewRole).motif_code or "") != self._motif:
+            return False
+        if self._terms:
+            haystack = fold(index.data(SearchRole) or "")
+            return all(term in haystack for term in self._terms)
+        return True

@@ -1,0 +1,126 @@
+"""The day's queue as a table model, updated row by row so views keep selection and scroll."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..services.appointment_views import AppointmentView
+from ..services.clock import fr_date, fr_time
+from .stage_style import stage_colour, stage_text
+
+COLUMNS = ("Heure", "Ticket", "Nom", "Motif", "Étape", "Attente", "Guichet", "Agent")
+ViewRole = Qt.ItemDataRole.UserRole + 1
+StageRole = Qt.ItemDataRole.UserRole + 2
+SearchRole = Qt.ItemDataRole.UserRole + 3
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class QueueModel(QAbstractTableModel):
+    def __init__(self, now: Callable[[], datetime], parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[AppointmentView] = []
+        self._row_of: dict[int, int] = {}
+        self._now = now
+
+    # -- Qt model interface ------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        v = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(v, col)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return stage_colour(v.stage)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 3 and v.motif_to_confirm:
+            return f"Motif à confirmer (source : {v.motif_label or 'inconnu'})"
+        if role == ViewRole:
+            return v
+        if role == StageRole:
+            return v.stage.value
+        if role == SearchRole:
+            birth = fr_date(v.birth_date) if v.birth_date else ""
+            return f"{v.family_name} {v.given_names} {birth} {v.reference} {v.ticket or ''}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._display(v, col)
+        return None
+
+    def _display(self, v: AppointmentView, col: int) -> str:
+        if col == 0:
+            return fr_time(v.slot_time)
+        if col == 1:
+            return v.ticket or ""
+        if col == 2:
+            return v.full_name
+        if col == 3:
+            return ("⚠ " if v.motif_to_confirm else "") + (v.motif_label or "motif à confirmer")
+        if col == 4:
+            return stage_text(v.stage)
+        if col == 5:
+            wait = v.waiting_minutes(self._now())
+            return "" if wait is None else f"{wait} min"
+        if col == 6:
+            return "" if v.counter_number is None else str(v.counter_number)
+        return v.agent_name
+
+    # -- updates -----------------------------------------------------------------------------
+
+    def reset_rows(self, views: Iterable[AppointmentView]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(views, key=lambda v: (v.slot_time, v.id))
+        self._row_of = {v.id: i for i, v in enumerate(self._rows)}
+        self.endResetModel()
+
+    def upsert(self, views: Iterable[AppointmentView]) -> list[int]:
+        """Replace known rows in place, insert new ones at their slot; returns changed rows."""
+        touched = []
+        for view in views:
+            row = self._row_of.get(view.id)
+            if row is not None:
+                if self._rows[row] != view:
+                    self._rows[row] = view
+                    self.dataChanged.emit(self.index(row, 0),
+                                          self.index(row, len(COLUMNS) - 1))
+                    touched.append(row)
+                continue
+            key = (view.slot_time, view.id)
+            row = next((i for i, v in enumerate(self._rows) if (v.slot_time, v.id) > key),
+                       len(self._rows))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.insert(row, view)
+            self._row_of = {v.id: i for i, v in enumerate(self._rows)}
+            self.endInsertRows()
+            touched.append(row)
+        return touched
+
+    def refresh_times(self) -> None:
+        """Waiting times and late stages move with the clock: repaint those cells only."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self._rows) - 1, 5),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    def view_at(self, row: int) -> AppointmentView:
+        return self._rows[row]
+
+    def row_of(self, appointment_id: int) -> int | None:
+        return self._row_of.get(appointment_id)
+
+    def views(self) -> list[AppointmentView]:
+        return list(self._rows)

@@ -1,0 +1,53 @@
+"""Run slow work (printing, exports, imports, big queries) off the UI thread.
+
+Workers never touch widgets: the result or the error comes back through a Qt signal, which Qt
+delivers in the thread of the receiving object, the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # delivered to the UI, which shows it
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
+
+
+_live: set[_Relay] = set()
+
+
+def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
+                      on_error: Callable[[Exception], None],
+                      pool: QThreadPool | None = None) -> None:
+    relay = _Relay()
+    _live.add(relay)
+
+    def finish(handler: Callable[[Any], None]) -> Callable[[Any], None]:
+        def call(value: Any) -> None:
+            _live.discard(relay)
+            handler(value)
+
+        return call
+
+    relay.done.connect(finish(on_done))
+    relay.failed.connect(finish(on_error))
+    (pool or QThreadPool.globalInstance()).start(_Task(fn, relay))
