@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import __version__
 from ..services.actor import ROLE_LABELS, Actor
@@ -30,14 +37,22 @@ class MainWindow(QMainWindow):
         self.queue = QueuePanel(services, actor)
         self.queue.connection_changed.connect(self.show_connection)
 
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Écrans")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.banner)
-        layout.addWidget(self.queue, 1)
+        layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._build_menus()
         self._build_status(db_label)
+        if actor.may("queue.view"):
+            self.add_screen(self.queue, "File du jour")
+
+    def add_screen(self, widget: QWidget, title: str) -> None:
+        """One tab per screen; each screen module is built here and handed its services."""
+        self.tabs.addTab(widget, title)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
