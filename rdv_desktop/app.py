@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .ui.main_window import MainWindow
 
     label = services.ctx.db.display_url + (" (démonstration)" if args.demo else "")
-    window = MainWindow(services, actor, label)
+    window = MainWindow(services, actor, label, config.printer)
     window.show()
     return app.exec()
 

@@ -121,6 +121,17 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_receipt(args: argparse.Namespace) -> int:
+    services = _services(args)
+    doc = services.documents.attestation(_admin(args), args.number, reprint=True)
+    try:
+        Path(args.out).write_bytes(doc.pdf)
+    except OSError as exc:
+        raise RdvError(f"Impossible d'écrire {args.out} : {exc.strerror}") from exc
+    print(f"Duplicata de l'attestation {args.number} écrit dans {args.out}")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Handler, str]] = {
     "init-db": (cmd_init_db, "créer ou mettre à jour la base, le site et le catalogue"),
     "upgrade": (cmd_upgrade, "appliquer les migrations du schéma"),
@@ -131,6 +142,7 @@ COMMANDS: dict[str, tuple[Handler, str]] = {
     "public-key": (cmd_public_key, "afficher les clés publiques (PEM)"),
     "verify": (cmd_verify, "vérifier une attestation (texte ou image)"),
     "revoke": (cmd_revoke, "révoquer une attestation"),
+    "receipt": (cmd_receipt, "réimprimer une attestation en PDF (duplicata)"),
 }
 
 
@@ -155,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = parsers["verify"]
     p.add_argument("text", nargs="?")
     p.add_argument("--image", help="PNG, JPEG ou PDF contenant le QR")
+    p = parsers["receipt"]
+    p.add_argument("number")
+    p.add_argument("--out", required=True, help="fichier PDF à écrire")
     p = parsers["revoke"]
     p.add_argument("number")
     p.add_argument("--reason", required=True)

@@ -113,7 +113,8 @@ def db(db_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def ctx(db: Database, clock: FixedClock, tmp_path: Path) -> ServiceContext:
-    context = ServiceContext.create(db, "CANTAL", clock, "TEST-1", tmp_path / "keys")
+    context = ServiceContext.create(db, "CANTAL", clock, "TEST-1", tmp_path / "keys",
+                                    tmp_path / "pdf")
     prepare_database(context)
     return context
 

@@ -30,13 +30,17 @@ class ServiceContext:
     clock: Clock
     station: str = "POSTE"
     key_dir: Path = field(default_factory=lambda: user_data_dir() / "keys")
+    pdf_dir: Path = field(default_factory=lambda: user_data_dir() / "pdf")
 
     @classmethod
     def create(cls, db: Database, site_code: str, clock: Clock | None = None,
-               station: str = "POSTE", key_dir: Path | None = None) -> ServiceContext:
+               station: str = "POSTE", key_dir: Path | None = None,
+               pdf_dir: Path | None = None) -> ServiceContext:
         ctx = cls(db, site_code.upper(), clock or SystemClock(), station)
         if key_dir is not None:
             ctx.key_dir = key_dir
+        if pdf_dir is not None:
+            ctx.pdf_dir = pdf_dir
         return ctx
 
     def setting(self, key: str) -> object:

@@ -17,6 +17,7 @@ from .booking import BookingService
 from .catalogue import CatalogueService
 from .clock import Clock
 from .context import ServiceContext
+from .documents import DocumentService
 from .dossiers import DossierService
 from .keys import KeyService
 from .users import UserService
@@ -42,6 +43,7 @@ class Services:
     booking: BookingService
     keys: KeyService
     dossiers: DossierService
+    documents: DocumentService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -49,7 +51,8 @@ class Services:
         catalogue = CatalogueService(ctx)
         keys = KeyService(ctx)
         return cls(ctx, UserService(ctx), appointments, catalogue, BookingService(appointments),
-                   keys, DossierService(appointments, catalogue, keys))
+                   keys, DossierService(appointments, catalogue, keys),
+                   DocumentService(appointments, catalogue, keys))
 
 
 def ensure_site(ctx: ServiceContext, actor: Actor, counters: int = DEFAULT_COUNTERS) -> None:
@@ -84,7 +87,7 @@ def open_services(config: StationConfig, clock: Clock | None = None,
                   prepare: bool = True) -> Services:
     db = Database(config.db_url)
     ctx = ServiceContext.create(db, config.site_code, clock, config.station_name,
-                                config.key_dir)
+                                config.key_dir, config.pdf_dir)
     if prepare:
         prepare_database(ctx)
     return Services.build(ctx)

@@ -13,19 +13,26 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..errors import RdvError
 from ..services.actor import ROLE_LABELS, Actor
+from ..services.documents import RenderedDocument
 from ..services.setup import Services
+from .document_dialog import DocumentDialog
+from .printing import PdfPrinter
 from .queue_panel import QueuePanel
+from .verify_dialog import VerifyDialog
 
 BANNER_STYLE = ("QLabel { background: #b00020; color: white; font-weight: bold;"
                 " padding: 8px; }")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, actor: Actor, db_label: str) -> None:
+    def __init__(self, services: Services, actor: Actor, db_label: str,
+                 printer_name: str = "") -> None:
         super().__init__()
         self.services = services
         self.actor = actor
+        self.printer = PdfPrinter(printer_name, self)
         self.setWindowTitle(f"rdv-desktop — {services.ctx.site_code} — {actor.display_name}")
         self.resize(1280, 780)
 
@@ -57,6 +64,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
+        verify = QAction("&Vérifier une attestation…", self)
+        verify.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        verify.triggered.connect(self.open_verify)
+        file_menu.addAction(verify)
+        day_list = QAction("Imprimer la &liste du jour", self)
+        day_list.setShortcut(QKeySequence("Ctrl+P"))
+        day_list.triggered.connect(self.print_day_list)
+        file_menu.addAction(day_list)
+        file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -88,6 +104,24 @@ class MainWindow(QMainWindow):
         for label in (self.status_user, self.status_station, self.status_db):
             label.setAccessibleName(label.text().split(" ")[0])
             self.statusBar().addPermanentWidget(label)
+
+    def show_document(self, doc: RenderedDocument, auto_print: bool = True) -> DocumentDialog:
+        dialog = DocumentDialog(doc, self.printer, auto_print=auto_print, parent=self)
+        dialog.open()
+        return dialog
+
+    def open_verify(self) -> VerifyDialog:
+        dialog = VerifyDialog(self.services.keys.verify, self)
+        dialog.open()
+        return dialog
+
+    def print_day_list(self) -> None:
+        try:
+            doc = self.services.documents.day_list(self.actor, self.queue.shown_day())
+        except RdvError as exc:
+            self.queue.say(exc.message, error=True)
+            return
+        self.show_document(doc, auto_print=False)
 
     def show_connection(self, online: bool, message: str) -> None:
         if online:

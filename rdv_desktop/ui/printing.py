@@ -1,0 +1,92 @@
+"""Sending rendered PDFs to a printer through QtPrintSupport, off the UI thread.
+
+The PDF is rasterised page by page (pypdfium2) and painted on a QPrinter in a single dedicated
+worker thread (pdfium is not thread-safe; QPainter on a QPrinter is allowed outside the GUI
+thread). A missing or failing printer never loses the document: its copy is already kept on
+disk by the document service, and the message says where.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from ..services.documents import RenderedDocument
+from .worker import run_in_background
+
+MAX_DPI = 300
+
+
+class PrintError(Exception):
+    pass
+
+
+def paint_pdf(pdf: bytes, printer_name: str, output_file: str | None = None,
+              title: str = "rdv-desktop") -> int:
+    """Print every page of `pdf`; returns the page count. Raises PrintError in French."""
+    import pypdfium2
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    if output_file:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(output_file)
+    else:
+        name = printer_name or QPrinterInfo.defaultPrinterName()
+        if not name:
+            raise PrintError("Aucune imprimante n'est configurée sur ce poste.")
+        printer.setPrinterName(name)
+        if not printer.isValid():
+            raise PrintError(f"L'imprimante « {name} » est introuvable.")
+    document = pypdfium2.PdfDocument(pdf)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintError("L'imprimante refuse le document (hors ligne ou sans papier ?).")
+    try:
+        dpi = min(printer.resolution(), MAX_DPI)
+        for number in range(len(document)):
+            if number:
+                printer.newPage()
+            bitmap = document[number].render(scale=dpi / 72).to_pil().convert("RGB")
+            raw = bitmap.tobytes("raw", "RGB")  # must outlive the QImage that views it
+            image = QImage(raw, bitmap.width, bitmap.height, 3 * bitmap.width,
+                           QImage.Format.Format_RGB888)
+            target = painter.viewport()
+            scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setViewport(target.x(), target.y(), scaled.width(), scaled.height())
+            painter.setWindow(image.rect())
+            painter.drawImage(0, 0, image)
+            painter.setViewport(target)
+    finally:
+        painter.end()
+    return len(document)
+
+
+class PdfPrinter(QObject):
+    """Prints documents one at a time and reports in a French sentence."""
+
+    printed = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, printer_name: str = "", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.printer_name = printer_name
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+
+    def print_document(self, doc: RenderedDocument, printer_name: str | None = None,
+                       output_file: str | None = None) -> None:
+        name = self.printer_name if printer_name is None else printer_name
+        kept = f" Le document est conservé dans {doc.kept_at}." if doc.kept_at else ""
+
+        def done(pages: int) -> None:
+            self.printed.emit(f"{doc.title} : imprimé ({pages} page{'s' if pages > 1 else ''}).")
+
+        def failed(exc: Exception) -> None:
+            reason = str(exc) if isinstance(exc, PrintError) else f"erreur d'impression ({exc})"
+            self.failed.emit(f"{doc.title} non imprimé : {reason}{kept} "
+                             "Utilisez « Enregistrer en PDF » pour ne rien perdre.")
+
+        run_in_background(lambda: paint_pdf(doc.pdf, name, output_file, doc.title), done,
+                          failed, self.pool)

@@ -1,0 +1,123 @@
+"""Deposit → printed attestation → scanned QR → verified, and the reprint/revocation rules."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from rdv_desktop.errors import ValidationError
+from rdv_desktop.models import AuditEvent
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.setup import Services
+from rdv_desktop.services.verifier import VerificationStatus
+from tests.flows import at_counter, deposit
+
+
+def qr_texts(pdf: bytes, dpi: int) -> list[str]:
+    page = pypdfium2.PdfDocument(pdf)[0]
+    image = page.render(scale=dpi / 72).to_pil()
+    return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text with line breaks folded, so wrapped labels read as one line."""
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+@pytest.mark.parametrize("dpi", [300, 150])
+def test_printed_attestation_verifies_from_its_picture(services: Services, accueil: Actor,
+                                                       agent: Actor, dpi: int) -> None:
+    aid = at_counter(services, accueil, agent)
+    dossier = deposit(services, agent, aid)
+    assert dossier.complete and dossier.number == "CANTAL-2026-000001"
+    doc = services.documents.attestation(agent, dossier.number, reprint=False)
+    assert doc.kept_at is not None and doc.kept_at.read_bytes() == doc.pdf
+    texts = qr_texts(doc.pdf, dpi)
+    assert texts == [dossier.qr_payload]
+    result = services.keys.verify(texts[0])
+    assert result.status is VerificationStatus.AUTHENTIC
+    assert result.reference == dossier.number and result.site == "CANTAL"
+    text = pdf_text(doc.pdf)
+    for mention in ("Ce document ne vaut ni titre de séjour ni récépissé", dossier.number,
+                    "1234 5678 9012 3456" if "1234 5678" in text else "1234567890123456",
+                    "NGUYỄN" if "NGUYỄN" in text else "Nguyễn", "agent1"):
+        assert mention in text
+    assert "DUPLICATA" not in text
+
+
+def test_reprint_is_marked_counted_and_audited(services: Services, accueil: Actor,
+                                               agent: Actor) -> None:
+    dossier = deposit(services, agent, at_counter(services, accueil, agent))
+    services.documents.attestation(agent, dossier.number, reprint=False)
+    again = services.documents.attestation(agent, dossier.number, reprint=True)
+    assert "DUPLICATA" in pdf_text(again.pdf)
+    assert services.dossiers.get(dossier.number).reprint_count == 1
+    with services.ctx.db.read() as s:
+        actions = s.scalars(select(AuditEvent.action).where(
+            AuditEvent.entity_id == dossier.number)).all()
+    assert actions.count("attestation_reprinted") == 1
+    assert actions.count("attestation_printed") == 1
+
+
+def test_revoked_attestation_reports_revoked_and_cannot_be_printed(
+        services: Services, accueil: Actor, agent: Actor, manager: Actor) -> None:
+    dossier = deposit(services, agent, at_counter(services, accueil, agent))
+    services.dossiers.revoke(manager, dossier.number, "erreur de saisie")
+    result = services.keys.verify(dossier.qr_payload)
+    assert result.status is VerificationStatus.REVOKED and not result.ok
+    with pytest.raises(ValidationError, match="révoquée"):
+        services.documents.attestation(agent, dossier.number, reprint=True)
+
+
+def test_undoing_a_deposit_revokes_and_never_reuses_the_number(
+        services: Services, accueil: Actor, agent: Actor) -> None:
+    first = at_counter(services, accueil, agent)
+    dossier = deposit(services, agent, first)
+    services.appointments.undo(agent, first, "pièce mal contrôlée")
+    assert services.dossiers.get(dossier.number).revoked
+    assert services.appointments.get(first).outcome == "pending"
+    again = deposit(services, agent, first)
+    assert again.number == "CANTAL-2026-000002"
+    assert services.keys.verify(dossier.qr_payload).status is VerificationStatus.REVOKED
+    assert services.keys.verify(again.qr_payload).ok
+
+
+def test_incomplete_dossier_has_no_number_and_a_missing_list(
+        services: Services, accueil: Actor, agent: Actor) -> None:
+    aid = at_counter(services, accueil, agent)
+    dossier = deposit(services, agent, aid, missing=frozenset({"DOMICILE", "PHOTOS"}))
+    assert not dossier.complete and dossier.number is None and dossier.qr_payload is None
+    assert services.appointments.get(aid).outcome == "incomplete"
+    doc = services.documents.missing_pieces(agent, dossier.id)
+    text = pdf_text(doc.pdf)
+    assert "Justificatif de domicile de moins de 6 mois" in text
+    assert "3 photographies d'identité" in text
+
+
+def test_convocation_carries_a_signed_checkin_code(services: Services, accueil: Actor) -> None:
+    from datetime import date, time
+
+    from rdv_desktop.services.booking import NewAppointment
+
+    view = services.booking.create(accueil, NewAppointment(
+        "Ørsted-Ali", "Léa", date(2026, 12, 3), time(9, 30), "RETRAITE", date(1950, 1, 2)))
+    doc = services.documents.convocation(accueil, view.id)
+    texts = qr_texts(doc.pdf, 150)
+    assert len(texts) == 1
+    result = services.keys.verify(texts[0], expected_kind="C")
+    assert result.ok and result.reference == view.reference
+    assert services.keys.verify(texts[0], expected_kind="A").status is VerificationStatus.NOT_OURS
+    assert "03/12/2026" in pdf_text(doc.pdf) or "3 décembre 2026" in pdf_text(doc.pdf)
+
+
+def test_payload_carries_no_personal_data(services: Services, accueil: Actor,
+                                          agent: Actor) -> None:
+    dossier = deposit(services, agent, at_counter(services, accueil, agent))
+    payload = dossier.qr_payload.upper()
+    for personal in ("NGUY", "ANH", "1991", "19910314", "VIETNAM", "AES", "SALARIE", "HA NOI"):
+        assert personal not in payload
