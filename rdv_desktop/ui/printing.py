@@ -36,9 +36,9 @@ def paint_pdf(pdf: bytes, printer_name: str, output_file: str | None = None,
         name = printer_name or QPrinterInfo.defaultPrinterName()
         if not name:
             raise PrintError("Aucune imprimante n'est configurée sur ce poste.")
-        printer.setPrinterName(name)
-        if not printer.isValid():
+        if name not in QPrinterInfo.availablePrinterNames():
             raise PrintError(f"L'imprimante « {name} » est introuvable.")
+        printer.setPrinterName(name)
     document = pypdfium2.PdfDocument(pdf)
     painter = QPainter()
     if not painter.begin(printer):

@@ -23,16 +23,19 @@ class QueueFilter(QSortFilterProxyModel):
         self._terms: list[str] = []
 
     def set_stage(self, stage: str) -> None:
+        self.beginFilterChange()
         self._stage = stage
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_motif(self, motif_code: str) -> None:
+        self.beginFilterChange()
         self._motif = motif_code
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_search(self, text: str) -> None:
+        self.beginFilterChange()
         self._terms = fold(text).split()
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         index = self.sourceModel().index(row, 0, parent)

@@ -1,0 +1,18 @@
+"""GUI fixtures: a real main window on a real database, signed in as a real agent."""
+
+from __future__ import annotations
+
+import pytest
+
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, services: Services, agent: Actor) -> MainWindow:
+    win = MainWindow(services, agent, "base de test")
+    qtbot.addWidget(win)
+    win.queue.timer.stop()  # tests drive polling explicitly
+    win.show()
+    return win

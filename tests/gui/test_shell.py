@@ -1,0 +1,107 @@
+"""The window a person sees: sign-in, the queue, verification and printing, on real widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit
+
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.documents import RenderedDocument
+from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.login_dialog import LoginDialog
+from rdv_desktop.ui.main_window import MainWindow
+from rdv_desktop.ui.printing import PdfPrinter, paint_pdf
+from rdv_desktop.ui.queue_model import QueueModel
+from rdv_desktop.ui.verify_dialog import VerifyDialog
+from tests.flows import at_counter, deposit
+
+
+def by_name(widget, cls, name):
+    found = [w for w in widget.findChildren(cls) if w.accessibleName() == name]
+    assert len(found) == 1, f"{name}: {len(found)} widgets"
+    return found[0]
+
+
+def test_login_failure_then_success(qtbot, services: Services, agent: Actor) -> None:
+    dialog = LoginDialog(lambda login, pw, counter: services.users.authenticate(
+        login, pw, "TEST-1", counter), "TEST-1", "CANTAL", 1)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(by_name(dialog, QLineEdit, "Identifiant"), "agent1")
+    qtbot.keyClicks(by_name(dialog, QLineEdit, "Mot de passe"), "faux")
+    dialog.try_login()
+    assert dialog.actor is None
+    assert "Identifiant ou mot de passe incorrect" in by_name(
+        dialog, QLabel, "Message de connexion").text()
+    qtbot.keyClicks(by_name(dialog, QLineEdit, "Mot de passe"), "motdepasse-agent1")
+    dialog.try_login()
+    assert dialog.actor is not None and dialog.actor.counter_number == 1
+
+
+def test_queue_shows_and_follows_another_station(window: MainWindow, services: Services,
+                                                 accueil: Actor, agent: Actor) -> None:
+    assert window.queue.model.rowCount() == 0
+    aid = at_counter(services, accueil, agent, name="Çelik")
+    window.queue.poll()
+    assert window.queue.model.rowCount() == 1
+    window.queue.select(aid)
+    deposit(services, agent, aid)
+    window.queue.poll()
+    row = window.queue.model.row_of(aid)
+    assert window.queue.model.view_at(row).stage.value == "déposé"
+    assert window.queue.selected().id == aid  # selection kept across the update
+    assert window.queue.counts.value("Déposés") == 1
+
+
+def test_search_folds_accents(window: MainWindow, services: Services, accueil: Actor,
+                              agent: Actor) -> None:
+    at_counter(services, accueil, agent, name="Çelik")
+    at_counter(services, accueil, agent, name="Diallo")
+    window.queue.reload()
+    window.queue.search.setText("celik")
+    assert window.queue.proxy.rowCount() == 1
+
+
+def test_queue_model_is_a_valid_qt_model(qtmodeltester, services: Services, accueil: Actor,
+                                         agent: Actor) -> None:
+    at_counter(services, accueil, agent)
+    model = QueueModel(services.ctx.clock.now)
+    model.reset_rows(services.appointments.day(agent, services.ctx.clock.now().date()))
+    qtmodeltester.check(model)
+
+
+def test_verify_dialog_reads_a_scanned_attestation(qtbot, services: Services, accueil: Actor,
+                                                   agent: Actor) -> None:
+    dossier = deposit(services, agent, at_counter(services, accueil, agent))
+    dialog = VerifyDialog(services.keys.verify)
+    qtbot.addWidget(dialog)
+    field = by_name(dialog, QLineEdit, "Code à vérifier")
+    qtbot.keyClicks(field, f"  {dossier.qr_payload.lower()} ")  # Caps Lock on, stray spaces
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    result = by_name(dialog, QLabel, "Résultat de la vérification").text()
+    assert "authentique" in result.lower() and dossier.number in result
+    qtbot.keyClicks(field, dossier.qr_payload[:-3] + "AAA")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "authentique" not in by_name(dialog, QLabel, "Résultat de la vérification").text()
+
+
+def test_print_path_paints_every_page(tmp_path: Path, services: Services, agent: Actor,
+                                      accueil: Actor, qapp) -> None:
+    dossier = deposit(services, agent, at_counter(services, accueil, agent))
+    doc = services.documents.attestation(agent, dossier.number, reprint=False)
+    out = tmp_path / "printed.pdf"
+    assert paint_pdf(doc.pdf, "", str(out)) == 1
+    assert len(PdfReader(out).pages) == 1
+
+
+def test_missing_printer_keeps_the_document_and_says_so(qtbot, tmp_path: Path) -> None:
+    printer = PdfPrinter("IMPRIMANTE-INEXISTANTE")
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"%PDF-1.4")
+    doc = RenderedDocument("Attestation de dépôt X", "x.pdf", b"%PDF-1.4", kept)
+    with qtbot.waitSignal(printer.failed, timeout=10000) as blocker:
+        printer.print_document(doc)
+    message = blocker.args[0]
+    assert "introuvable" in message and str(kept) in message and "Enregistrer en PDF" in message
