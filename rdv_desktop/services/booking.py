@@ -8,7 +8,7 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from ..errors import ValidationError
+from ..errors import InvalidTransition, NotFound, ValidationError
 from ..models import Appointment
 from .actor import Actor
 from .appointment_views import AppointmentView
@@ -77,3 +77,31 @@ class BookingService:
                           "slot": f"{new.slot_date.isoformat()} {new.slot_time.isoformat()}",
                           "motif": new.motif_code}, appointment_id=a.id)
             return self.appointments.builder(s).view(a)
+
+    def correct_motif(self, actor: Actor, appointment_id: int, motif_code: str
+                      ) -> AppointmentView:
+        """Settle or correct the motif at the counter (audited; clears « motif à confirmer »)."""
+        self.ctx.require(actor, "counter.serve")
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            a = s.get(Appointment, appointment_id, with_for_update=True)
+            if a is None:
+                raise NotFound("Rendez-vous introuvable.")
+            if a.outcome != "pending":
+                raise InvalidTransition("Rendez-vous déjà clôturé : motif non modifiable.")
+            record(s, actor, now, "motif_corrected", "appointment", a.id,
+                   before={"motif_code": a.motif_code}, after={"motif_code": motif_code},
+                   appointment_id=a.id)
+            a.motif_code, a.motif_to_confirm, a.updated_at = motif_code, False, now
+            s.flush()
+            return self.appointments.builder(s).view(a)
+
+
+def rebook_request(view: AppointmentView, slot_date: date, slot_time: time) -> NewAppointment:
+    """A new appointment for the same person and motif (after an incomplete dossier)."""
+    return NewAppointment(
+        family_name=view.family_name, given_names=view.given_names, slot_date=slot_date,
+        slot_time=slot_time, motif_code=view.motif_code, birth_date=view.birth_date,
+        birth_place=view.birth_place, nationality=view.nationality, phone=view.phone,
+        email=view.email, foreign_number=view.foreign_number, source="manual",
+    )

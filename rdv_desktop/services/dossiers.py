@@ -159,6 +159,13 @@ class DossierService:
                 raise NotFound(f"Dossier {number} introuvable.")
             return view_of(d)
 
+    def latest_for(self, appointment_id: int) -> DossierView | None:
+        """The appointment's most recent dossier (an undone one stays, revoked)."""
+        with self.ctx.db.read() as s:
+            d = s.scalar(select(Dossier).where(Dossier.appointment_id == appointment_id)
+                         .order_by(Dossier.id.desc()).limit(1))
+            return view_of(d) if d is not None else None
+
     def revoke(self, actor: Actor, number: str, reason: str) -> DossierView:
         self.ctx.require(actor, "dossier.revoke")
         if not reason.strip():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -15,8 +17,12 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..errors import RdvError
 from ..services.actor import ROLE_LABELS, Actor
+from ..services.appointment_views import AppointmentView
+from ..services.clock import at_paris
 from ..services.documents import RenderedDocument
+from ..services.dossiers import DossierView
 from ..services.setup import Services
+from .checklist_dialog import ChecklistDialog
 from .document_dialog import DocumentDialog
 from .printing import PdfPrinter
 from .queue_panel import QueuePanel
@@ -43,6 +49,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.queue = QueuePanel(services, actor)
         self.queue.connection_changed.connect(self.show_connection)
+        self.queue.serve_requested.connect(self.open_checklist)
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Écrans")
@@ -83,6 +90,10 @@ class MainWindow(QMainWindow):
         names = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo")
         for name in names:
             counter.addAction(self.queue.actions_by_name[name])
+        reprint = QAction("Réimprimer le document (duplicata)", self)
+        reprint.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        reprint.triggered.connect(self.reprint_selected)
+        counter.addAction(reprint)
         counter.addSeparator()
         counter.addAction(self.queue.actions_by_name["close_day"])
         view = bar.addMenu("&Affichage")
@@ -104,6 +115,55 @@ class MainWindow(QMainWindow):
         for label in (self.status_user, self.status_station, self.status_db):
             label.setAccessibleName(label.text().split(" ")[0])
             self.statusBar().addPermanentWidget(label)
+
+    def open_checklist(self, view: AppointmentView) -> ChecklistDialog:
+        dialog = ChecklistDialog(self.services, self.actor, view, self)
+        dialog.deposited.connect(self._after_deposit)
+        dialog.incomplete.connect(self._after_incomplete)
+        dialog.redirected.connect(self._after_redirect)
+        dialog.open()
+        return dialog
+
+    def _document(self, make: Callable[[], RenderedDocument]) -> None:
+        try:
+            self.show_document(make())
+        except RdvError as exc:
+            self.queue.say(exc.message, error=True)
+
+    def _after_deposit(self, dossier: DossierView) -> None:
+        self.queue.reload()
+        self.queue.say(f"Dépôt enregistré : dossier {dossier.number}. Impression de l'attestation.")
+        number = dossier.number or ""
+        self._document(lambda: self.services.documents.attestation(self.actor, number,
+                                                                   reprint=False))
+
+    def _after_incomplete(self, dossier: DossierView, next_view: AppointmentView | None) -> None:
+        self.queue.reload()
+        when = None
+        if next_view is not None:
+            when = at_paris(next_view.slot_date, next_view.slot_time)
+        self.queue.say(f"Dossier incomplet : {len(dossier.missing)} pièce(s) manquante(s).")
+        self._document(lambda: self.services.documents.missing_pieces(
+            self.actor, dossier.id, next_appointment=when))
+        if next_view is not None:
+            self._document(lambda: self.services.documents.convocation(self.actor, next_view.id))
+
+    def _after_redirect(self, view: AppointmentView) -> None:
+        self.queue.reload()
+        self.queue.say(f"{view.full_name} réorienté(e) vers l'ANEF.")
+
+    def reprint_selected(self) -> None:
+        view = self.queue.selected()
+        dossier = self.services.dossiers.latest_for(view.id) if view else None
+        if dossier is None:
+            self.queue.say("Aucun document à réimprimer pour cette ligne.", error=True)
+        elif dossier.complete and dossier.number:
+            number = dossier.number
+            self._document(lambda: self.services.documents.attestation(self.actor, number,
+                                                                       reprint=True))
+        else:
+            self._document(lambda: self.services.documents.missing_pieces(
+                self.actor, dossier.id, reprint=True))
 
     def show_document(self, doc: RenderedDocument, auto_print: bool = True) -> DocumentDialog:
         dialog = DocumentDialog(doc, self.printer, auto_print=auto_print, parent=self)

@@ -1,0 +1,131 @@
+"""The checklist of one dossier: each piece with its status and note, switched by situations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from ..services.catalogue import MotifInfo
+from ..services.checklist import ChecklistLine, PieceCheck, checklist
+
+STATUS_TEXT = {
+    None: "○ à contrôler",
+    "received": "✔ reçu",
+    "missing": "✖ manquant",
+    "not_applicable": "— non concerné",
+}
+STATUS_COLOUR = {None: "#ffffff", "received": "#d5f5d5", "missing": "#f9d6d6",
+                 "not_applicable": "#eeeeee"}
+COLUMNS = ("Pièce", "Statut", "Note")
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class _Row:
+    line: ChecklistLine
+    status: str | None
+    note: str = ""
+    auto: bool = True  # status set by the situation switches, not by the agent
+
+
+class ChecklistModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[_Row] = []
+        self.motif: MotifInfo | None = None
+        self.situations: frozenset[str] = frozenset()
+
+    def load(self, motif: MotifInfo, situations: frozenset[str]) -> None:
+        self.beginResetModel()
+        self.motif, self.situations = motif, situations
+        self.rows = [_Row(line, None if line.applies else "not_applicable")
+                     for line in checklist(motif, situations)]
+        self.endResetModel()
+
+    def set_situations(self, situations: frozenset[str]) -> None:
+        """Switch conditional pieces without losing what the agent already marked."""
+        if self.motif is None:
+            return
+        self.situations = situations
+        for i, line in enumerate(checklist(self.motif, situations)):
+            row = self.rows[i]
+            was = row.line.applies
+            row.line = line
+            if row.auto and was != line.applies:
+                row.status = None if line.applies else "not_applicable"
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    # -- Qt interface --------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 2 else base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        piece = row.line.piece
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if index.column() == 0:
+                tag = {"optional": " (facultatif)", "conditional": " (selon la situation)"}
+                return piece.label + tag.get(piece.requirement, "")
+            if index.column() == 1:
+                return STATUS_TEXT[row.status]
+            return row.note
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QColor(STATUS_COLOUR[row.status])
+        if role == Qt.ItemDataRole.ForegroundRole and not row.line.applies:
+            return QColor("#777777")
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return f"{piece.code} — {piece.category}"
+        return None
+
+    def setData(self, index: Index, value: object,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if index.column() != 2 or role != Qt.ItemDataRole.EditRole:
+            return False
+        self.rows[index.row()].note = str(value).strip()
+        self.dataChanged.emit(index, index)
+        return True
+
+    # -- the agent's marks ---------------------------------------------------------------
+
+    def mark(self, row: int, status: str) -> None:
+        self.rows[row].status = status
+        self.rows[row].auto = False
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def mark_all_received(self) -> None:
+        for i, row in enumerate(self.rows):
+            if row.line.applies and row.status in (None, "missing"):
+                self.mark(i, "received")
+
+    def checks(self) -> tuple[PieceCheck, ...]:
+        """Unchecked applicable pieces count as missing: nothing is assumed received."""
+        return tuple(
+            PieceCheck(r.line.piece.code,
+                       r.status or ("missing" if r.line.applies else "not_applicable"), r.note)
+            for r in self.rows)
+
+    def blocking_missing(self) -> list[str]:
+        return [r.line.piece.label for r in self.rows
+                if r.line.blocking and r.status != "received"]
+
+    def progress(self) -> tuple[int, int]:
+        counted = [r for r in self.rows if r.line.blocking]
+        return sum(r.status == "received" for r in counted), len(counted)

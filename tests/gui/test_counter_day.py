@@ -1,0 +1,143 @@
+"""A day at the counter driven through the real widgets, checked against the database."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox
+from sqlalchemy import select
+
+from rdv_desktop.models import AuditEvent, Dossier
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.clock import FixedClock
+from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.checklist_dialog import ChecklistDialog
+from rdv_desktop.ui.main_window import MainWindow
+
+DAY = date(2026, 11, 26)
+
+
+def book(services: Services, accueil: Actor, name: str, motif: str, hour: int) -> int:
+    return services.booking.create(accueil, NewAppointment(
+        name, "Test", DAY, time(hour, 0), motif, date(1990, 1, 1))).id
+
+
+def open_dialog(window: MainWindow, qtbot) -> ChecklistDialog:  # noqa: ANN001
+    window.queue.actions_by_name["call_next"].trigger()
+    window.queue.actions_by_name["serve"].trigger()
+    dialogs = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ChecklistDialog) and w.isVisible()]
+    assert len(dialogs) == 1
+    return dialogs[0]
+
+
+def situation(dialog: ChecklistDialog, code: str) -> QCheckBox:
+    return dialog.situation_boxes[code]
+
+
+def actions(services: Services, appointment_id: int) -> list[str]:
+    with services.ctx.db.read() as s:
+        return list(s.scalars(select(AuditEvent.action).where(
+            AuditEvent.appointment_id == appointment_id).order_by(AuditEvent.id)))
+
+
+def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, accueil: Actor,  # noqa: ANN001
+                              agent: Actor, clock: FixedClock) -> None:
+    complete = book(services, accueil, "Complet", "AES_SALARIE", 10)
+    partial = book(services, accueil, "Incomplet", "RETRAITE", 10)
+    anef = book(services, accueil, "Anef", "AES_VPF", 10)
+    absent = book(services, accueil, "Absent", "APATRIDE", 9)
+    for aid in (complete, partial, anef):
+        services.appointments.check_in(accueil, aid, accept_timing=True)
+        clock.advance(minutes=1)
+    window.queue.reload()
+
+    # 1. Complete deposit: keyboard marks, a timbre, Ctrl+Return.
+    dialog = open_dialog(window, qtbot)
+    assert dialog.view.id == complete
+    assert not dialog.deposit_button.isEnabled()
+    situation(dialog, "entree_irreguliere").setChecked(True)
+    dialog.table.setFocus()
+    dialog.table.selectRow(0)
+    for _ in range(dialog.model.rowCount()):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_R)
+    assert dialog.model.blocking_missing() == []
+    qtbot.keyClicks(dialog.timbres.number, "1111 2222 3333 4444")
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.deposit_button.isEnabled()
+    assert not dialog.isVisible()
+    number = services.dossiers.latest_for(complete).number
+    assert number == "CANTAL-2026-000001"
+    with services.ctx.db.read() as s:
+        d = s.scalar(select(Dossier).where(Dossier.number == number))
+        assert [t.number for t in d.timbres] == ["1111222233334444"]
+        assert all(p.status in ("received", "not_applicable") for p in d.pieces)
+    assert actions(services, complete)[-4:] == ["start_service", "dossier_registered",
+                                                "outcome", "attestation_printed"]
+
+    # 2. Incomplete: two pieces missing, a new appointment and its convocation.
+    dialog = open_dialog(window, qtbot)
+    assert dialog.view.id == partial
+    dialog.model.mark_all_received()
+    dialog.table.selectRow(0)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_M)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_M)
+    assert len(dialog.model.blocking_missing()) == 2
+    assert not dialog.deposit_button.isEnabled() and dialog.incomplete_button.isEnabled()
+    dialog.rebook.setChecked(True)
+    dialog.incomplete_button.click()
+    assert services.appointments.get(partial).outcome == "incomplete"
+    dossier = services.dossiers.latest_for(partial)
+    assert dossier.number is None and len(dossier.missing) == 2
+    rebooked = [v for v in services.appointments.day(agent, date(2026, 12, 10))
+                if v.family_name == "Incomplet"]
+    assert len(rebooked) == 1
+
+    # 3. Wrong motif corrected to an ANEF one, then redirected.
+    dialog = open_dialog(window, qtbot)
+    assert dialog.view.id == anef
+    motif = [w for w in dialog.findChildren(QComboBox) if w.accessibleName() == "Motif"][0]
+    motif.setCurrentIndex(motif.findData("ETRANGER_MALADE"))
+    assert dialog.redirect_button.isVisible() and not dialog.deposit_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    view = services.appointments.get(anef)
+    assert view.outcome == "redirected" and view.motif_code == "ETRANGER_MALADE"
+    assert "motif_corrected" in actions(services, anef)
+
+    # 4. Undo the deposit: the attestation is revoked, the number is never reused.
+    window.queue.select(complete)
+    services.appointments.undo(agent, complete, "pièce d'identité expirée")
+    assert services.dossiers.get(number).revoked
+
+    # 5. Close the day: only the one who never came, after the grace period.
+    clock.advance(hours=2)
+    window.queue.actions_by_name["close_day"].trigger()
+    assert services.appointments.get(absent).outcome == "no_show"
+    assert "Journée clôturée : 1" in window.queue.message.text()
+
+
+def test_conditional_pieces_follow_situations(qtbot, window: MainWindow, services: Services,  # noqa: ANN001
+                                              accueil: Actor) -> None:
+    cases = {
+        "AES_SALARIE": ("hotel", "DOM_HOTEL"),
+        "RETRAITE": ("renouvellement", "TITRE_PREC"),
+        "VPF_LIENS_PERSO": ("marie_ou_pacse", "FAMILLE"),
+    }
+    for motif, (flag, piece) in cases.items():
+        aid = book(services, accueil, f"Cas {motif}", motif, 10)
+        view = services.appointments.get(aid)
+        dialog = ChecklistDialog(services, accueil, view)
+        qtbot.addWidget(dialog)
+
+        def applies(code: str, dialog: ChecklistDialog = dialog) -> bool:
+            return next(r.line.applies for r in dialog.model.rows
+                        if r.line.piece.code == code)
+
+        assert not applies(piece)
+        situation(dialog, flag).setChecked(True)
+        assert applies(piece)
+        situation(dialog, flag).setChecked(False)
+        assert not applies(piece)
