@@ -132,6 +132,16 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .services.importing import ImportService
+
+    services = _services(args)
+    importer = ImportService(services.appointments, services.catalogue)
+    report = importer.import_file(_admin(args), Path(args.file), dry_run=args.dry_run)
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
 COMMANDS: dict[str, tuple[Handler, str]] = {
     "init-db": (cmd_init_db, "créer ou mettre à jour la base, le site et le catalogue"),
     "upgrade": (cmd_upgrade, "appliquer les migrations du schéma"),
@@ -142,6 +152,7 @@ COMMANDS: dict[str, tuple[Handler, str]] = {
     "public-key": (cmd_public_key, "afficher les clés publiques (PEM)"),
     "verify": (cmd_verify, "vérifier une attestation (texte ou image)"),
     "revoke": (cmd_revoke, "révoquer une attestation"),
+    "import": (cmd_import, "importer des rendez-vous (CSV, .ics, export RDV Service Public)"),
     "receipt": (cmd_receipt, "réimprimer une attestation en PDF (duplicata)"),
 }
 
@@ -173,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = parsers["revoke"]
     p.add_argument("number")
     p.add_argument("--reason", required=True)
+    p = parsers["import"]
+    p.add_argument("file", help="fichier .csv, .ics, .xls ou .xlsx")
+    p.add_argument("--dry-run", action="store_true",
+                   help="afficher le rapport sans rien enregistrer")
     return parser
 
 
