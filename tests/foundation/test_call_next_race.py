@@ -1,0 +1,59 @@
+"""Four counters pressing « Appeler le suivant » at the same moment never get the same person."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, time
+from pathlib import Path
+
+from rdv_desktop.models.db import Database
+from rdv_desktop.services.actor import system_actor
+from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.clock import FixedClock
+from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.setup import Services, prepare_database
+from tests.conftest import TEST_NOW, _empty_pg, make_actor
+
+WORKER = Path(__file__).with_name("call_worker.py")
+
+
+def test_parallel_call_next_on_postgresql(pg_schema_url: str, tmp_path: Path) -> None:
+    _empty_pg(pg_schema_url)
+    db = Database(pg_schema_url)
+    ctx = ServiceContext.create(db, "CANTAL", FixedClock(TEST_NOW), "TEST", tmp_path / "k")
+    prepare_database(ctx)
+    services = Services.build(ctx)
+    accueil = make_actor(services, "accueil1", {"accueil"})
+    for n in range(1, 5):
+        make_actor(services, f"agent{n}", {"agent"}, n)
+    ids = []
+    for i in range(120):
+        view = services.booking.create(accueil, NewAppointment(
+            f"Personne{i}", "Test", date(2026, 11, 26), time(10, i % 60), "RETRAITE"))
+        services.appointments.check_in(accueil, view.id, accept_timing=True)
+        ids.append(view.id)
+    db.dispose()
+    procs = [subprocess.Popen([sys.executable, str(WORKER), pg_schema_url, str(n), f"agent{n}"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for n in range(1, 5)]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    called: list[int] = []
+    per_counter = []
+    for p in procs:
+        out, _ = p.communicate(timeout=180)
+        assert p.returncode == 0
+        got = [int(x) for x in out.split()]
+        per_counter.append(len(got))
+        called += got
+    assert sorted(called) == sorted(ids)  # everyone called exactly once
+    assert sum(1 for n in per_counter if n > 0) >= 2  # the counters really raced
+    check = Services.build(ServiceContext.create(Database(pg_schema_url), "CANTAL",
+                                                 FixedClock(TEST_NOW)))
+    views = check.appointments.day(system_actor(), date(2026, 11, 26))
+    assert all(v.called_at is not None and v.counter_number is not None for v in views)
+    assert len({v.counter_number for v in views}) >= 2
