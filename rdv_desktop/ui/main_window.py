@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -79,6 +80,10 @@ class MainWindow(QMainWindow):
         day_list.setShortcut(QKeySequence("Ctrl+P"))
         day_list.triggered.connect(self.print_day_list)
         file_menu.addAction(day_list)
+        if self.actor.may("appointment.import"):
+            import_action = QAction("&Importer des rendez-vous…", self)
+            import_action.triggered.connect(self.open_import)
+            file_menu.addAction(import_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -115,6 +120,14 @@ class MainWindow(QMainWindow):
         for label in (self.status_user, self.status_station, self.status_db):
             label.setAccessibleName(label.text().split(" ")[0])
             self.statusBar().addPermanentWidget(label)
+
+    def open_import(self) -> QDialog:
+        from .import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.services, self.actor, self)
+        dialog.imported.connect(lambda _report: self.queue.actions_by_name["refresh"].trigger())
+        dialog.open()
+        return dialog
 
     def open_checklist(self, view: AppointmentView) -> ChecklistDialog:
         dialog = ChecklistDialog(self.services, self.actor, view, self)
