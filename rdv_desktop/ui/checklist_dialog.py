@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -154,7 +155,10 @@ class ChecklistDialog(QDialog):
         side = QVBoxLayout()
         side.addWidget(self.progress)
         side.addWidget(QLabel("<b>Manque pour un dossier complet :</b>"))
-        side.addWidget(self.missing, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.missing)
+        side.addWidget(scroll, 1)
         side.addWidget(self.timbres)
         rebook_row = QHBoxLayout()
         rebook_row.addWidget(self.rebook)
@@ -211,6 +215,8 @@ class ChecklistDialog(QDialog):
         motif = self.catalogue.motif(code)
         self.note.setText(motif.redirect_note if motif.anef_redirect else motif.note)
         self.model.load(motif, self.situations())
+        if self.model.rowCount():
+            self.table.selectRow(0)  # the form always applies
 
     def _kind_changed(self, kind: str) -> None:
         for label, flag in KIND_FLAGS.items():
@@ -255,8 +261,10 @@ class ChecklistDialog(QDialog):
             if status and rows and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
                 row = rows[0].row()
                 self.model.mark(row, status)
-                if row + 1 < self.model.rowCount():
-                    self.table.selectRow(row + 1)
+                following = [i for i in range(row + 1, self.model.rowCount())
+                             if self.model.rows[i].line.applies]
+                if following:
+                    self.table.selectRow(following[0])
                 return True
         return super().eventFilter(watched, event)
 
