@@ -7,6 +7,7 @@ from .catalogue import CatalogueVersion, Motif, MotifPiece, Piece, Situation
 from .dossier import PIECE_STATUSES, Dossier, DossierPiece, Timbre
 from .sequence import NumberSequence, SigningKey
 from .site import Counter, Fee, Setting, Site, Station
+from .stats import StatsDaily, StatsDuration, StatsState
 from .user import User
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "Site",
     "Situation",
     "Station",
+    "StatsDaily",
+    "StatsDuration",
+    "StatsState",
     "Timbre",
     "User",
 ]

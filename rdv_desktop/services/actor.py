@@ -31,6 +31,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "keys.manage": frozenset({"admin"}),
     "data.purge": frozenset({"admin"}),
+    "data.access": frozenset({"admin"}),
+    "data.backup": frozenset({"admin"}),
+    "settings.manage": frozenset({"admin"}),
+    "audit.view": frozenset({"manager", "admin"}),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 
@@ -20,6 +21,7 @@ from .context import ServiceContext
 from .documents import DocumentService
 from .dossiers import DossierService
 from .keys import KeyService
+from .office import ManagerOffice
 from .users import UserService
 
 KNOWN_SITES = {
@@ -53,6 +55,11 @@ class Services:
         return cls(ctx, UserService(ctx), appointments, catalogue, BookingService(appointments),
                    keys, DossierService(appointments, catalogue, keys),
                    DocumentService(appointments, catalogue, keys))
+
+    @cached_property
+    def office(self) -> ManagerOffice:
+        """Statistics, review, exports, personal data and administration (built on first use)."""
+        return ManagerOffice.build(self.ctx, self.catalogue)
 
 
 def ensure_site(ctx: ServiceContext, actor: Actor, counters: int = DEFAULT_COUNTERS) -> None:

@@ -1,0 +1,195 @@
+"""Administration: site settings and identity, counters, dated fees, and the audit-log viewer.
+
+Users are managed by `UserService` and the catalogue by `CatalogueEditor`; this module holds the
+rest. Every change is audited with its before and after values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from ..errors import NotFound, ValidationError
+from ..models import AuditEvent, Counter, Fee, Setting, Site
+from .actor import Actor
+from .audit import AuditEntry, entry, record
+from .clock import PARIS
+from .context import DEFAULT_SETTINGS, ServiceContext
+from .stats import check_range
+
+# Setting → (smallest, largest) accepted value, in minutes or months.
+SETTING_BOUNDS: dict[str, tuple[int, int]] = {
+    "arrival_early_minutes": (0, 240),
+    "late_after_minutes": (0, 240),
+    "no_show_grace_minutes": (0, 480),
+    "retention_months": (1, 240),
+}
+SETTING_LABELS = {
+    "arrival_early_minutes": "Arrivée acceptée en avance (minutes)",
+    "late_after_minutes": "Retard toléré (minutes)",
+    "no_show_grace_minutes": "Délai avant absence (minutes)",
+    "retention_months": "Conservation des données personnelles (mois)",
+}
+AUDIT_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    code: str
+    name: str
+    service: str
+    address: str
+    counters: tuple[tuple[int, str, bool], ...]  # number, label, active
+
+
+@dataclass(frozen=True)
+class FeeInfo:
+    code: str
+    label: str
+    amount_cents: int
+    valid_from: date
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    start: date
+    end: date
+    login: str | None = None
+    action: str | None = None
+    entity_type: str | None = None
+    limit: int = AUDIT_LIMIT
+
+
+class AdminService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def settings(self, actor: Actor) -> dict[str, object]:
+        self.ctx.require(actor, "settings.manage")
+        return self.ctx.settings()
+
+    def set_setting(self, actor: Actor, key: str, value: object) -> None:
+        self.ctx.require(actor, "settings.manage")
+        if key not in SETTING_BOUNDS:
+            raise ValidationError(f"Réglage inconnu : {key}")
+        low, high = SETTING_BOUNDS[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationError(
+                f"{SETTING_LABELS[key]} : nombre entier entre {low} et {high} attendu."
+            )
+        with self.ctx.db.write() as s:
+            row = s.get(Setting, key)
+            before = row.value if row is not None else DEFAULT_SETTINGS[key]
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+            record(s, actor, self.ctx.clock.now(), "setting_changed", "setting", key,
+                   before={"value": before}, after={"value": value})
+
+    # -- site and counters -------------------------------------------------------------------
+
+    def _site(self, s) -> Site:
+        site = s.scalar(select(Site).where(Site.code == self.ctx.site_code))
+        if site is None:
+            raise NotFound(f"Site {self.ctx.site_code} absent de la base.")
+        return site
+
+    def site(self, actor: Actor) -> SiteInfo:
+        self.ctx.require(actor, "settings.manage")
+        with self.ctx.db.read() as s:
+            site = self._site(s)
+            counters = tuple(s.execute(
+                select(Counter.number, Counter.label, Counter.active)
+                .where(Counter.site_id == site.id).order_by(Counter.number)).tuples())
+            return SiteInfo(site.code, site.name, site.service, site.address, counters)
+
+    def update_site(self, actor: Actor, name: str, service: str, address: str) -> SiteInfo:
+        self.ctx.require(actor, "settings.manage")
+        if not name.strip():
+            raise ValidationError("Le nom du site est obligatoire.")
+        with self.ctx.db.write() as s:
+            site = self._site(s)
+            before = {"name": site.name, "service": site.service, "address": site.address}
+            site.name, site.service, site.address = name.strip(), service.strip(), address.strip()
+            record(s, actor, self.ctx.clock.now(), "site_changed", "site", site.code,
+                   before=before,
+                   after={"name": site.name, "service": site.service, "address": site.address})
+        return self.site(actor)
+
+    def add_counter(self, actor: Actor, label: str = "") -> int:
+        self.ctx.require(actor, "settings.manage")
+        with self.ctx.db.write() as s:
+            site = self._site(s)
+            numbers = s.scalars(select(Counter.number).where(Counter.site_id == site.id)).all()
+            number = max(numbers, default=0) + 1
+            s.add(Counter(site_id=site.id, number=number,
+                          label=label.strip() or f"Guichet {number}", active=True))
+            record(s, actor, self.ctx.clock.now(), "counter_added", "counter", number)
+        return number
+
+    def set_counter_active(self, actor: Actor, number: int, active: bool) -> None:
+        self.ctx.require(actor, "settings.manage")
+        with self.ctx.db.write() as s:
+            counter = s.scalar(select(Counter).where(Counter.number == number))
+            if counter is None:
+                raise NotFound(f"Guichet {number} inconnu.")
+            before, counter.active = counter.active, active
+            record(s, actor, self.ctx.clock.now(),
+                   "counter_opened" if active else "counter_closed", "counter", number,
+                   before={"active": before}, after={"active": active})
+
+    # -- fees --------------------------------------------------------------------------------
+
+    def fees(self, actor: Actor) -> list[FeeInfo]:
+        self.ctx.require(actor, "settings.manage")
+        with self.ctx.db.read() as s:
+            return [FeeInfo(f.code, f.label, f.amount_cents, f.valid_from)
+                    for f in s.scalars(select(Fee).order_by(Fee.code, Fee.valid_from))]
+
+    def add_fee(self, actor: Actor, code: str, label: str, amount_cents: int,
+                valid_from: date) -> FeeInfo:
+        """A new amount from a date (a law changes it); older amounts stay for older days."""
+        self.ctx.require(actor, "settings.manage")
+        code = code.strip().upper()
+        if not code or not label.strip():
+            raise ValidationError("Le code et le libellé du tarif sont obligatoires.")
+        if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) \
+                or amount_cents < 0:
+            raise ValidationError("Montant invalide : un nombre entier de centimes, positif.")
+        with self.ctx.db.write() as s:
+            exists = s.scalar(select(Fee.id).where(Fee.code == code,
+                                                   Fee.valid_from == valid_from))
+            if exists is not None:
+                raise ValidationError(
+                    f"Un tarif {code} commence déjà le {valid_from:%d/%m/%Y}."
+                )
+            s.add(Fee(code=code, label=label.strip(), amount_cents=amount_cents,
+                      valid_from=valid_from))
+            record(s, actor, self.ctx.clock.now(), "fee_added", "fee", code,
+                   after={"amount_cents": amount_cents, "valid_from": valid_from})
+        return FeeInfo(code, label.strip(), amount_cents, valid_from)
+
+    # -- the audit log -----------------------------------------------------------------------
+
+    def audit_log(self, actor: Actor, flt: AuditFilter) -> list[AuditEntry]:
+        """Newest first, at most `limit` rows."""
+        self.ctx.require(actor, "audit.view")
+        start, end = check_range(flt.start, flt.end)
+        low = datetime.combine(start, datetime.min.time(), PARIS)
+        high = datetime.combine(end + timedelta(days=1), datetime.min.time(), PARIS)
+        query = select(AuditEvent).where(AuditEvent.at >= low, AuditEvent.at < high)
+        if flt.login:
+            query = query.where(AuditEvent.user_login == flt.login.strip().lower())
+        if flt.action:
+            query = query.where(AuditEvent.action == flt.action)
+        if flt.entity_type:
+            query = query.where(AuditEvent.entity_type == flt.entity_type)
+        limit = max(1, min(flt.limit, AUDIT_LIMIT))
+        with self.ctx.db.read() as s:
+            return [entry(e) for e in s.scalars(query.order_by(AuditEvent.id.desc())
+                                                .limit(limit))]

@@ -1,0 +1,139 @@
+"""Dashboard figures equal the same figures computed directly from the generated appointments."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date, time, timedelta
+
+import pytest
+
+from rdv_desktop.errors import ValidationError
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.setup import Services
+from rdv_desktop.services.stats import Figures, nearest_rank
+from rdv_desktop.services.stats_rollup import COUNT_FIELDS
+
+from .conftest import TODAY, appointment_rows
+
+
+def seconds(start, end) -> int | None:
+    if start is None or end is None:
+        return None
+    return max(0, int((end - start).total_seconds()))
+
+
+def p90_minutes(values: list[int]) -> int:
+    """Nearest rank, written out independently: sort, take the ceil(0.9 N)-th value."""
+    ordered = sorted(v // 60 for v in values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def test_figures_fields_follow_rollup_columns() -> None:
+    assert tuple(Figures.__dataclass_fields__) == COUNT_FIELDS
+
+
+def test_nearest_rank_on_a_histogram() -> None:
+    assert nearest_rank({}, 0.9) is None
+    assert nearest_rank({5: 1}, 0.9) == 5
+    # 1..10 once each: rank ceil(9) = 9 → 9; the median (rank 5) → 5.
+    hist = {m: 1 for m in range(1, 11)}
+    assert nearest_rank(hist, 0.9) == 9
+    assert nearest_rank(hist, 0.5) == 5
+    assert nearest_rank({0: 9, 30: 1}, 0.9) == 0
+    assert nearest_rank({0: 8, 30: 2}, 0.9) == 30
+
+
+@pytest.mark.parametrize("span", [0, 6, 30])
+def test_report_equals_direct_computation(history: Services, manager: Actor, span: int) -> None:
+    start, end = TODAY - timedelta(days=span), TODAY
+    report = history.office.stats.report(manager, start, end)
+    rows = appointment_rows(history, start, end)
+    assert rows, "the demo generated appointments in the range"
+
+    outcomes = Counter(a.outcome for a in rows)
+    arrivals = sum(1 for a in rows if a.arrived_at is not None)
+    t = report.totals
+    assert t.appointments == len(rows)
+    assert (t.cancelled, t.no_show, t.deposited, t.incomplete, t.redirected, t.pending) == (
+        outcomes["cancelled"], outcomes["no_show"], outcomes["deposited"],
+        outcomes["incomplete"], outcomes["redirected"], outcomes["pending"])
+    assert t.arrivals == arrivals
+    if arrivals + outcomes["no_show"]:
+        assert t.no_show_rate == pytest.approx(
+            outcomes["no_show"] / (arrivals + outcomes["no_show"]))
+    if outcomes["deposited"] + outcomes["incomplete"]:
+        assert t.completeness_rate == pytest.approx(
+            outcomes["deposited"] / (outcomes["deposited"] + outcomes["incomplete"]))
+
+    waits = [w for a in rows if (w := seconds(a.arrived_at, a.called_at)) is not None]
+    services_ = [d for a in rows
+                 if (d := seconds(a.service_started_at, a.finished_at)) is not None]
+    assert waits and services_
+    assert t.wait_n == len(waits) and t.service_n == len(services_)
+    assert t.mean_wait_minutes == pytest.approx(sum(waits) / len(waits) / 60)
+    assert t.mean_service_minutes == pytest.approx(sum(services_) / len(services_) / 60)
+    assert report.wait.p90_minutes == p90_minutes(waits)
+    assert report.service.p90_minutes == p90_minutes(services_)
+
+    by_motif = {b.key: b.figures.appointments for b in report.by_motif}
+    assert by_motif == dict(Counter(a.motif_code or "" for a in rows))
+    by_hour = {b.key: b.figures.appointments for b in report.by_hour}
+    assert by_hour == dict(Counter(f"{a.slot_time.hour:02d}" for a in rows))
+    by_agent = {b.key: b.figures.deposited for b in report.by_agent}
+    expected_agent = Counter(str(a.agent_id) if a.agent_id else "" for a in rows
+                             if a.outcome == "deposited")
+    assert {k: v for k, v in by_agent.items() if v} == dict(expected_agent)
+    assert sum(f.appointments for _, f in report.daily) == len(rows)
+    assert all(start <= day <= end for day, _ in report.daily)
+
+
+def test_counter_actions_reach_the_dashboard(history: Services, manager: Actor,
+                                             agent: Actor, accueil: Actor, clock) -> None:
+    office = history.office
+    before = office.stats.report(manager, TODAY, TODAY).totals
+    view = history.booking.create(accueil, NewAppointment(
+        "TESTEUR", "Jean", TODAY, time(10, 0), history.catalogue.current().motifs[0].code))
+    history.appointments.check_in(accueil, view.id)
+    clock.advance(minutes=7)
+    history.appointments.call(agent, view.id)
+    after = office.stats.report(manager, TODAY, TODAY).totals
+    assert after.appointments == before.appointments + 1
+    assert after.arrivals == before.arrivals + 1
+    assert after.wait_n == before.wait_n + 1
+    assert after.wait_sum_s == before.wait_sum_s + 7 * 60
+    # Later, once the audit rows have settled, nothing is recomputed and nothing changes.
+    clock.advance(minutes=5)
+    office.stats.refresh()
+    assert office.stats.refresh() == 0
+    assert office.stats.report(manager, TODAY, TODAY).totals == after
+
+
+def test_past_day_change_reaches_the_dashboard(history: Services, manager: Actor,
+                                               admin: Actor, clock) -> None:
+    office = history.office
+    office.stats.report(manager, TODAY, TODAY)
+    clock.advance(minutes=5)
+    office.stats.refresh()
+    day = TODAY + timedelta(days=3)
+    view = history.booking.create(admin, NewAppointment(
+        "FUTUR", "Ana", day, time(9, 0), history.catalogue.current().motifs[0].code))
+    history.appointments.cancel(admin, view.id, "demande de la personne")
+    figures = office.stats.report(manager, day, day).totals
+    assert (figures.appointments, figures.cancelled) == (1, 1)
+
+
+def test_empty_range_gives_zero_figures(history: Services, manager: Actor) -> None:
+    far = date(2001, 1, 1)
+    report = history.office.stats.report(manager, far, far)
+    assert report.totals == Figures()
+    assert report.wait.p90_minutes is None and report.by_motif == ()
+
+
+def test_bad_ranges_are_refused(services: Services, manager: Actor) -> None:
+    stats = services.office.stats
+    with pytest.raises(ValidationError, match="inversée"):
+        stats.report(manager, TODAY, TODAY - timedelta(days=1))
+    with pytest.raises(ValidationError, match="début"):
+        stats.report(manager, None, TODAY)
