@@ -24,7 +24,7 @@ def book(services: Services, accueil: Actor, name: str, motif: str, hour: int) -
         name, "Test", DAY, time(hour, 0), motif, date(1990, 1, 1))).id
 
 
-def open_dialog(window: MainWindow, qtbot) -> ChecklistDialog:  # noqa: ANN001
+def open_dialog(window: MainWindow, qtbot) -> ChecklistDialog:
     window.queue.actions_by_name["call_next"].trigger()
     window.queue.actions_by_name["serve"].trigger()
     dialogs = [w for w in QApplication.topLevelWidgets()
@@ -43,7 +43,7 @@ def actions(services: Services, appointment_id: int) -> list[str]:
             AuditEvent.appointment_id == appointment_id).order_by(AuditEvent.id)))
 
 
-def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, accueil: Actor,  # noqa: ANN001
+def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, accueil: Actor,
                               agent: Actor, clock: FixedClock) -> None:
     complete = book(services, accueil, "Complet", "AES_SALARIE", 10)
     partial = book(services, accueil, "Incomplet", "RETRAITE", 10)
@@ -98,7 +98,7 @@ def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, acc
     # 3. Wrong motif corrected to an ANEF one, then redirected.
     dialog = open_dialog(window, qtbot)
     assert dialog.view.id == anef
-    motif = [w for w in dialog.findChildren(QComboBox) if w.accessibleName() == "Motif"][0]
+    motif = next(w for w in dialog.findChildren(QComboBox) if w.accessibleName() == "Motif")
     motif.setCurrentIndex(motif.findData("ETRANGER_MALADE"))
     assert dialog.redirect_button.isVisible() and not dialog.deposit_button.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_A,
@@ -119,7 +119,7 @@ def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, acc
     assert "Journée clôturée : 1" in window.queue.message.text()
 
 
-def test_conditional_pieces_follow_situations(qtbot, window: MainWindow, services: Services,  # noqa: ANN001
+def test_conditional_pieces_follow_situations(qtbot, window: MainWindow, services: Services,
                                               accueil: Actor) -> None:
     cases = {
         "AES_SALARIE": ("hotel", "DOM_HOTEL"),
@@ -141,3 +141,36 @@ def test_conditional_pieces_follow_situations(qtbot, window: MainWindow, service
         assert applies(piece)
         situation(dialog, flag).setChecked(False)
         assert not applies(piece)
+
+
+def test_undo_through_the_reason_dialog(qtbot, window: MainWindow, services: Services,
+                                        accueil: Actor) -> None:
+    from rdv_desktop.ui.reason_dialog import ReasonDialog
+
+    aid = book(services, accueil, "Erreur", "RETRAITE", 10)
+    services.appointments.check_in(accueil, aid)
+    window.queue.reload()
+    window.queue.actions_by_name["call_next"].trigger()
+    window.queue.select(aid)
+    window.queue.actions_by_name["undo"].trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, ReasonDialog) and w.isVisible())
+    assert not any(b.isEnabled() for b in dialog.buttons.buttons() if b.text() == "Valider")
+    qtbot.keyClicks(dialog.edit, "mauvais guichet")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    assert services.appointments.get(aid).stage.value == "en attente"
+    assert "Étape annulée" in window.queue.message.text()
+
+
+def test_day_list_prints_every_row(services: Services, accueil: Actor, agent: Actor) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    for i in range(45):
+        book(services, accueil, f"Liste{i:02d}", "RETRAITE", 8 + i % 9)
+    doc = services.documents.day_list(agent, DAY)
+    reader = PdfReader(io.BytesIO(doc.pdf))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) == 2
+    assert all(f"LISTE{i:02d}" in text for i in range(45))
