@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import NotFound
-from ...models import Appointment
+from ...models import Appointment, AuditEvent
 from ..actor import Actor
 from ..appointments import AppointmentService, state_of
-from ..audit import record
+from ..audit import jsonable, record
 from ..catalogue import CatalogueService
 from ..clock import fr_time, local
 from ..stage import OUTCOME_LABELS
@@ -143,14 +143,23 @@ class ImportService:
 
     def _insert(self, s: Session, actor: Actor, created: list[tuple[ImportRow, Appointment]],
                 now: datetime, file_name: str) -> None:
+        """Insert the new appointments and their audit rows in two batched flushes.
+
+        The rows are the ones `record()` writes, built here without its flush per row: on
+        5,000 rows that per-row flush alone took 2 s of a 4 s import.
+        """
         s.add_all([a for _, a in created])
         s.flush()
-        for row, a in created:
-            record(s, actor, now, "appointment_created", "appointment", a.id,
-                   after={"reference": a.reference, "source": "import",
-                          "slot": f"{a.slot_date.isoformat()} {a.slot_time.isoformat()}",
-                          "motif": a.motif_code, "outcome": a.outcome},
-                   reason=f"import {file_name}, ligne {row.line}", appointment_id=a.id)
+        s.add_all([AuditEvent(
+            at=now, user_id=actor.user_id, user_login=actor.login, station=actor.station,
+            action="appointment_created", entity_type="appointment", entity_id=str(a.id),
+            appointment_id=a.id, before=None,
+            after=jsonable({"reference": a.reference, "source": "import",
+                            "slot": f"{a.slot_date.isoformat()} {a.slot_time.isoformat()}",
+                            "motif": a.motif_code, "outcome": a.outcome}),
+            reason=f"import {file_name}, ligne {row.line}",
+        ) for row, a in created])
+        s.flush()
 
     @staticmethod
     def _changes(a: Appointment, row: ImportRow, matcher: MotifMatcher) -> dict[str, Any]:
