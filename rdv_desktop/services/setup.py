@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from functools import cached_property
 
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from .appointments import AppointmentService
 from .audit import record
 from .booking import BookingService
 from .catalogue import CatalogueService
+from .checkin import CheckInService
 from .clock import Clock
 from .context import ServiceContext
 from .documents import DocumentService
@@ -23,6 +25,7 @@ from .dossiers import DossierService
 from .keys import KeyService
 from .office import ManagerOffice
 from .users import UserService
+from .waiting_room import WaitingRoomService
 
 KNOWN_SITES = {
     "CANTAL": (
@@ -55,6 +58,16 @@ class Services:
         return cls(ctx, UserService(ctx), appointments, catalogue, BookingService(appointments),
                    keys, DossierService(appointments, catalogue, keys),
                    DocumentService(appointments, catalogue, keys))
+
+    @cached_property
+    def checkin(self) -> CheckInService:
+        """The arrival desk: scans, manual search, queue tickets."""
+        return CheckInService(self.appointments, self.keys)
+
+    @cached_property
+    def waiting_room(self) -> WaitingRoomService:
+        """The waiting-room screen's feed of calls."""
+        return WaitingRoomService(self.appointments)
 
     @cached_property
     def office(self) -> ManagerOffice:

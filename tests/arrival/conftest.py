@@ -1,0 +1,53 @@
+"""Arrival-desk fixtures: today's appointments with real signed convocation codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+
+import pytest
+from sqlalchemy import func, select
+
+from rdv_desktop.models import Appointment, AuditEvent
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.appointment_views import AppointmentView
+from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.setup import Services
+
+TODAY = date(2026, 11, 26)
+
+Book = Callable[..., AppointmentView]
+
+
+@pytest.fixture
+def book(services: Services, accueil: Actor) -> Book:
+    """Create an appointment the real way (the booking service)."""
+
+    def make(name: str = "Diallo", given: str = "Aïssatou", *, hour: time = time(10, 0),
+             day: date = TODAY, birth: date | None = date(1990, 5, 17),
+             motif: str | None = "AES_SALARIE", source: str = "manual") -> AppointmentView:
+        return services.booking.create(accueil, NewAppointment(
+            name, given, day, hour, motif, birth, "Conakry", "guinéenne", source=source))
+
+    return make
+
+
+@pytest.fixture
+def code_of(services: Services) -> Callable[[AppointmentView], str]:
+    """The signed check-in code printed on the convocation of an appointment."""
+    signer = services.keys.signer(create_if_missing=True)
+    return lambda view: services.documents.checkin_code(view, signer)  # type: ignore[arg-type]
+
+
+def audit_count(services: Services, action: str | None = None) -> int:
+    query = select(func.count(AuditEvent.id))
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    with services.ctx.db.read() as s:
+        return s.scalar(query) or 0
+
+
+def arrivals(services: Services) -> int:
+    with services.ctx.db.read() as s:
+        return s.scalar(select(func.count(Appointment.id))
+                        .where(Appointment.arrived_at.is_not(None))) or 0
