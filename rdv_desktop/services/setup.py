@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from functools import cached_property
 
 from sqlalchemy import select
 
@@ -60,6 +59,11 @@ class Services:
                    DocumentService(appointments, catalogue, keys))
 
     @cached_property
+    def office(self) -> ManagerOffice:
+        """Statistics, review, exports, personal data and administration (built on first use)."""
+        return ManagerOffice.build(self.ctx, self.catalogue)
+
+    @cached_property
     def checkin(self) -> CheckInService:
         """The arrival desk: scans, manual search, queue tickets."""
         return CheckInService(self.appointments, self.keys)
@@ -68,11 +72,6 @@ class Services:
     def waiting_room(self) -> WaitingRoomService:
         """The waiting-room screen's feed of calls."""
         return WaitingRoomService(self.appointments)
-
-    @cached_property
-    def office(self) -> ManagerOffice:
-        """Statistics, review, exports, personal data and administration (built on first use)."""
-        return ManagerOffice.build(self.ctx, self.catalogue)
 
 
 def ensure_site(ctx: ServiceContext, actor: Actor, counters: int = DEFAULT_COUNTERS) -> None:
