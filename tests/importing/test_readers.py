@@ -6,7 +6,7 @@ import re
 from datetime import date, time
 
 import pytest
-from import_helpers import sample
+from import_helpers import SAMPLES, sample
 
 from rdv_desktop.errors import ValidationError
 from rdv_desktop.services.importing import read_bytes, read_path
@@ -193,3 +193,12 @@ def test_motif_matcher_is_tolerant_but_not_fuzzy() -> None:
     assert matcher.match("aes-vpf") == "AES_VPF"
     assert matcher.match("") is None
     assert fold("Œuvre  d'ÉTÉ") == "oeuvre d ete"
+
+
+def test_documented_headers_match_the_code() -> None:
+    from rdv_desktop.services.importing.headers import SYNONYMS
+
+    doc = (SAMPLES.parents[1] / "docs" / "import-formats.md").read_text(encoding="utf-8")
+    for field, names in SYNONYMS.items():
+        line = next(ln for ln in doc.splitlines() if f"| `{field}` |" in ln)
+        assert all(f"« {n} »" in line for n in names), field
