@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ..services.catalogue import MotifInfo
 from ..services.checklist import ChecklistLine, PieceCheck, checklist
+from .table_model import ColumnTableModel, Index
 
 STATUS_TEXT = {
     None: "○ à contrôler",
@@ -19,7 +20,7 @@ STATUS_TEXT = {
 STATUS_COLOUR = {None: "#ffffff", "received": "#d5f5d5", "missing": "#f9d6d6",
                  "not_applicable": "#eeeeee"}
 COLUMNS = ("Pièce", "Statut", "Note")
-Index = QModelIndex | QPersistentModelIndex
+
 
 
 @dataclass
@@ -30,7 +31,9 @@ class _Row:
     auto: bool = True  # status set by the situation switches, not by the agent
 
 
-class ChecklistModel(QAbstractTableModel):
+class ChecklistModel(ColumnTableModel):
+    columns = COLUMNS
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.rows: list[_Row] = []
@@ -59,17 +62,8 @@ class ChecklistModel(QAbstractTableModel):
 
     # -- Qt interface --------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self.rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
