@@ -99,7 +99,9 @@ def _table(model: RowsModel, name: str) -> QTableView:
     view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    for column in range(model.columnCount() - 1):
+        view.horizontalHeader().setSectionResizeMode(column,
+                                                     QHeaderView.ResizeMode.ResizeToContents)
     return view
 
 

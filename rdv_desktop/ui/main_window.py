@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(day_list)
         if self.actor.may("appointment.import"):
             import_action = QAction("&Importer des rendez-vous…", self)
+            import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
             import_action.triggered.connect(self.open_import)
             file_menu.addAction(import_action)
         file_menu.addSeparator()
