@@ -207,7 +207,7 @@ class _Generator:
             if done > now:
                 a.finished_at = None
                 continue
-            outcome = "redirected" if roll < 0.4 else "incomplete" if roll < 0.52 else "deposited"
+            outcome = "redirected" if roll < 0.34 else "incomplete" if roll < 0.45 else "deposited"
             self.finish(s, a, outcome, done, agent)
         return len(slots)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..errors import RdvError
@@ -29,19 +30,25 @@ class VerifyDialog(QDialog):
         self.field = QLineEdit()
         self.field.setAccessibleName("Code à vérifier")
         self.field.setPlaceholderText("Scannez le QR code de l'attestation ou tapez son texte")
-        self.result = QLabel("En attente d'un code.")
-        self.result.setAccessibleName("Résultat de la vérification")
-        self.result.setWordWrap(True)
-        self.result.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.result.setMinimumHeight(110)
-        self.result.setStyleSheet("font-size: 18pt; padding: 10px;")
+        self.verdict = QLabel("En attente d'un code.")
+        self.verdict.setAccessibleName("Résultat de la vérification")
+        self.verdict.setWordWrap(True)
+        self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.verdict.setMinimumHeight(110)
+        self.verdict.setStyleSheet("font-size: 18pt; padding: 10px;")
         close = QPushButton("Fermer")
+        close.setAutoDefault(False)  # the scanner's Enter must verify, not close
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.field)
-        layout.addWidget(self.result, 1)
+        layout.addWidget(self.verdict, 1)
         layout.addWidget(close)
         self.field.returnPressed.connect(self.check)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return  # a scan ends with Enter: never let it close the dialog
+        super().keyPressEvent(event)
 
     def check(self) -> None:
         text = self.field.text()
@@ -49,11 +56,11 @@ class VerifyDialog(QDialog):
         try:
             outcome = self.verify(text)
         except RdvError as exc:
-            self.result.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
+            self.verdict.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
                                       " background: #e65100;")
-            self.result.setText(exc.message)
+            self.verdict.setText(exc.message)
             return
         self.last = outcome
-        self.result.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
+        self.verdict.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
                                   f" background: {COLOURS[outcome.status]};")
-        self.result.setText(outcome.message)
+        self.verdict.setText(outcome.message)
