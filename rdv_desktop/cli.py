@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from .cli_office import OFFICE_COMMANDS, add_office_arguments
 from .config import load_config
 from .errors import RdvError
 
@@ -154,6 +155,7 @@ COMMANDS: dict[str, tuple[Handler, str]] = {
     "revoke": (cmd_revoke, "révoquer une attestation"),
     "import": (cmd_import, "importer des rendez-vous (CSV, .ics, export RDV Service Public)"),
     "receipt": (cmd_receipt, "réimprimer une attestation en PDF (duplicata)"),
+    **OFFICE_COMMANDS,
 }
 
 
@@ -188,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="fichier .csv, .ics, .xls ou .xlsx")
     p.add_argument("--dry-run", action="store_true",
                    help="afficher le rapport sans rien enregistrer")
+    add_office_arguments(parsers)
     return parser
 
 

@@ -1,0 +1,108 @@
+"""`rdv-admin stats | export | report | purge | export-person | backup` end to end."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from rdv_desktop.cli import main
+from rdv_desktop.models import Appointment
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.setup import Services
+from rdv_desktop.services.stats_output import report_dict
+
+from .conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("RDV_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("RDV_DB_URL", raising=False)
+
+
+def run(db_url: str, *args: str) -> int:
+    return main(["--db", db_url, "--station", "TEST-CLI", *args])
+
+
+def test_stats_json_and_csv(history: Services, manager: Actor, db_url: str, capsys) -> None:
+    assert run(db_url, "stats", "--from", "2026-11-01", "--to", "2026-11-26") == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = report_dict(history.office.stats.report(manager, TODAY.replace(day=1), TODAY))
+    assert printed["totals"] == expected["totals"]
+    assert printed["wait"]["p90_minutes"] == expected["wait"]["p90_minutes"]
+    assert run(db_url, "stats", "--from", "2026-11-01", "--to", "2026-11-26",
+               "--format", "csv") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Dimension;Clé;Libellé;Rendez-vous")
+    assert lines[1].split(";")[3] == str(expected["totals"]["appointments"])
+
+
+def test_bad_input_gives_one_french_line(services: Services, db_url: str, capsys,
+                                         tmp_path: Path) -> None:
+    assert run(db_url, "stats", "--from", "2026-11-26", "--to", "2026-11-01") == 2
+    assert "Période inversée" in capsys.readouterr().err
+    assert run(db_url, "stats", "--from", "26/11/2026", "--to", "2026-11-01") == 2
+    assert "AAAA-MM-JJ" in capsys.readouterr().err
+    assert run(db_url, "export", "--from", "2026-11-01", "--to", "2026-11-26",
+               "--out", str(tmp_path / "nope" / "x.csv")) == 2
+    assert "Impossible d'écrire" in capsys.readouterr().err
+    assert run(db_url, "report", "--month", "2026-13", "--out", str(tmp_path / "r.pdf")) == 2
+    assert "Mois invalide" in capsys.readouterr().err
+
+
+def test_export_and_report(history: Services, db_url: str, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "rdv.xlsx"
+    assert run(db_url, "export", "--from", "2026-11-01", "--to", "2026-11-26",
+               "--out", str(out)) == 0
+    assert out.stat().st_size > 0 and "Export XLSX" in capsys.readouterr().out
+    pdf = tmp_path / "novembre.pdf"
+    assert run(db_url, "report", "--month", "2026-11", "--out", str(pdf)) == 0
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Rapport mensuel — novembre 2026" in text
+    assert "Taux de complétude" in text and "Par guichet" in text
+
+
+def test_purge_needs_confirmation(history: Services, admin: Actor, db_url: str,
+                                  capsys) -> None:
+    old = history.booking.create(admin, NewAppointment(
+        "ANCIEN", "Paul", date(2023, 3, 1), time(9, 0), None, source="import",
+        reference="OLD-1"))
+    history.appointments.cancel(admin, old.id, "ne viendra pas")
+
+    def anonymised() -> int:
+        with history.ctx.db.read() as s:
+            return s.scalar(select(func.count()).select_from(Appointment)
+                            .where(Appointment.anonymised_at.is_not(None)))
+
+    assert run(db_url, "purge", "--older-than", "1") == 2
+    assert "--yes" in capsys.readouterr().err
+    assert run(db_url, "purge", "--older-than", "1", "--dry-run") == 0
+    assert "seraient anonymisés" in capsys.readouterr().out
+    assert anonymised() == 0
+    assert run(db_url, "purge", "--older-than", "1", "--yes") == 0
+    assert anonymised() > 0
+
+
+def test_export_person_and_backup(history: Services, db_url: str, tmp_path: Path,
+                                  capsys) -> None:
+    with history.ctx.db.read() as s:
+        a = s.scalar(select(Appointment).limit(1))
+    out = tmp_path / "personne.json"
+    assert run(db_url, "export-person", "--name", a.family_name, "--birth-date",
+               a.birth_date.isoformat(), "--out", str(out)) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert a.reference in {x["reference"] for x in data["appointments"]}
+    assert run(db_url, "export-person") == 2
+    capsys.readouterr()
+    backup = tmp_path / "copie.sqlite3"
+    code = run(db_url, "backup", str(backup))
+    if history.ctx.db.dialect == "sqlite":
+        assert code == 0 and backup.exists()
+    else:
+        assert code == 2 and "pg_dump" in capsys.readouterr().err
