@@ -23,11 +23,13 @@ from ..services.clock import at_paris
 from ..services.documents import RenderedDocument
 from ..services.dossiers import DossierView
 from ..services.setup import Services
+from .checkin_panel import CheckInPanel
 from .checklist_dialog import ChecklistDialog
 from .document_dialog import DocumentDialog
 from .printing import PdfPrinter
 from .queue_panel import QueuePanel
 from .verify_dialog import VerifyDialog
+from .waiting_display import WaitingDisplay
 
 BANNER_STYLE = ("QLabel { background: #b00020; color: white; font-weight: bold;"
                 " padding: 8px; }")
@@ -51,6 +53,11 @@ class MainWindow(QMainWindow):
         self.queue = QueuePanel(services, actor)
         self.queue.connection_changed.connect(self.show_connection)
         self.queue.serve_requested.connect(self.open_checklist)
+        self.waiting_display: WaitingDisplay | None = None
+        self.checkin = CheckInPanel(services, actor, self.printer) if actor.may("checkin") else None
+        if self.checkin is not None:
+            self.checkin.document_requested.connect(self.show_document)
+            self.checkin.checked_in.connect(self._arrived)
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Écrans")
@@ -62,8 +69,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self._build_status(db_label)
+        desk_first = self.checkin is not None and "accueil" in actor.roles
+        if self.checkin is not None and desk_first:
+            self.add_screen(self.checkin, "Accueil")
         if actor.may("queue.view"):
             self.add_screen(self.queue, "File du jour")
+        if self.checkin is not None and not desk_first:
+            self.add_screen(self.checkin, "Accueil")
 
     def add_screen(self, widget: QWidget, title: str) -> None:
         """One tab per screen; each screen module is built here and handed its services."""
@@ -80,6 +92,11 @@ class MainWindow(QMainWindow):
         day_list.setShortcut(QKeySequence("Ctrl+P"))
         day_list.triggered.connect(self.print_day_list)
         file_menu.addAction(day_list)
+        if self.checkin is not None and self.actor.may("appointment.create"):
+            walkin = QAction("&Nouveau rendez-vous…", self)
+            walkin.setShortcut(QKeySequence("Ctrl+N"))
+            walkin.triggered.connect(self.checkin.open_walkin)
+            file_menu.addAction(walkin)
         if self.actor.may("appointment.import"):
             import_action = QAction("&Importer des rendez-vous…", self)
             import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
@@ -105,6 +122,9 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&Affichage")
         for name in ("refresh", "search", "today"):
             view.addAction(self.queue.actions_by_name[name])
+        display = QAction("Écran de la salle d'&attente", self)
+        display.triggered.connect(self.open_waiting_display)
+        view.addAction(display)
         self.view_menu = view
         help_menu = bar.addMenu("&Aide")
         about = QAction("À &propos", self)
@@ -183,6 +203,20 @@ class MainWindow(QMainWindow):
         dialog = DocumentDialog(doc, self.printer, auto_print=auto_print, parent=self)
         dialog.open()
         return dialog
+
+    def _arrived(self, view: AppointmentView) -> None:
+        """An arrival at this desk shows in the queue at once, not at the next poll."""
+        if view.slot_date == self.queue.shown_day():
+            self.queue.model.upsert([view])
+            self.queue.counts.update_from(self.queue.model.views())
+
+    def open_waiting_display(self) -> WaitingDisplay:
+        if self.waiting_display is None:
+            self.waiting_display = WaitingDisplay(self.services, self.actor, parent=self)
+            self.waiting_display.place_on_second_screen()
+        self.waiting_display.show()
+        self.waiting_display.raise_()
+        return self.waiting_display
 
     def open_verify(self) -> VerifyDialog:
         dialog = VerifyDialog(self.services.keys.verify, self)

@@ -1,0 +1,83 @@
+"""The waiting room's two-tone chime: a WAV made with the standard library, played if possible.
+
+QtMultimedia (PySide6-Addons) plays the WAV; without it, or without a sound device, the
+system beep does. The file is generated once (`write_chime`) and shipped in resources/sounds.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import wave
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtWidgets import QApplication
+
+from ..paths import resource
+
+RATE = 22050
+NOTES = ((659.25, 0.32), (523.25, 0.55))  # E5 then C5: the usual "ding-dong"
+VOLUME = 0.45
+
+
+def chime_path() -> Path:
+    return resource("sounds", "chime.wav")
+
+
+def write_chime(path: Path) -> Path:
+    """A 16-bit mono ding-dong with soft attack and decay (no clicks)."""
+    frames = bytearray()
+    for frequency, seconds in NOTES:
+        count = int(RATE * seconds)
+        for n in range(count):
+            t = n / RATE
+            envelope = min(1.0, n / (0.01 * RATE)) * math.exp(-3.2 * t / seconds)
+            sample = VOLUME * envelope * (math.sin(2 * math.pi * frequency * t)
+                                          + 0.3 * math.sin(4 * math.pi * frequency * t)) / 1.3
+            frames += struct.pack("<h", int(sample * 32767))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(bytes(frames))
+    return path
+
+
+class Chime(QObject):
+    """Plays the chime; falls back to the system beep."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._effect: Any = None
+        self._tried = False
+
+    def _load(self) -> Any:
+        if self._tried:
+            return self._effect
+        self._tried = True
+        path = chime_path()
+        if not path.exists():
+            return None
+        try:
+            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+        except ImportError:
+            return None
+        if not QMediaDevices.audioOutputs():
+            return None
+        effect = QSoundEffect(self)
+        effect.setSource(QUrl.fromLocalFile(str(path)))
+        effect.setVolume(0.8)
+        self._effect = effect
+        return effect
+
+    def play(self) -> str:
+        """Ring once; returns how ("son" or "bip") for the status line and tests."""
+        effect = self._load()
+        if effect is not None:
+            effect.play()
+            return "son"
+        QApplication.beep()
+        return "bip"

@@ -1,0 +1,103 @@
+"""The big coloured answer to a scan, readable from a metre away, that clears itself.
+
+Colour is never the only signal (RGAA): each state also has a symbol and a headline in words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from ..services.checkin import ScanResult
+
+IDLE = "idle"
+STYLES = {
+    # background, text
+    IDLE: ("#eceff1", "#263238"),
+    "green": ("#1b5e20", "#ffffff"),
+    "orange": ("#e65100", "#ffffff"),
+    "red": ("#b71c1c", "#ffffff"),
+}
+SYMBOLS = {"green": "✔", "orange": "⚠", "red": "✖"}
+RESET_MS = {"green": 6000, "red": 6000, "orange": 20000}  # orange waits for the clerk
+IDLE_TEXT = "Prêt : scannez la convocation"
+IDLE_DETAIL = "ou cherchez la personne par son nom à droite"
+
+
+def _label(size: int, bold: bool = False) -> QLabel:
+    label = QLabel()
+    font = QFont()
+    font.setPointSize(size)
+    font.setBold(bold)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class FeedbackPanel(QFrame):
+    """Shows one ScanResult at a time; back to the idle prompt after RESET_MS."""
+
+    reset_done = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("feedback")
+        self.setAccessibleName("Résultat du scan")
+        self.setMinimumHeight(300)
+        self.kind = IDLE
+        self.result: ScanResult | None = None
+        self.headline = _label(30, bold=True)
+        self.ticket = _label(64, bold=True)
+        self.details = _label(18)
+        for label, name in ((self.headline, "Titre du résultat"),
+                            (self.ticket, "Numéro de ticket"),
+                            (self.details, "Détail du résultat")):
+            label.setAccessibleName(name)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.addStretch(1)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.ticket)
+        layout.addWidget(self.details)
+        layout.addStretch(1)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.reset)
+        self.reset()
+
+    def _paint(self, kind: str) -> None:
+        background, text = STYLES[kind]
+        self.setStyleSheet(f"QFrame#feedback {{ background: {background}; border-radius: 10px; }}"
+                           f" QFrame#feedback QLabel {{ color: {text}; background: transparent; }}")
+
+    def show_result(self, result: ScanResult) -> None:
+        self.result = result
+        self.kind = result.kind
+        self._paint(result.kind)
+        self.headline.setText(f"{SYMBOLS[result.kind]}  {result.headline}")
+        ticket = result.ticket if result.kind == "green" else None
+        self.ticket.setText(ticket or "")
+        self.ticket.setVisible(bool(ticket))
+        self.details.setText("\n".join(result.details))
+        self.setAccessibleDescription(f"{result.headline}. " + " ".join(result.details))
+        self.timer.start(RESET_MS[result.kind])
+
+    def reset(self) -> None:
+        self.timer.stop()
+        self.result = None
+        self.kind = IDLE
+        self._paint(IDLE)
+        self.headline.setText(IDLE_TEXT)
+        self.ticket.clear()
+        self.ticket.hide()
+        self.details.setText(IDLE_DETAIL)
+        self.setAccessibleDescription(IDLE_TEXT)
+        self.reset_done.emit()
+
+    def text(self) -> str:
+        """Everything shown, as one string (tests and the accessibility tree read it)."""
+        return " ".join(t for t in (self.headline.text(), self.ticket.text(),
+                                    self.details.text()) if t)

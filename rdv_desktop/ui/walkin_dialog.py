@@ -1,0 +1,173 @@
+"""Create an appointment at the préfecture: a walk-in checked in now, or a later slot.
+
+The applicant may come without a booking (walk-in: the arrival is registered at once and a
+ticket given) or be given an appointment for later, as in the Hérault channel where people
+write in and receive a paper convocation: the convocation is then printed with its signed QR.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import RdvError
+from ..services.actor import Actor
+from ..services.booking import NewAppointment
+from ..services.clock import local
+from ..services.setup import Services
+
+TO_CONFIRM = "Motif à confirmer au guichet"
+
+
+def parse_birth_date(text: str) -> date | None:
+    """`jj/mm/aaaa` or empty; anything else is a French ValueError."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(f"Date de naissance invalide : « {text} » (format jj/mm/aaaa).") from None
+
+
+def next_quarter(now: datetime) -> time:
+    """The next quarter hour (a walk-in's slot is "now", rounded up)."""
+    here = local(now).replace(second=0, microsecond=0)
+    later = here + timedelta(minutes=(15 - here.minute % 15) % 15)
+    return later.time()
+
+
+class WalkInDialog(QDialog):
+    """Emits `created(view, walk_in, print_convocation)` once the appointment exists."""
+
+    created = Signal(object, bool, bool)
+
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.setWindowTitle("Nouveau rendez-vous")
+        self.setAccessibleName("Nouveau rendez-vous")
+        now = services.ctx.clock.now()
+        today = local(now).date()
+
+        def line(name: str, placeholder: str = "") -> QLineEdit:
+            edit = QLineEdit()
+            edit.setAccessibleName(name)
+            edit.setPlaceholderText(placeholder)
+            return edit
+
+        self.family_name = line("Nom de famille", "tel qu'écrit sur le passeport")
+        self.given_names = line("Prénoms")
+        self.birth_date = line("Date de naissance", "jj/mm/aaaa")
+        self.birth_place = line("Lieu de naissance")
+        self.nationality = line("Nationalité")
+        self.phone = line("Téléphone")
+        self.email = line("Courriel")
+        self.motif = QComboBox()
+        self.motif.setAccessibleName("Motif")
+        self.motif.addItem(TO_CONFIRM, None)
+        try:
+            for motif in services.catalogue.current().motifs:
+                if not motif.anef_redirect:
+                    self.motif.addItem(motif.label, motif.code)
+        except RdvError:
+            pass
+        self.walk_in = QRadioButton("Personne présente, sans rendez-vous : enregistrer son "
+                                    "arrivée maintenant")
+        self.walk_in.setAccessibleName("Personne sans rendez-vous")
+        self.later = QRadioButton("Rendez-vous à une date et une heure choisies")
+        self.later.setAccessibleName("Rendez-vous plus tard")
+        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day.setCalendarPopup(True)
+        self.day.setMinimumDate(QDate(today.year, today.month, today.day))
+        self.day.setAccessibleName("Date du rendez-vous")
+        slot = next_quarter(now)
+        self.hour = QTimeEdit(QTime(slot.hour, slot.minute))
+        self.hour.setDisplayFormat("HH:mm")
+        self.hour.setAccessibleName("Heure du rendez-vous")
+        self.print_convocation = QCheckBox("Imprimer la convocation")
+        self.print_convocation.setAccessibleName("Imprimer la convocation")
+        self.message = QLabel()
+        self.message.setAccessibleName("Message du formulaire")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020; font-weight: bold")
+
+        form = QFormLayout()
+        form.addRow("Nom de famille *", self.family_name)
+        form.addRow("Prénoms", self.given_names)
+        form.addRow("Date de naissance", self.birth_date)
+        form.addRow("Lieu de naissance", self.birth_place)
+        form.addRow("Nationalité", self.nationality)
+        form.addRow("Téléphone", self.phone)
+        form.addRow("Courriel", self.email)
+        form.addRow("Motif", self.motif)
+        form.addRow(self.walk_in)
+        form.addRow(self.later)
+        form.addRow("Date", self.day)
+        form.addRow("Heure", self.hour)
+        form.addRow(self.print_convocation)
+        buttons = QDialogButtonBox()
+        self.create_button = buttons.addButton("Créer", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button.setAccessibleName("Créer le rendez-vous")
+        cancel = buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setAccessibleName("Annuler")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.walk_in.toggled.connect(self._mode_changed)
+        self.walk_in.setChecked(True)
+        self._mode_changed(True)
+
+    def _mode_changed(self, walk_in: bool) -> None:
+        self.day.setEnabled(not walk_in)
+        self.hour.setEnabled(not walk_in)
+        self.print_convocation.setChecked(not walk_in)
+
+    def request(self) -> NewAppointment:
+        """The form as a booking request; raises ValueError with a French message."""
+        walk_in = self.walk_in.isChecked()
+        now = self.services.ctx.clock.now()
+        if walk_in:
+            day, slot = local(now).date(), local(now).time().replace(second=0, microsecond=0)
+        else:
+            d, t = self.day.date(), self.hour.time()
+            day, slot = date(d.year(), d.month(), d.day()), time(t.hour(), t.minute())
+        return NewAppointment(
+            family_name=self.family_name.text(), given_names=self.given_names.text(),
+            slot_date=day, slot_time=slot, motif_code=self.motif.currentData(),
+            birth_date=parse_birth_date(self.birth_date.text()),
+            birth_place=self.birth_place.text(), nationality=self.nationality.text(),
+            phone=self.phone.text(), email=self.email.text(),
+            source="walk_in" if walk_in else "manual")
+
+    def submit(self) -> None:
+        try:
+            view = self.services.booking.create(self.actor, self.request())
+        except ValueError as exc:
+            self.message.setText(str(exc))
+            return
+        except RdvError as exc:
+            self.message.setText(exc.message)
+            return
+        self.created.emit(view, self.walk_in.isChecked(), self.print_convocation.isChecked())
+        self.accept()
