@@ -7,7 +7,7 @@ from .catalogue import CatalogueVersion, Motif, MotifPiece, Piece, Situation
 from .dossier import PIECE_STATUSES, Dossier, DossierPiece, Timbre
 from .sequence import NumberSequence, SigningKey
 from .site import Counter, Fee, Setting, Site, Station
-from .stats import StatsDaily, StatsDuration, StatsState
+from .stats import StatsDuration, StatsRollup, StatsState
 from .user import User
 
 __all__ = [
@@ -31,8 +31,8 @@ __all__ = [
     "Site",
     "Situation",
     "Station",
-    "StatsDaily",
     "StatsDuration",
+    "StatsRollup",
     "StatsState",
     "Timbre",
     "User",

@@ -1,11 +1,12 @@
-"""Pre-aggregated statistics: per-day rollups the dashboard sums instead of scanning appointments.
+"""Pre-aggregated statistics: rollups the dashboard sums instead of scanning appointments.
 
-`stats_daily` holds one row per (day, dimension, key): the day's totals (dimension ``all``) and
-the same figures broken down by motif, counter, agent and hour of the slot. `stats_duration`
-holds per-day histograms of waiting and service times in whole minutes, so that a percentile
-over any range is exact to the minute. Both are derived data, rebuilt from `appointment` by
-`services.stats`; `stats_state` remembers how far in the audit trail the rollups are current.
-See docs/statistics.md.
+`stats_rollup` holds, per period (``D`` a day, ``M`` a calendar month, keyed by its first day),
+one row per (dimension, key): the totals (dimension ``all``) and the same figures broken down by
+motif, counter, agent and hour of the slot. `stats_duration` holds, per period, histograms of
+waiting and service times in whole minutes, so that a percentile over any range is exact to the
+minute. A range reads whole months from the ``M`` rows and only its ragged ends from the ``D``
+rows. All derived data, rebuilt from `appointment` by `services.stats_rollup`; `stats_state`
+remembers how far in the audit trail the rollups are current. See docs/statistics.md.
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ from .base import Base
 
 DIMENSIONS = ("all", "motif", "counter", "agent", "hour")
 DURATION_KINDS = ("wait", "service")
+PERIODS = ("D", "M")
 
 
-class StatsDaily(Base):
-    __tablename__ = "stats_daily"
+class StatsRollup(Base):
+    """Primary key (period, dim, day, key): a dimension's rows of a range are contiguous."""
 
-    day: Mapped[date] = mapped_column(primary_key=True)
+    __tablename__ = "stats_rollup"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    period: Mapped[str] = mapped_column(String(1), primary_key=True)
     dim: Mapped[str] = mapped_column(String(10), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     appointments: Mapped[int] = mapped_column(default=0)
     cancelled: Mapped[int] = mapped_column(default=0)
@@ -42,12 +48,14 @@ class StatsDaily(Base):
 
 
 class StatsDuration(Base):
-    """How many waits (or services) of `minute` whole minutes happened on `day`."""
+    """How many waits (or services) of `minute` whole minutes happened in the period."""
 
     __tablename__ = "stats_duration"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    day: Mapped[date] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(1), primary_key=True)
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
     minute: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     n: Mapped[int]
 

@@ -77,7 +77,7 @@ def report_data(report: StatsReport, site: SiteInfo, year: int, month: int,
             f"90e centile {_min(report.service.p90_minutes)} · méd. "
             f"{_min(report.service.p50_minutes)}"),
     )
-    by_day = dict(report.daily)
+    by_day = dict(report.series)
     start, end = report.start, report.end
     days = tuple(_bar(f"{d:%d}", by_day.get(d, Figures()))
                  for d in (start.fromordinal(o) for o in range(start.toordinal(),

@@ -11,16 +11,18 @@ import math
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
-from ..models import CatalogueVersion, Motif, StatsDaily, StatsDuration, User
+from ..models import CatalogueVersion, Motif, StatsDuration, StatsRollup, User
+from ..models.stats import DIMENSIONS, DURATION_KINDS
 from .actor import Actor
 from .context import ServiceContext
-from .stats_rollup import COUNT_FIELDS, MAX_MINUTE, refresh_days, refresh_stale
+from .stats_rollup import COUNT_FIELDS, MAX_MINUTE, month_of, refresh_days, refresh_stale
 
 MAX_RANGE_DAYS = 366 * 20
+SERIES_BY_DAY_UP_TO = 92  # longer ranges get one point a month
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ class StatsReport:
     by_counter: tuple[Breakdown, ...]
     by_agent: tuple[Breakdown, ...]
     by_hour: tuple[Breakdown, ...]
-    daily: tuple[tuple[date, Figures], ...]
+    series: tuple[tuple[date, Figures], ...]  # per day, or per month (first day) if long
+    series_by_month: bool
 
 
 def nearest_rank(histogram: dict[int, int], q: float) -> int | None:
@@ -152,27 +155,23 @@ class StatsService:
             return self._read(s, start, end)
 
     def _read(self, s: Session, start: date, end: date) -> StatsReport:
-        sums = [func.sum(getattr(StatsDaily, name)) for name in COUNT_FIELDS]
-        in_range = StatsDaily.day.between(start, end)
         groups: dict[str, list[tuple[str, Figures]]] = {}
+        sums = [func.sum(getattr(StatsRollup, name)) for name in COUNT_FIELDS]
         for dim, key, *values in s.execute(
-            select(StatsDaily.dim, StatsDaily.key, *sums).where(in_range)
-            .group_by(StatsDaily.dim, StatsDaily.key)
+            select(StatsRollup.dim, StatsRollup.key, *sums)
+            .where(StatsRollup.dim.in_(DIMENSIONS), _covering(StatsRollup, start, end))
+            .group_by(StatsRollup.dim, StatsRollup.key)
         ):
             groups.setdefault(dim, []).append((key, _figures(values)))
-        daily = tuple(
-            (day, _figures(values)) for day, *values in s.execute(
-                select(StatsDaily.day, *(getattr(StatsDaily, n) for n in COUNT_FIELDS))
-                .where(in_range, StatsDaily.dim == "all").order_by(StatsDaily.day)
-            )
-        )
         hist: dict[str, dict[int, int]] = {"wait": {}, "service": {}}
         for kind, minute, n in s.execute(
             select(StatsDuration.kind, StatsDuration.minute, func.sum(StatsDuration.n))
-            .where(StatsDuration.day.between(start, end))
+            .where(StatsDuration.kind.in_(DURATION_KINDS),
+                   _covering(StatsDuration, start, end))
             .group_by(StatsDuration.kind, StatsDuration.minute)
         ):
             hist[kind][minute] = int(n)
+        by_month = (end - start).days >= SERIES_BY_DAY_UP_TO
         totals = groups.get("all", [("", Figures())])[0][1]
         labels = _Labels(s)
         return StatsReport(
@@ -182,8 +181,27 @@ class StatsService:
             self._breakdown(groups.get("counter", []), labels.counter),
             self._breakdown(groups.get("agent", []), labels.agent, by_count=True),
             self._breakdown(groups.get("hour", []), labels.hour),
-            daily,
+            self._series(s, start, end, by_month), by_month,
         )
+
+    @staticmethod
+    def _series(s: Session, start: date, end: date, by_month: bool
+                ) -> tuple[tuple[date, Figures], ...]:
+        columns = [getattr(StatsRollup, n) for n in COUNT_FIELDS]
+        if not by_month:
+            return tuple((day, _figures(values)) for day, *values in s.execute(
+                select(StatsRollup.day, *columns)
+                .where(StatsRollup.period == "D", StatsRollup.dim == "all",
+                       StatsRollup.day.between(start, end)).order_by(StatsRollup.day)))
+        points: dict[date, list[int]] = {}
+        for day, *values in s.execute(
+            select(StatsRollup.day, *columns).where(
+                StatsRollup.dim == "all", _covering(StatsRollup, start, end))
+        ):
+            point = points.setdefault(day.replace(day=1), [0] * len(COUNT_FIELDS))
+            for i, v in enumerate(values):
+                point[i] += int(v or 0)
+        return tuple((m, _figures(points[m])) for m in sorted(points))
 
     @staticmethod
     def _breakdown(rows: list[tuple[str, Figures]], label, by_count: bool = False
@@ -194,6 +212,29 @@ class StatsService:
         else:
             items.sort(key=lambda b: (b.key == "", b.key.zfill(3)))
         return tuple(items)
+
+
+def whole_months(start: date, end: date) -> tuple[date, date] | None:
+    """First days of the first and last calendar months lying wholly inside [start, end]."""
+    first = start if start.day == 1 else month_of(start)[1] + timedelta(days=1)
+    last_end = end if month_of(end)[1] == end else end.replace(day=1) - timedelta(days=1)
+    if first > last_end:
+        return None
+    return first, last_end.replace(day=1)
+
+
+def _covering(table, start: date, end: date):
+    """Rows whose periods exactly tile [start, end]: whole months, then days at both ends."""
+    months = whole_months(start, end)
+    if months is None:
+        return and_(table.period == "D", table.day.between(start, end))
+    first, last = months
+    return or_(
+        and_(table.period == "M", table.day.between(first, last)),
+        and_(table.period == "D", or_(table.day.between(start, first - timedelta(days=1)),
+                                      table.day.between(month_of(last)[1] + timedelta(days=1),
+                                                        end))),
+    )
 
 
 def _percentiles(histogram: dict[int, int]) -> Percentiles:

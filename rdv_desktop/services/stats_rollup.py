@@ -1,10 +1,11 @@
-"""Building the statistics rollups (`stats_daily`, `stats_duration`) from the appointments.
+"""Building the statistics rollups (`stats_rollup`, `stats_duration`) from the appointments.
 
 The dashboard must answer any range in well under 150 ms on ~1M appointments, which a scan of
 `appointment` cannot do (a year takes > 1 s). So each day is summarised once into a few dozen
-rows, and a range sums those. A day's rollup is always recomputed whole from its appointments
-(never incremented), so it cannot drift. Which days to recompute is decided by
-:func:`refresh_stale` from the audit trail; docs/statistics.md explains the choice.
+rows (period ``D``), each month into the sum of its days (period ``M``), and a range sums whole
+months plus its ragged ends. A day's rollup is always recomputed whole from its appointments
+(never incremented), and its month re-summed from the days, so nothing can drift. Which days to
+recompute is decided by :func:`refresh_stale` from the audit trail (docs/statistics.md).
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Date, String, delete, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import Appointment, AuditEvent, Counter, StatsDaily, StatsDuration, StatsState
+from ..models import Appointment, AuditEvent, Counter, StatsDuration, StatsRollup, StatsState
 
 MAX_MINUTE = 600  # waits or services of ten hours or more share the last bucket
 SETTLE = timedelta(minutes=1)  # audit rows younger than this are rescanned (late commits)
 CHUNK_DAYS = 200
 # Writers that change many appointments with a single audit row: a full rebuild follows them.
+# (The importer writes one audit row per appointment, so it needs no entry here.)
 BULK_ACTIONS = ("demo_generated",)
-BULK_LIKE = "%import%"
 COUNT_FIELDS = (
     "appointments", "cancelled", "no_show", "arrivals", "deposited", "incomplete",
     "redirected", "pending", "wait_n", "wait_sum_s", "service_n", "service_sum_s",
@@ -96,15 +97,16 @@ def _summarise(rows: Iterable[tuple], counters: dict[int, int]) -> dict[date, _D
 
 def _write(s: Session, days: dict[date, _Day]) -> None:
     daily = [
-        {"day": d, "dim": dim, "key": key, **dict(zip(COUNT_FIELDS, values, strict=True))}
+        {"period": "D", "day": d, "dim": dim, "key": key,
+         **dict(zip(COUNT_FIELDS, values, strict=True))}
         for d, summary in days.items() for (dim, key), values in summary.cells.items()
     ]
     durations = [
-        {"day": d, "kind": kind, "minute": minute, "n": n}
+        {"period": "D", "day": d, "kind": kind, "minute": minute, "n": n}
         for d, summary in days.items() for (kind, minute), n in summary.durations.items()
     ]
     if daily:
-        s.execute(insert(StatsDaily), daily)
+        s.execute(insert(StatsRollup), daily)
     if durations:
         s.execute(insert(StatsDuration), durations)
 
@@ -114,26 +116,58 @@ def _chunks(days: list[date]) -> Iterator[list[date]]:
         yield days[i:i + CHUNK_DAYS]
 
 
+def month_of(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, nxt - timedelta(days=1)
+
+
+def _refresh_months(s: Session, days: Iterable[date]) -> None:
+    """Re-sum the ``M`` rows of the months of `days` from their ``D`` rows, in SQL."""
+    for first in sorted({d.replace(day=1) for d in days}):
+        last = month_of(first)[1]
+        s.execute(delete(StatsRollup).where(StatsRollup.period == "M", StatsRollup.day == first))
+        s.execute(delete(StatsDuration).where(StatsDuration.period == "M",
+                                              StatsDuration.day == first))
+        month = literal(first, Date)
+        in_month = (StatsRollup.period == "D", StatsRollup.day.between(first, last))
+        s.execute(insert(StatsRollup).from_select(
+            ["period", "day", "dim", "key", *COUNT_FIELDS],
+            select(literal("M", String), month, StatsRollup.dim, StatsRollup.key,
+                   *(func.sum(getattr(StatsRollup, f)) for f in COUNT_FIELDS))
+            .where(*in_month).group_by(StatsRollup.dim, StatsRollup.key)))
+        s.execute(insert(StatsDuration).from_select(
+            ["period", "day", "kind", "minute", "n"],
+            select(literal("M", String), month, StatsDuration.kind, StatsDuration.minute,
+                   func.sum(StatsDuration.n))
+            .where(StatsDuration.period == "D", StatsDuration.day.between(first, last))
+            .group_by(StatsDuration.kind, StatsDuration.minute)))
+
+
 def refresh_days(s: Session, days: Iterable[date]) -> int:
-    """Recompute the rollups of `days` from their appointments; returns the number of days."""
+    """Recompute the rollups of `days` (and their months); returns the number of days."""
     wanted = sorted(set(days))
     counters = dict(s.execute(select(Counter.id, Counter.number)).all())
     for chunk in _chunks(wanted):
-        s.execute(delete(StatsDaily).where(StatsDaily.day.in_(chunk)))
-        s.execute(delete(StatsDuration).where(StatsDuration.day.in_(chunk)))
+        s.execute(delete(StatsRollup).where(StatsRollup.period == "D",
+                                            StatsRollup.day.in_(chunk)))
+        s.execute(delete(StatsDuration).where(StatsDuration.period == "D",
+                                              StatsDuration.day.in_(chunk)))
         rows = s.execute(select(*_COLUMNS).where(Appointment.slot_date.in_(chunk)))
         _write(s, _summarise(rows, counters))
+    _refresh_months(s, wanted)
     return len(wanted)
 
 
 def rebuild_all(s: Session) -> int:
     """Throw every rollup away and rebuild from the whole appointment table."""
-    s.execute(delete(StatsDaily))
+    s.execute(delete(StatsRollup))
     s.execute(delete(StatsDuration))
     counters = dict(s.execute(select(Counter.id, Counter.number)).all())
     rows = s.execute(select(*_COLUMNS).execution_options(yield_per=20_000))
     days = _summarise(rows, counters)
     _write(s, days)
+    _refresh_months(s, days)
     return len(days)
 
 
@@ -164,8 +198,7 @@ def refresh_stale(s: Session, now: datetime) -> int:
     )
     bulk = s.scalar(
         select(AuditEvent.id).where(
-            AuditEvent.id > last,
-            or_(AuditEvent.action.in_(BULK_ACTIONS), AuditEvent.action.like(BULK_LIKE)),
+            AuditEvent.id > last, AuditEvent.action.in_(BULK_ACTIONS)
         ).limit(1)
     )
     if last < 0 or bulk is not None:

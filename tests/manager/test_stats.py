@@ -45,9 +45,19 @@ def test_nearest_rank_on_a_histogram() -> None:
     assert nearest_rank({0: 8, 30: 2}, 0.9) == 30
 
 
-@pytest.mark.parametrize("span", [0, 6, 30])
-def test_report_equals_direct_computation(history: Services, manager: Actor, span: int) -> None:
-    start, end = TODAY - timedelta(days=span), TODAY
+RANGES = [
+    (TODAY, TODAY),
+    (TODAY - timedelta(days=6), TODAY),
+    (TODAY - timedelta(days=30), TODAY),
+    (date(2026, 10, 1), TODAY),  # a whole month (from its monthly rollup) plus days
+    (date(2026, 9, 15), date(2026, 12, 31)),  # long: whole months, ragged ends, monthly series
+    (date(2026, 10, 29), date(2026, 11, 3)),  # across a month boundary, no whole month
+]
+
+
+@pytest.mark.parametrize(("start", "end"), RANGES)
+def test_report_equals_direct_computation(history: Services, manager: Actor, start: date,
+                                          end: date) -> None:
     report = history.office.stats.report(manager, start, end)
     rows = appointment_rows(history, start, end)
     assert rows, "the demo generated appointments in the range"
@@ -85,8 +95,22 @@ def test_report_equals_direct_computation(history: Services, manager: Actor, spa
     expected_agent = Counter(str(a.agent_id) if a.agent_id else "" for a in rows
                              if a.outcome == "deposited")
     assert {k: v for k, v in by_agent.items() if v} == dict(expected_agent)
-    assert sum(f.appointments for _, f in report.daily) == len(rows)
-    assert all(start <= day <= end for day, _ in report.daily)
+    assert sum(f.appointments for _, f in report.series) == len(rows)
+    if report.series_by_month:
+        assert all(day.day == 1 for day, _ in report.series)
+        assert sum(f.deposited for _, f in report.series) == outcomes["deposited"]
+    else:
+        assert all(start <= day <= end for day, _ in report.series)
+
+
+def test_whole_months() -> None:
+    from rdv_desktop.services.stats import whole_months
+
+    assert whole_months(date(2026, 10, 1), date(2026, 10, 31)) == (date(2026, 10, 1),) * 2
+    assert whole_months(date(2026, 10, 2), date(2026, 10, 31)) is None
+    assert whole_months(date(2026, 9, 15), date(2026, 12, 30)) == (date(2026, 10, 1),
+                                                                 date(2026, 11, 1))
+    assert whole_months(date(2026, 2, 1), date(2026, 2, 28)) == (date(2026, 2, 1),) * 2
 
 
 def test_counter_actions_reach_the_dashboard(history: Services, manager: Actor,

@@ -15,35 +15,36 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+COUNTS = (
+    "appointments", "cancelled", "no_show", "arrivals", "deposited", "incomplete",
+    "redirected", "pending", "wait_n",
+)
+
 
 def upgrade() -> None:
-
     op.create_table(
-        "stats_daily",
-        sa.Column("day", sa.Date(), nullable=False),
+        "stats_rollup",
+        sa.Column("period", sa.String(length=1), nullable=False),
         sa.Column("dim", sa.String(length=10), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("key", sa.String(length=60), nullable=False),
-        sa.Column("appointments", sa.Integer(), nullable=False),
-        sa.Column("cancelled", sa.Integer(), nullable=False),
-        sa.Column("no_show", sa.Integer(), nullable=False),
-        sa.Column("arrivals", sa.Integer(), nullable=False),
-        sa.Column("deposited", sa.Integer(), nullable=False),
-        sa.Column("incomplete", sa.Integer(), nullable=False),
-        sa.Column("redirected", sa.Integer(), nullable=False),
-        sa.Column("pending", sa.Integer(), nullable=False),
-        sa.Column("wait_n", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
         sa.Column("wait_sum_s", sa.BigInteger(), nullable=False),
         sa.Column("service_n", sa.Integer(), nullable=False),
         sa.Column("service_sum_s", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("day", "dim", "key", name=op.f("pk_stats_daily")),
+        sa.PrimaryKeyConstraint("period", "dim", "day", "key", name=op.f("pk_stats_rollup")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "stats_duration",
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("period", sa.String(length=1), nullable=False),
         sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("minute", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("day", "kind", "minute", name=op.f("pk_stats_duration")),
+        sa.PrimaryKeyConstraint("period", "kind", "day", "minute",
+                                name=op.f("pk_stats_duration")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "stats_state",
@@ -55,7 +56,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     op.drop_table("stats_state")
     op.drop_table("stats_duration")
-    op.drop_table("stats_daily")
+    op.drop_table("stats_rollup")
