@@ -1,0 +1,40 @@
+"""Fixtures of the fault tests: a throwaway PostgreSQL server that may be stopped at will."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.faults.throwaway_pg import ThrowawayServer
+
+
+@pytest.fixture(scope="session")
+def throwaway_pg() -> Iterator[ThrowawayServer]:
+    """Started once per run; each test gets it running (a test that stopped it restarts it)."""
+    try:
+        server = ThrowawayServer.create()
+    except (RuntimeError, OSError) as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot start a throwaway PostgreSQL under CI: {exc}")
+        pytest.skip(f"no throwaway PostgreSQL here: {exc}")
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def outage_pg(throwaway_pg: ThrowawayServer) -> Iterator[ThrowawayServer]:
+    """The throwaway server, emptied; left running whatever the test did."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(throwaway_pg.url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    try:
+        yield throwaway_pg
+    finally:
+        if not throwaway_pg.running():
+            throwaway_pg.start()
