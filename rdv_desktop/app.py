@@ -20,6 +20,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--counter", type=int, help="numéro du guichet de ce poste")
     parser.add_argument("--demo", action="store_true",
                         help="base jetable remplie de données de démonstration")
+    parser.add_argument("--self-test", action="store_true",
+                        help="vérifier l'installation sans écran ni serveur, puis quitter")
     return parser.parse_args(argv)
 
 
@@ -31,6 +33,10 @@ def demo_config(config: StationConfig) -> StationConfig:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.self_test:
+        from .selftest import run
+
+        return run()
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
