@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench installer clean
+.PHONY: run test lint bench installer installer-selftest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,19 @@ lint: $(STAMP)
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The PyInstaller one-folder bundle: dist/rdv-desktop/rdv-desktop (see build_installer.spec).
+INSTALLER_STAMP := $(VENV)/.installer-extra
+
+$(INSTALLER_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,installer]'
+	touch $(INSTALLER_STAMP)
+
+installer: $(INSTALLER_STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN build_installer.spec
+
+installer-selftest: installer
+	QT_QPA_PLATFORM=offscreen dist/rdv-desktop/rdv-desktop --self-test
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
