@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +16,7 @@ def throwaway_pg() -> Iterator[ThrowawayServer]:
     """Started once per run; each test gets it running (a test that stopped it restarts it)."""
     try:
         server = ThrowawayServer.create()
-    except (RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
         if os.environ.get("CI"):
             pytest.fail(f"cannot start a throwaway PostgreSQL under CI: {exc}")
         pytest.skip(f"no throwaway PostgreSQL here: {exc}")
