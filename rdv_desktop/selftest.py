@@ -171,7 +171,8 @@ def _output() -> TextIO:
 
 def run() -> int:
     """Every step on a temporary database; 0 and one summary line when all passed."""
-    out, err = _output(), sys.stderr or _output()
+    out = _output()
+    err = sys.stderr or out
     steps = _Steps()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rdv-autotest-") as tmp:
