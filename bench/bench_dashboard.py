@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from history_gen import HistorySpec, generate_history
+from history_gen import HistorySpec, HistorySummary, generate_history
 
 from rdv_desktop.models import Appointment
 from rdv_desktop.models.db import Database
@@ -69,15 +69,23 @@ def ranges(end: date, years: int) -> dict[str, list[tuple[date, date]]]:
     return out
 
 
-def run(url: str, per_day: int, years: int, runs: int) -> dict[str, object]:
+def run(url: str, per_day: int, years: int, runs: int, reuse: bool = False
+        ) -> dict[str, object]:
     db = Database(url)
     now = datetime.combine(END + timedelta(days=1), datetime.min.time(), PARIS)
     ctx = ServiceContext.create(db, "CANTAL", FixedClock(now), "BENCH")
     prepare_database(ctx)
     services = Services.build(ctx)
     start = END - timedelta(days=365 * years)
-    history = generate_history(db, HistorySpec(start, END, per_day))
     stats = services.office.stats
+    with db.read() as s:
+        existing = s.scalar(select(func.count()).select_from(Appointment))
+    if reuse and existing:
+        history = HistorySummary(existing, 0, 0.0)
+        with db.write() as s:
+            s.execute(text("DELETE FROM stats_state"))
+    else:
+        history = generate_history(db, HistorySpec(start, END, per_day))
     begin = time.perf_counter()
     stats.refresh()  # first use: builds every day's rollup
     build_s = time.perf_counter() - begin
@@ -143,14 +151,17 @@ def main() -> int:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--sqlite", help="keep the SQLite database at this path")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --sqlite: keep the history already in that file")
     parser.add_argument("--pg", help="also run on this PostgreSQL (a scratch schema is used)")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.sqlite) if args.sqlite else Path(tmp) / "bench.sqlite3"
-        if path.exists():
+        if path.exists() and not args.reuse:
             path.unlink()
-        results.append(run(f"sqlite:///{path}", args.per_day, args.years, args.runs))
+        results.append(run(f"sqlite:///{path}", args.per_day, args.years, args.runs,
+                           args.reuse))
     if args.pg:
         url, drop = pg_schema(args.pg)
         try:

@@ -14,12 +14,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Date, String, delete, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, AuditEvent, Counter, StatsDuration, StatsRollup, StatsState
+from ..models.stats import DIMENSIONS, DURATION_KINDS
 
 MAX_MINUTE = 600  # waits or services of ten hours or more share the last bucket
 SETTLE = timedelta(minutes=1)  # audit rows younger than this are rescanned (late commits)
@@ -57,6 +59,9 @@ class _Day:
 
 
 _INDEX = {name: i for i, name in enumerate(COUNT_FIELDS)}
+# Spelled out so that the (period, dim|kind, day, …) primary keys serve day-range lookups.
+_DIMS = StatsRollup.dim.in_(DIMENSIONS)
+_KINDS = StatsDuration.kind.in_(DURATION_KINDS)
 
 
 def _add(day: _Day, row: tuple, counters: dict[int, int]) -> None:
@@ -111,9 +116,9 @@ def _write(s: Session, days: dict[date, _Day]) -> None:
         s.execute(insert(StatsDuration), durations)
 
 
-def _chunks(days: list[date]) -> Iterator[list[date]]:
-    for i in range(0, len(days), CHUNK_DAYS):
-        yield days[i:i + CHUNK_DAYS]
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(items), CHUNK_DAYS):
+        yield items[i:i + CHUNK_DAYS]
 
 
 def month_of(day: date) -> tuple[date, date]:
@@ -126,11 +131,12 @@ def _refresh_months(s: Session, days: Iterable[date]) -> None:
     """Re-sum the ``M`` rows of the months of `days` from their ``D`` rows, in SQL."""
     for first in sorted({d.replace(day=1) for d in days}):
         last = month_of(first)[1]
-        s.execute(delete(StatsRollup).where(StatsRollup.period == "M", StatsRollup.day == first))
-        s.execute(delete(StatsDuration).where(StatsDuration.period == "M",
+        s.execute(delete(StatsRollup).where(StatsRollup.period == "M", _DIMS,
+                                            StatsRollup.day == first))
+        s.execute(delete(StatsDuration).where(StatsDuration.period == "M", _KINDS,
                                               StatsDuration.day == first))
         month = literal(first, Date)
-        in_month = (StatsRollup.period == "D", StatsRollup.day.between(first, last))
+        in_month = (StatsRollup.period == "D", _DIMS, StatsRollup.day.between(first, last))
         s.execute(insert(StatsRollup).from_select(
             ["period", "day", "dim", "key", *COUNT_FIELDS],
             select(literal("M", String), month, StatsRollup.dim, StatsRollup.key,
@@ -140,7 +146,8 @@ def _refresh_months(s: Session, days: Iterable[date]) -> None:
             ["period", "day", "kind", "minute", "n"],
             select(literal("M", String), month, StatsDuration.kind, StatsDuration.minute,
                    func.sum(StatsDuration.n))
-            .where(StatsDuration.period == "D", StatsDuration.day.between(first, last))
+            .where(StatsDuration.period == "D", _KINDS,
+                   StatsDuration.day.between(first, last))
             .group_by(StatsDuration.kind, StatsDuration.minute)))
 
 
@@ -149,9 +156,9 @@ def refresh_days(s: Session, days: Iterable[date]) -> int:
     wanted = sorted(set(days))
     counters = dict(s.execute(select(Counter.id, Counter.number)).all())
     for chunk in _chunks(wanted):
-        s.execute(delete(StatsRollup).where(StatsRollup.period == "D",
+        s.execute(delete(StatsRollup).where(StatsRollup.period == "D", _DIMS,
                                             StatsRollup.day.in_(chunk)))
-        s.execute(delete(StatsDuration).where(StatsDuration.period == "D",
+        s.execute(delete(StatsDuration).where(StatsDuration.period == "D", _KINDS,
                                               StatsDuration.day.in_(chunk)))
         rows = s.execute(select(*_COLUMNS).where(Appointment.slot_date.in_(chunk)))
         _write(s, _summarise(rows, counters))
@@ -204,11 +211,10 @@ def refresh_stale(s: Session, now: datetime) -> int:
     if last < 0 or bulk is not None:
         redone = rebuild_all(s)
     else:
-        touched = s.scalars(
-            select(Appointment.slot_date).distinct()
-            .join(AuditEvent, AuditEvent.appointment_id == Appointment.id)
-            .where(AuditEvent.id > last)
-        ).all()
+        ids = set(s.scalars(select(AuditEvent.appointment_id).where(
+            AuditEvent.id > last, AuditEvent.appointment_id.is_not(None))))
+        touched = {d for chunk in _chunks(sorted(ids)) for d in s.scalars(
+            select(Appointment.slot_date).distinct().where(Appointment.id.in_(chunk)))}
         redone = refresh_days(s, touched) if touched else 0
     if last < 0 and settled is None:
         settled = s.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.at <= now - SETTLE))
