@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from ..errors import NotFound, ValidationError
-from ..models import Appointment, AuditEvent, Counter, Dossier, User
+from ..models import Appointment, AuditEvent, Counter, Dossier, DossierPiece, User
 from .actor import Actor
 from .audit import AuditEntry, entry, record
 from .clock import PARIS
@@ -121,30 +121,37 @@ class ReviewService:
 
     @staticmethod
     def _base():
+        """Plain columns only (no ORM entities): a list of thousands of dossiers stays fast."""
+        missing = (select(func.count()).select_from(DossierPiece)
+                   .where(DossierPiece.dossier_id == Dossier.id,
+                          DossierPiece.status == "missing")
+                   .correlate(Dossier).scalar_subquery())
         return (
-            select(Dossier, Appointment.family_name, Appointment.given_names,
-                   User.display_name, Counter.number)
+            select(Dossier.id, Dossier.number, Dossier.deposited_at, Dossier.motif_code,
+                   Dossier.motif_label, Appointment.family_name, Appointment.given_names,
+                   User.display_name, Counter.number, Dossier.complete, missing,
+                   Dossier.revoked_at, Dossier.review_state, Dossier.review_comment)
             .join(Appointment, Appointment.id == Dossier.appointment_id)
             .outerjoin(User, User.id == Dossier.agent_id)
             .outerjoin(Counter, Counter.id == Appointment.counter_id)
-            .options(selectinload(Dossier.pieces))
         )
 
     @staticmethod
-    def _row(d: Dossier, family: str, given: str, agent: str | None,
-             counter: int | None) -> ReviewRow:
-        missing = sum(1 for p in d.pieces if p.status == "missing")
-        return ReviewRow(d.id, d.number, d.deposited_at, d.motif_code, d.motif_label,
-                         f"{family.upper()} {given}".strip(), agent or "", counter, d.complete,
-                         missing, d.revoked_at is not None, d.review_state, d.review_comment)
+    def _row(dossier_id: int, number: str | None, deposited_at: datetime, motif_code: str,
+             motif_label: str, family: str, given: str, agent: str | None,
+             counter: int | None, complete: bool, missing: int, revoked_at: datetime | None,
+             state: str | None, comment: str | None) -> ReviewRow:
+        return ReviewRow(dossier_id, number, deposited_at, motif_code, motif_label,
+                         f"{family.upper()} {given}".strip(), agent or "", counter, complete,
+                         int(missing or 0), revoked_at is not None, state, comment)
 
     def detail(self, actor: Actor, dossier_id: int) -> ReviewDetail:
         self.ctx.require(actor, "review")
         with self.ctx.db.read() as s:
             found = s.execute(self._base().where(Dossier.id == dossier_id)).first()
-            if found is None:
+            d = s.get(Dossier, dossier_id)
+            if found is None or d is None:
                 raise NotFound("Dossier introuvable.")
-            d = found[0]
             a = s.get(Appointment, d.appointment_id)
             trail = tuple(entry(e) for e in self._trail(s, d))
             return ReviewDetail(

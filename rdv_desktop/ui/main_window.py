@@ -26,6 +26,7 @@ from ..services.setup import Services
 from .checkin_panel import CheckInPanel
 from .checklist_dialog import ChecklistDialog
 from .document_dialog import DocumentDialog
+from .office_screens import add_office_screens
 from .printing import PdfPrinter
 from .queue_panel import QueuePanel
 from .verify_dialog import VerifyDialog
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
             self.add_screen(self.queue, "File du jour")
         if self.checkin is not None and not desk_first:
             self.add_screen(self.checkin, "Accueil")
+        self.office_screens = add_office_screens(self, services, actor)
 
     def add_screen(self, widget: QWidget, title: str) -> None:
         """One tab per screen; each screen module is built here and handed its services."""

@@ -1,0 +1,129 @@
+"""A small stacked bar chart painted with QPainter (vertical or horizontal), with its legend.
+
+The dashboard needs three simple charts; painting them is a hundred lines and no extra
+dependency (QtCharts lives in the 100 MB PySide6-Addons wheel).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+COLORS = {
+    "deposited": "#2e7d32", "incomplete": "#f9a825", "redirected": "#1565c0",
+    "no_show": "#c62828", "other": "#9e9e9e", "wait": "#6a1b9a",
+}
+
+
+def nice_max(value: float, ticks: int = 4) -> float:
+    if value <= 0:
+        return float(ticks)
+    raw = value / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 2.5, 5, 10):
+        if raw <= step * power:
+            return step * power * ticks
+    return 10 * power * ticks
+
+
+class BarChart(QWidget):
+    """`set_data(labels, series)`: series are (name, colour, values) stacked per label."""
+
+    def __init__(self, title: str, horizontal: bool = False, parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.horizontal = horizontal
+        self.labels: list[str] = []
+        self.series: list[tuple[str, str, list[float]]] = []
+        self.setAccessibleName(title)
+        self.setMinimumHeight(180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_data(self, labels: Sequence[str],
+                 series: Sequence[tuple[str, str, Sequence[float]]]) -> None:
+        self.labels = list(labels)
+        self.series = [(n, c, list(v)) for n, c, v in series]
+        total = sum(sum(v) for _, _, v in self.series)
+        self.setAccessibleDescription(
+            f"{self.title} : {len(self.labels)} barres, total {total:.0f}")
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt's name
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        font = p.font()
+        font.setBold(True)
+        p.setFont(font)
+        p.drawText(8, 16, self.title)
+        font.setBold(False)
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        p.setFont(font)
+        x = 8
+        for name, colour, _ in self.series:
+            p.fillRect(x, 24, 10, 10, QColor(colour))
+            p.drawText(x + 14, 33, name)
+            x += 24 + p.fontMetrics().horizontalAdvance(name)
+        area = QRectF(40, 44, self.width() - 52, self.height() - 66)
+        if self.horizontal:
+            self._paint_horizontal(p, area)
+        else:
+            self._paint_vertical(p, area)
+        p.end()
+
+    def _totals(self) -> list[float]:
+        return [sum(v[i] for _, _, v in self.series) for i in range(len(self.labels))]
+
+    def _paint_vertical(self, p: QPainter, area: QRectF) -> None:
+        top = nice_max(max(self._totals(), default=0))
+        for i in range(5):
+            y = area.bottom() - area.height() * i / 4
+            p.setPen(QColor("#dddddd") if i else QColor("#777777"))
+            p.drawLine(int(area.left()), int(y), int(area.right()), int(y))
+            p.setPen(QColor("#555555"))
+            p.drawText(QRectF(0, y - 8, area.left() - 4, 16),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                       f"{top * i / 4:.0f}")
+        count = max(1, len(self.labels))
+        slot = area.width() / count
+        every = max(1, math.ceil(count / max(1, area.width() / 40)))
+        for i, label in enumerate(self.labels):
+            bx = area.left() + i * slot + slot * 0.15
+            base = area.bottom()
+            for _, colour, values in self.series:
+                h = area.height() * values[i] / top
+                if h > 0:
+                    p.fillRect(QRectF(bx, base - h, slot * 0.7, h), QColor(colour))
+                    base -= h
+            if i % every == 0:
+                p.setPen(QColor("#555555"))
+                p.drawText(QRectF(bx - slot, area.bottom() + 2, slot * 2.7, 16),
+                           int(Qt.AlignmentFlag.AlignHCenter), label)
+
+    def _paint_horizontal(self, p: QPainter, area: QRectF) -> None:
+        totals = self._totals()
+        top = max(totals, default=1) or 1
+        label_w = min(260.0, area.width() * 0.4)
+        count = max(1, len(self.labels))
+        row = min(22.0, area.height() / count)
+        room = area.width() - label_w - 40
+        for i, label in enumerate(self.labels):
+            y = area.top() + i * row
+            p.setPen(QColor("#222222"))
+            text = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight,
+                                              int(label_w) - 8)
+            p.drawText(QRectF(0, y, label_w, row),
+                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+            bx = label_w
+            for _, colour, values in self.series:
+                w = room * values[i] / top
+                if w > 0:
+                    p.fillRect(QRectF(bx, y + row * 0.15, w, row * 0.7), QColor(colour))
+                    bx += w
+            p.drawText(QRectF(bx + 4, y, 60, row), int(Qt.AlignmentFlag.AlignVCenter),
+                       f"{totals[i]:.0f}")

@@ -1,0 +1,221 @@
+"""« Tableau de bord »: the figures of a day, week, month, year or any range, with charts.
+
+The report is computed in a worker (services.stats reads pre-built rollups; typically tens of
+milliseconds, more when many days changed since the last look) and shown when it comes back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import RdvError
+from ..services.actor import Actor
+from ..services.clock import local_today
+from ..services.setup import Services
+from ..services.stats import Breakdown, StatsReport
+from .bar_chart import COLORS, BarChart
+from .worker import run_in_background
+
+PRESETS = ("Jour", "Semaine", "Mois", "Année", "Période libre")
+OUTCOMES = (("Déposés", "deposited"), ("Incomplets", "incomplete"),
+            ("Réorientés ANEF", "redirected"), ("Absents", "no_show"))
+TABLE_HEADERS = ("", "Rendez-vous", "Déposés", "Incomplets", "Complétude", "Réorientés",
+                 "Attente moy.", "Service moy.")
+MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                "oct.", "nov.", "déc.")
+
+
+def pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+
+
+def minutes(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f} min".replace(".", ",") if isinstance(value, float) else f"{value} min"
+
+
+def preset_range(preset: str, today: date) -> tuple[date, date]:
+    if preset == "Jour":
+        return today, today
+    if preset == "Semaine":
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=6)
+    if preset == "Mois":
+        first = today.replace(day=1)
+        return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    if preset == "Année":
+        return today.replace(month=1, day=1), today.replace(month=12, day=31)
+    raise ValueError(preset)
+
+
+class Kpi(QFrame):
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("Kpi { background: #f4f6f8; border-radius: 6px; }")
+        self.title = QLabel(title)
+        self.title.setStyleSheet("color: #555;")
+        self.value = QLabel("—")
+        self.value.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        self.value.setAccessibleName(title)
+        self.note = QLabel("")
+        self.note.setStyleSheet("color: #666; font-size: 8pt;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        for w in (self.title, self.value, self.note):
+            layout.addWidget(w)
+
+    def show_value(self, value: str, note: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+
+
+class DashboardPanel(QWidget):
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.report: StatsReport | None = None
+        today = local_today(services.ctx.clock)
+
+        self.preset = QComboBox()
+        self.preset.addItems(PRESETS)
+        self.preset.setAccessibleName("Période")
+        self.start = QDateEdit(QDate(today.year, today.month, 1))
+        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit, name in ((self.start, "Du"), (self.end, "Au")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setAccessibleName(name)
+        self.refresh_button = QPushButton("Actualiser")
+        self.refresh_button.setAccessibleName("Actualiser le tableau de bord")
+        self.status = QLabel("")
+        self.status.setAccessibleName("État du tableau de bord")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Période :"))
+        bar.addWidget(self.preset)
+        bar.addWidget(QLabel("du"))
+        bar.addWidget(self.start)
+        bar.addWidget(QLabel("au"))
+        bar.addWidget(self.end)
+        bar.addWidget(self.refresh_button)
+        bar.addWidget(self.status, 1)
+
+        self.kpis = {key: Kpi(title) for key, title in (
+            ("appointments", "Rendez-vous"), ("arrivals", "Arrivées"),
+            ("no_show", "Taux d'absence"), ("deposits", "Dossiers déposés"),
+            ("complete", "Taux de complétude"), ("redirected", "Réorientations ANEF"),
+            ("wait", "Attente"), ("service", "Durée du service"))}
+        grid = QGridLayout()
+        for i, kpi in enumerate(self.kpis.values()):
+            grid.addWidget(kpi, i // 4, i % 4)
+
+        self.days_chart = BarChart("Rendez-vous par jour, selon l'issue")
+        self.hours_chart = BarChart("Rendez-vous par heure du créneau")
+        self.motifs_chart = BarChart("Motifs", horizontal=True)
+        self.table = QTableWidget(0, len(TABLE_HEADERS))
+        self.table.setHorizontalHeaderLabels(TABLE_HEADERS)
+        self.table.setAccessibleName("Figures par guichet et par agent")
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
+        charts = QGridLayout()
+        charts.addWidget(self.days_chart, 0, 0)
+        charts.addWidget(self.hours_chart, 0, 1)
+        charts.addWidget(self.motifs_chart, 1, 0)
+        charts.addWidget(self.table, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addLayout(grid)
+        layout.addLayout(charts, 1)
+
+        self.preset.setCurrentText("Mois")
+        self.preset.currentTextChanged.connect(self._preset_changed)
+        self.refresh_button.clicked.connect(self.load)
+        self._preset_changed("Mois")
+
+    def _preset_changed(self, preset: str) -> None:
+        if preset == "Période libre":
+            return
+        start, end = preset_range(preset, local_today(self.services.ctx.clock))
+        self.start.setDate(QDate(start.year, start.month, start.day))
+        self.end.setDate(QDate(end.year, end.month, end.day))
+        self.load()
+
+    def load(self) -> None:
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        stats, actor = self.services.office.stats, self.actor
+        self.status.setText("Calcul en cours…")
+        self.refresh_button.setEnabled(False)
+        run_in_background(lambda: stats.report(actor, start, end), self.show_report,
+                          self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.refresh_button.setEnabled(True)
+        self.status.setText(exc.message if isinstance(exc, RdvError) else f"Erreur : {exc}")
+
+    def show_report(self, report: StatsReport) -> None:
+        self.report = report
+        self.refresh_button.setEnabled(True)
+        self.status.setText(f"Du {report.start:%d/%m/%Y} au {report.end:%d/%m/%Y}")
+        t = report.totals
+        k = self.kpis
+        k["appointments"].show_value(str(t.appointments), f"dont {t.cancelled} annulés")
+        k["arrivals"].show_value(str(t.arrivals), f"{t.pending} en cours")
+        k["no_show"].show_value(pct(t.no_show_rate), f"{t.no_show} absents")
+        k["deposits"].show_value(str(t.deposited), f"+ {t.incomplete} incomplets")
+        k["complete"].show_value(pct(t.completeness_rate))
+        k["redirected"].show_value(str(t.redirected))
+        k["wait"].show_value(minutes(t.mean_wait_minutes),
+                             f"90e centile {minutes(report.wait.p90_minutes)} · médiane "
+                             f"{minutes(report.wait.p50_minutes)}")
+        k["service"].show_value(minutes(t.mean_service_minutes),
+                                f"90e centile {minutes(report.service.p90_minutes)} · "
+                                f"médiane {minutes(report.service.p50_minutes)}")
+        self._charts(report)
+        self._table(report)
+
+    def _charts(self, report: StatsReport) -> None:
+        def label(day: date) -> str:
+            return f"{MONTHS_SHORT[day.month - 1]} {day:%y}" if report.series_by_month \
+                else f"{day:%d/%m}"
+
+        series = [(name, COLORS[key], [getattr(f, key) for _, f in report.series])
+                  for name, key in OUTCOMES]
+        self.days_chart.title = ("Rendez-vous par mois, selon l'issue" if report.series_by_month
+                                 else "Rendez-vous par jour, selon l'issue")
+        self.days_chart.set_data([label(d) for d, _ in report.series], series)
+        self.hours_chart.set_data([b.label for b in report.by_hour], [
+            ("Rendez-vous", COLORS["other"], [b.figures.appointments for b in report.by_hour])])
+        motifs = list(report.by_motif)
+        self.motifs_chart.set_data([b.label for b in motifs], [
+            (name, COLORS[key], [getattr(b.figures, key) for b in motifs])
+            for name, key in OUTCOMES])
+
+    def _table(self, report: StatsReport) -> None:
+        rows: list[Breakdown] = [b for b in (*report.by_counter, *report.by_agent) if b.key]
+        self.table.setRowCount(len(rows))
+        for r, b in enumerate(rows):
+            f = b.figures
+            values = (b.label, str(f.appointments), str(f.deposited), str(f.incomplete),
+                      pct(f.completeness_rate), str(f.redirected),
+                      minutes(f.mean_wait_minutes), minutes(f.mean_service_minutes))
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()

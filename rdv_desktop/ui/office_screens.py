@@ -1,0 +1,30 @@
+"""The manager's screens, added to the main window only for actors whose roles allow them
+(the services refuse the others anyway: hiding the tabs is comfort, not protection)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from ..services.actor import Actor
+from ..services.setup import Services
+
+
+class ScreenHost(Protocol):
+    def add_screen(self, widget: QWidget, title: str) -> None: ...
+
+
+def add_office_screens(host: ScreenHost, services: Services, actor: Actor) -> list[QWidget]:
+    screens: list[QWidget] = []
+    if actor.may("stats"):
+        from .dashboard_panel import DashboardPanel
+
+        screens.append(DashboardPanel(services, actor))
+        host.add_screen(screens[-1], "Tableau de bord")
+    if actor.may("review"):
+        from .review_panel import ReviewPanel
+
+        screens.append(ReviewPanel(services, actor))
+        host.add_screen(screens[-1], "Contrôle des dépôts")
+    return screens

@@ -1,0 +1,60 @@
+"""The dashboard and review screens on real widgets, filled from a month of demo history."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView
+
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.dashboard_panel import DashboardPanel
+from rdv_desktop.ui.office_screens import add_office_screens
+from rdv_desktop.ui.review_panel import ReviewPanel
+
+pytestmark = pytest.mark.gui
+
+
+def by_name(widget, cls, name):
+    found = [w for w in widget.findChildren(cls) if w.accessibleName() == name]
+    assert len(found) == 1, name
+    return found[0]
+
+
+def test_dashboard_shows_the_report(qtbot, history: Services, manager: Actor) -> None:
+    panel = DashboardPanel(history, manager)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.report is not None, timeout=10_000)
+    expected = history.office.stats.report(manager, panel.report.start, panel.report.end)
+    assert by_name(panel, QLabel, "Rendez-vous").text() == str(expected.totals.appointments)
+    assert panel.table.rowCount() > 0
+    assert panel.days_chart.labels and panel.motifs_chart.labels
+
+
+def test_review_marks_a_selection(qtbot, qtmodeltester, history: Services,
+                                  manager: Actor) -> None:
+    panel = ReviewPanel(history, manager)
+    qtbot.addWidget(panel)
+    by_name(panel, QPushButton, "Afficher les dossiers").click()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=10_000)
+    qtmodeltester.check(panel.model)
+    view = by_name(panel, QTableView, "Dossiers à contrôler")
+    view.selectRow(0)
+    assert "Liste de contrôle" in panel.detail.toHtml()
+    by_name(panel, QPushButton, "Marquer contrôlé").click()
+    assert "contrôlé" in by_name(panel, QLabel, "Message du contrôle").text()
+    assert [r.review_state for r in panel.model.rows].count("checked") == 1
+
+
+def test_counter_roles_get_no_office_screens(qtbot, services: Services, agent: Actor,
+                                             manager: Actor) -> None:
+    added: list[str] = []
+
+    class Host:
+        def add_screen(self, widget, title: str) -> None:
+            qtbot.addWidget(widget)
+            added.append(title)
+
+    add_office_screens(Host(), services, agent)
+    assert added == []
+    add_office_screens(Host(), services, manager)
+    assert added == ["Tableau de bord", "Contrôle des dépôts"]
