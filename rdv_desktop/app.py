@@ -22,11 +22,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="base jetable remplie de données de démonstration")
     parser.add_argument("--self-test", action="store_true",
                         help="vérifier l'installation sans écran ni serveur, puis quitter")
+    parser.add_argument("--demo-dir", help="dossier où garder la base de démonstration "
+                        "(réutilisée si elle existe ; sans --demo : écran de connexion)")
     return parser.parse_args(argv)
 
 
-def demo_config(config: StationConfig) -> StationConfig:
-    folder = Path(tempfile.mkdtemp(prefix="rdv-demo-"))
+def demo_config(config: StationConfig, keep_in: str | None = None) -> StationConfig:
+    folder = Path(keep_in) if keep_in else Path(tempfile.mkdtemp(prefix="rdv-demo-"))
     return replace(config, db_url=f"sqlite:///{folder / 'demo.sqlite3'}",
                    key_dir=folder / "keys", pdf_dir=folder / "pdf", source="démonstration")
 
@@ -45,18 +47,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.db, args.station)
         if args.counter is not None:
             config = replace(config, counter_number=args.counter)
-        if args.demo:
-            config = demo_config(config)
+        fresh = not (args.demo_dir and (Path(args.demo_dir) / "demo.sqlite3").exists())
+        if args.demo or args.demo_dir:
+            config = demo_config(config, args.demo_dir)
         from .services.setup import open_services
 
         services = open_services(config)
-        if args.demo:
+        if (args.demo or args.demo_dir) and fresh:
             from .services.actor import system_actor
             from .services.clock import local_today
-            from .services.demo import DEMO_PASSWORD, DemoOptions, generate_demo
+            from .services.demo import DemoOptions, generate_demo
 
             generate_demo(services, system_actor(config.station_name),
                           DemoOptions(local_today(services.ctx.clock)))
+        if args.demo:
+            from .services.demo import DEMO_PASSWORD
+
             actor = services.users.authenticate("chef", DEMO_PASSWORD, config.station_name,
                                                 config.counter_number or 1)
         else:

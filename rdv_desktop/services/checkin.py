@@ -215,17 +215,16 @@ class CheckInService:
         except NotFound as missing:
             return _red("not_found", "Rendez-vous introuvable", missing.message)
         name, slot, motif = _person(view)
-        return ScanResult(GREEN, "checked_in", f"Ticket {view.ticket}", (name, slot, motif),
-                          view)
+        return ScanResult(GREEN, "checked_in", "Arrivée enregistrée", (name, slot, motif), view)
 
     def _refused(self, appointment_id: int, message: str) -> ScanResult:
         view = self.appointments.get(appointment_id)
         name = view.full_name
         if view.arrived_at is not None:
             station = view.arrival_station or "inconnu"
-            return _red("already", "Déjà enregistré",
+            return _red("already", "Déjà enregistré", name,
                         f"Arrivée enregistrée à {fr_time(view.arrived_at)} "
-                        f"au poste {station}, ticket {view.ticket}.", name, view=view)
+                        f"au poste {station}, ticket {view.ticket}.", view=view)
         if view.outcome != "pending":
             headline = ("Rendez-vous annulé" if view.outcome == "cancelled"
                         else "Rendez-vous clôturé")

@@ -149,7 +149,13 @@ class CheckInPanel(QWidget):
 
     def showEvent(self, event: Any) -> None:  # Qt's name
         super().showEvent(event)
-        QTimer.singleShot(0, self.focus_scan)
+        QTimer.singleShot(0, self._take_focus)
+
+    def _take_focus(self) -> None:
+        """The desk's window must be the active one, or the scanner and F9/F10 go nowhere."""
+        if self.isVisible() and not self.window().isActiveWindow():
+            self.window().activateWindow()
+        self.focus_scan()
 
     def _after_reset(self) -> None:
         self.orange = None

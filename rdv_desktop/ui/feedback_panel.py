@@ -50,7 +50,7 @@ class FeedbackPanel(QFrame):
         self.kind = IDLE
         self.result: ScanResult | None = None
         self.headline = _label(30, bold=True)
-        self.ticket = _label(64, bold=True)
+        self.ticket = _label(56, bold=True)
         self.details = _label(18)
         for label, name in ((self.headline, "Titre du résultat"),
                             (self.ticket, "Numéro de ticket"),
@@ -79,7 +79,7 @@ class FeedbackPanel(QFrame):
         self._paint(result.kind)
         self.headline.setText(f"{SYMBOLS[result.kind]}  {result.headline}")
         ticket = result.ticket if result.kind == "green" else None
-        self.ticket.setText(ticket or "")
+        self.ticket.setText(f"Ticket {ticket}" if ticket else "")
         self.ticket.setVisible(bool(ticket))
         self.details.setText("\n".join(result.details))
         self.setAccessibleDescription(f"{result.headline}. " + " ".join(result.details))

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         for name in ("refresh", "search", "today"):
             view.addAction(self.queue.actions_by_name[name])
         display = QAction("Écran de la salle d'&attente", self)
+        display.setShortcut(QKeySequence("Ctrl+Shift+E"))
         display.triggered.connect(self.open_waiting_display)
         view.addAction(display)
         self.view_menu = view

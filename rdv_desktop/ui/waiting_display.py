@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..errors import DatabaseBusy, DatabaseUnavailable, RdvError
@@ -24,6 +24,7 @@ from .chime import Chime
 POLL_MS = 1000
 FLASH_MS = 4000
 BACKGROUND, TEXT, HIGHLIGHT, MUTED = "#0d1b2a", "#ffffff", "#ffd54f", "#90a4ae"
+WIDEST = "Ticket W999  →  Guichet 88"  # the longest line the screen must fit on one line
 
 
 def call_text(call: CallShown) -> str:
@@ -90,19 +91,24 @@ class WaitingDisplay(QWidget):
 
     # -- sizes follow the window, so the same code suits a laptop and a 55" screen -----------
 
+    def _fitted(self, share: float, bold: bool) -> QFont:
+        """A font `share` of the window height, smaller if WIDEST would not fit the width."""
+        font = QFont()
+        font.setBold(bold)
+        font.setPixelSize(max(8, int(max(self.height(), 400) * share)))
+        room = max(self.width() - 100, 200)
+        wide = QFontMetrics(font).horizontalAdvance(WIDEST)
+        if wide > room:
+            font.setPixelSize(max(8, int(font.pixelSize() * room / wide)))
+        return font
+
     def _fonts(self) -> None:
-        height = max(self.height(), 400)
-        for label, share, bold in ((self.title, 0.045, False), (self.current, 0.12, True),
+        for label, share, bold in ((self.title, 0.045, False), (self.current, 0.13, True),
                                    (self.previous_title, 0.035, False),
                                    (self.footer, 0.025, False)):
-            font = QFont()
-            font.setPixelSize(int(height * share))
-            font.setBold(bold)
-            label.setFont(font)
+            label.setFont(self._fitted(share, bold))
         for label in self.previous:
-            font = QFont()
-            font.setPixelSize(int(height * 0.06))
-            label.setFont(font)
+            label.setFont(self._fitted(0.06, False))
         self.title.setStyleSheet(f"color: {MUTED};")
         self.previous_title.setStyleSheet(f"color: {MUTED};")
         self.footer.setStyleSheet(f"color: {MUTED};")

@@ -29,7 +29,7 @@ def test_signed_code_checks_in_with_ticket(services: Services, accueil: Actor, b
     view = book()
     result = services.checkin.scan(accueil, code_of(view) + "\n")
     assert result.kind == "green" and result.reason == "checked_in"
-    assert result.headline == "Ticket A001" and result.ticket == "A001"
+    assert result.headline == "Arrivée enregistrée" and result.ticket == "A001"
     assert result.details[0] == "DIALLO Aïssatou"
     assert "Rendez-vous à 10:00" in result.details
     assert result.view is not None and result.view.arrival_station == "TEST-1"
@@ -79,7 +79,8 @@ def test_second_scan_says_when_and_where(services: Services, accueil: Actor, boo
     clock.advance(minutes=3)
     again = services.checkin.scan(accueil, view.reference)
     assert (again.kind, again.reason, again.headline) == ("red", "already", "Déjà enregistré")
-    assert again.details[0] == "Arrivée enregistrée à 10:00 au poste TEST-1, ticket A001."
+    assert again.details == ("DIALLO Aïssatou",
+                             "Arrivée enregistrée à 10:00 au poste TEST-1, ticket A001.")
     assert audit_count(services, "checkin") == 1
 
 
@@ -192,3 +193,14 @@ def test_ticket_slip_is_small_and_audited(services: Services, accueil: Actor, bo
     text = page.extract_text()
     assert "A001" in text and "Veuillez patienter" in text and "DIALLO" not in text
     assert audit_count(services, "ticket_printed") == 1
+
+
+def test_demo_can_be_kept_in_a_folder(tmp_path: Path) -> None:
+    """`rdv-desktop --demo-dir DIR` keeps the demo database there (to prepare codes first)."""
+    from rdv_desktop.app import demo_config, parse_args
+    from rdv_desktop.config import load_config
+
+    args = parse_args(["--demo-dir", str(tmp_path)])
+    config = demo_config(load_config(None, "ACCUEIL-1"), args.demo_dir)
+    assert config.db_url == f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    assert config.key_dir == tmp_path / "keys"

@@ -54,6 +54,6 @@ def test_two_stations_scan_the_same_code_at_once(pg_schema_url: str, tmp_path: P
     assert kinds == [("green", "checked_in"), ("red", "already")], answers
     refused = next(a for a in answers if a["kind"] == "red")
     assert refused["headline"] == "Déjà enregistré"
-    assert "ticket A001" in refused["details"][0] and "poste ACCUEIL-" in refused["details"][0]
+    assert "ticket A001" in refused["details"][1] and "poste ACCUEIL-" in refused["details"][1]
     assert arrivals(services) == 1 and audit_count(services, "checkin") == 1
     db.dispose()
