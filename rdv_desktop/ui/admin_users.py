@@ -1,0 +1,219 @@
+"""« Utilisateurs »: the accounts list; create, activate/deactivate, change roles, reset password.
+
+Every change goes through `UserService` (which checks `users.manage` and audits); refusals come
+back as the service's French sentence, shown in the screen or in the open form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import RdvError
+from ..services.actor import ROLE_LABELS, ROLES, Actor
+from ..services.setup import Services
+from ..services.users import UserInfo
+from .admin_user_dialogs import NewUserDialog, PasswordDialog, RolesDialog
+from .table_model import ColumnTableModel, Index
+from .worker import run_in_background
+
+ERROR_STYLE = "color: #b00020; font-weight: bold"
+
+
+def roles_text(roles: frozenset[str]) -> str:
+    return ", ".join(ROLE_LABELS[r] for r in ROLES if r in roles)
+
+
+class UserModel(ColumnTableModel):
+    columns = ("Identifiant", "Nom", "Rôles", "Actif")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.users: list[UserInfo] = []
+
+    def row_total(self) -> int:
+        return len(self.users)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        user = self.users[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (user.login, user.display_name, roles_text(user.roles),
+                    "oui" if user.active else "non — désactivé")[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and not user.active:
+            return QColor("#757575")
+        return None
+
+    def set_users(self, users: list[UserInfo]) -> None:
+        self.beginResetModel()
+        self.users = list(users)
+        self.endResetModel()
+
+    def replace(self, user: UserInfo) -> None:
+        for i, old in enumerate(self.users):
+            if old.login == user.login:
+                self.users[i] = user
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+                return
+
+
+class UsersPanel(QWidget):
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.users = services.users
+        self.actor = actor
+        self.model = UserModel()
+        self.view = QTableView()
+        self.view.setAccessibleName("Liste des utilisateurs")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+
+        self.create = QPushButton("Nouvel utilisateur…")
+        self.toggle = QPushButton("Désactiver")
+        self.roles = QPushButton("Rôles…")
+        self.password = QPushButton("Nouveau mot de passe…")
+        for button, name in ((self.create, "Nouvel utilisateur"),
+                             (self.toggle, "Activer ou désactiver"),
+                             (self.roles, "Modifier les rôles"),
+                             (self.password, "Réinitialiser le mot de passe")):
+            button.setAccessibleName(name)
+        self.message = QLabel("")
+        self.message.setAccessibleName("Message des utilisateurs")
+        self.message.setWordWrap(True)
+        bar = QHBoxLayout()
+        for button in (self.create, self.toggle, self.roles, self.password):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.message)
+
+        self.create.clicked.connect(self.open_create)
+        self.toggle.clicked.connect(self.toggle_active)
+        self.roles.clicked.connect(self.open_roles)
+        self.password.clicked.connect(self.open_password)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.dialog: NewUserDialog | RolesDialog | PasswordDialog | None = None
+        self.reload()
+
+    # -- list ----------------------------------------------------------------------------------
+
+    def reload(self, select: str | None = None) -> None:
+        try:
+            users = self.users.list_users(self.actor)
+        except RdvError as exc:
+            self.say(exc.message, error=True)
+            return
+        self.model.set_users(users)
+        self.view.resizeColumnsToContents()
+        logins = [u.login for u in users]
+        if users:
+            self.view.selectRow(logins.index(select) if select in logins else 0)
+        self._update_buttons()
+
+    def selected(self) -> UserInfo | None:
+        index = self.view.currentIndex()
+        return self.model.users[index.row()] if index.isValid() else None
+
+    def select_login(self, login: str) -> None:
+        logins = [u.login for u in self.model.users]
+        self.view.selectRow(logins.index(login))
+
+    def _update_buttons(self) -> None:
+        user = self.selected()
+        for button in (self.toggle, self.roles, self.password):
+            button.setEnabled(user is not None)
+        self.toggle.setText("Réactiver" if user is not None and not user.active
+                            else "Désactiver")
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _run(self, call: Callable[[], UserInfo], done: str,
+             dialog: NewUserDialog | RolesDialog | PasswordDialog | None = None) -> None:
+        """Run a change off the UI thread (password hashing is deliberately slow)."""
+        def ok(user: UserInfo) -> None:
+            if dialog is not None:
+                dialog.accept()
+            self.reload(select=user.login)
+            self.say(done.format(login=user.login))
+
+        def failed(exc: Exception) -> None:
+            text = exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"
+            if dialog is not None and dialog.isVisible():
+                dialog.show_error(text)
+            else:
+                self.say(text, error=True)
+
+        run_in_background(call, ok, failed)
+
+    def open_create(self) -> NewUserDialog:
+        dialog = NewUserDialog(self)
+        dialog.submitted.connect(lambda login, name, roles, password: self._run(
+            lambda: self.users.create_user(self.actor, login, name, roles, password),
+            "Compte {login} créé.", dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def toggle_active(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        if user.active and user.login == self.actor.login:
+            self.say("Vous ne pouvez pas désactiver votre propre compte.", error=True)
+            return
+        self._run(lambda: self.users.set_active(self.actor, user.login, not user.active),
+                  "Compte {login} réactivé." if not user.active else
+                  "Compte {login} désactivé : il ne peut plus se connecter.")
+
+    def open_roles(self) -> RolesDialog | None:
+        user = self.selected()
+        if user is None:
+            return None
+        dialog = RolesDialog(user.login, user.roles, self)
+
+        def submit(roles: set[str]) -> None:
+            if user.login == self.actor.login and "admin" not in roles:
+                dialog.show_error("Vous ne pouvez pas retirer votre propre rôle "
+                                  "Administrateur.")
+                return
+            self._run(lambda: self.users.set_roles(self.actor, user.login, roles),
+                      "Rôles de {login} enregistrés.", dialog)
+
+        dialog.submitted.connect(submit)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_password(self) -> PasswordDialog | None:
+        user = self.selected()
+        if user is None:
+            return None
+        dialog = PasswordDialog(user.login, self)
+        dialog.submitted.connect(lambda password: self._run(
+            lambda: self.users.reset_password(self.actor, user.login, password),
+            "Mot de passe de {login} changé.", dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
