@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from .worker import run_in_background
 
@@ -111,11 +112,13 @@ class CameraScanner(QWidget):
 
     def _decoded(self, texts: list[str]) -> None:
         self._busy = False
-        self.report(texts)
+        if isValid(self):  # the desk may have closed while the frame was decoded
+            self.report(texts)
 
     def _failed(self, exc: Exception) -> None:
         self._busy = False
-        self.note.setText(f"Image de la caméra illisible ({exc}).")
+        if isValid(self.note):
+            self.note.setText(f"Image de la caméra illisible ({exc}).")
 
     def report(self, texts: list[str]) -> None:
         """Emit each new code, ignoring the one still in view."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..errors import RdvError
 from ..services.actor import Actor
@@ -185,6 +186,8 @@ class CheckInPanel(QWidget):
                           (str(exc) or type(exc).__name__,)))
 
     def _show(self, result: ScanResult) -> None:
+        if not isValid(self.feedback):  # the window closed while the scan was running
+            return
         self.pending_scans -= 1
         self.feedback.show_result(result)
         self.orange = result if result.kind == "orange" else None
@@ -257,8 +260,9 @@ class CheckInPanel(QWidget):
         if print_convocation:
             run_in_background(
                 lambda: self.services.documents.convocation(self.actor, view.id),
-                self.document_requested.emit,
-                lambda exc: self.say(getattr(exc, "message", str(exc)), error=True))
+                lambda doc: isValid(self) and self.document_requested.emit(doc),
+                lambda exc: isValid(self) and self.say(getattr(exc, "message", str(exc)),
+                                                       error=True))
 
     # -- manual search -----------------------------------------------------------------------
 

@@ -248,3 +248,14 @@ def test_fuzzed_scans_never_break_the_screen(qtbot, panel: CheckInPanel, service
     assert done.args[0].kind == "red"
     assert panel.feedback.kind == "red" and panel.feedback.text()
     assert audit_count(services) == before
+
+
+def test_closing_the_desk_during_a_scan_is_harmless(qtbot, services: Services, accueil: Actor,
+                                                    book: Book) -> None:
+    desk = CheckInPanel(services, accueil)
+    desk.show()
+    reference = book().reference
+    desk.submit_scan(reference)
+    desk.deleteLater()  # the window closes before the answer comes back
+    qtbot.wait(500)
+    assert arrivals(services) == 1  # the arrival itself was registered
