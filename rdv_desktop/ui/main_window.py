@@ -23,6 +23,7 @@ from ..services.clock import at_paris
 from ..services.documents import RenderedDocument
 from ..services.dossiers import DossierView
 from ..services.setup import Services
+from .admin_screen import add_admin_screen
 from .checkin_panel import CheckInPanel
 from .checklist_dialog import ChecklistDialog
 from .document_dialog import DocumentDialog
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         if self.checkin is not None and not desk_first:
             self.add_screen(self.checkin, "Accueil")
         self.office_screens = add_office_screens(self, services, actor)
+        self.admin_screen = add_admin_screen(self, services, actor)
 
     def add_screen(self, widget: QWidget, title: str) -> None:
         """One tab per screen; each screen module is built here and handed its services."""

@@ -1,0 +1,234 @@
+"""« Site et réglages »: the site's identity, its guichets, the timing tunables and dated fees.
+
+All reads and changes go through `AdminService` (permission `settings.manage`, every change
+audited with before and after values). Each block saves on its own button.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import RdvError
+from ..services.actor import Actor
+from ..services.admin import SETTING_BOUNDS, SETTING_LABELS
+from ..services.clock import fr_date, local_today
+from ..services.setup import Services
+
+ERROR_STYLE = "color: #b00020; font-weight: bold"
+
+
+def euros(cents: int) -> str:
+    return f"{cents / 100:.2f} €".replace(".", ",")
+
+
+def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+
+
+def _button(text: str, name: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    return button
+
+
+def _line(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(name)
+    return edit
+
+
+class SettingsPanel(QWidget):
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.admin = services.office.admin
+        self.actor = actor
+        today = local_today(services.ctx.clock)
+
+        self.name = _line("Nom du site")
+        self.service = _line("Service")
+        self.address = _line("Adresse")
+        self.save_site = _button("Enregistrer le site", "Enregistrer le site")
+        site_box = QGroupBox("Site")
+        site_form = QFormLayout(site_box)
+        site_form.addRow("&Nom", self.name)
+        site_form.addRow("&Service", self.service)
+        site_form.addRow("&Adresse", self.address)
+        site_form.addRow("", self.save_site)
+
+        self.counters = _table(("Numéro", "Libellé", "Ouvert"), "Guichets")
+        self.counter_label = _line("Libellé du nouveau guichet")
+        self.counter_label.setPlaceholderText("Guichet N (par défaut)")
+        self.add_counter = _button("Ajouter un guichet", "Ajouter un guichet")
+        self.toggle_counter = _button("Ouvrir / fermer", "Ouvrir ou fermer le guichet")
+        counter_box = QGroupBox("Guichets")
+        counter_layout = QVBoxLayout(counter_box)
+        counter_layout.addWidget(self.counters)
+        row = QHBoxLayout()
+        for w in (self.counter_label, self.add_counter, self.toggle_counter):
+            row.addWidget(w)
+        counter_layout.addLayout(row)
+
+        self.tunables: dict[str, QSpinBox] = {}
+        tunable_box = QGroupBox("Réglages")
+        tunable_form = QFormLayout(tunable_box)
+        for key, label in SETTING_LABELS.items():
+            spin = QSpinBox()
+            spin.setRange(*SETTING_BOUNDS[key])
+            spin.setAccessibleName(label)
+            self.tunables[key] = spin
+            tunable_form.addRow(label, spin)
+        self.save_tunables = _button("Enregistrer les réglages", "Enregistrer les réglages")
+        tunable_form.addRow("", self.save_tunables)
+
+        self.fees = _table(("Code", "Libellé", "Montant", "Depuis le"), "Tarifs")
+        self.fee_code = _line("Code du tarif")
+        self.fee_label = _line("Libellé du tarif")
+        self.fee_amount = QDoubleSpinBox()
+        self.fee_amount.setRange(0, 100_000)
+        self.fee_amount.setDecimals(2)
+        self.fee_amount.setSuffix(" €")
+        self.fee_amount.setAccessibleName("Montant du tarif")
+        self.fee_from = QDateEdit(QDate(today.year, today.month, today.day))
+        self.fee_from.setCalendarPopup(True)
+        self.fee_from.setDisplayFormat("dd/MM/yyyy")
+        self.fee_from.setAccessibleName("Tarif applicable à partir du")
+        self.add_fee = _button("Ajouter le tarif", "Ajouter le tarif")
+        fee_box = QGroupBox("Tarifs datés (un nouveau montant s'applique à partir de sa date)")
+        fee_layout = QVBoxLayout(fee_box)
+        fee_layout.addWidget(self.fees)
+        fee_form = QHBoxLayout()
+        for label, w in (("Code", self.fee_code), ("Libellé", self.fee_label),
+                         ("Montant", self.fee_amount), ("à partir du", self.fee_from)):
+            fee_form.addWidget(QLabel(label))
+            fee_form.addWidget(w)
+        fee_form.addWidget(self.add_fee)
+        fee_layout.addLayout(fee_form)
+
+        self.message = QLabel("")
+        self.message.setAccessibleName("Message des réglages")
+        self.message.setWordWrap(True)
+        grid = QGridLayout()
+        grid.addWidget(site_box, 0, 0)
+        grid.addWidget(tunable_box, 0, 1)
+        grid.addWidget(counter_box, 1, 0)
+        grid.addWidget(fee_box, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.message)
+
+        self.save_site.clicked.connect(self.store_site)
+        self.add_counter.clicked.connect(self.new_counter)
+        self.toggle_counter.clicked.connect(self.flip_counter)
+        self.save_tunables.clicked.connect(self.store_tunables)
+        self.add_fee.clicked.connect(self.new_fee)
+        self.reload()
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+
+    def reload(self) -> None:
+        try:
+            site = self.admin.site(self.actor)
+            values = self.admin.settings(self.actor)
+            fees = self.admin.fees(self.actor)
+        except RdvError as exc:
+            self.say(exc.message, error=True)
+            return
+        self.name.setText(site.name)
+        self.service.setText(site.service)
+        self.address.setText(site.address)
+        self.counter_numbers = [number for number, _label, _active in site.counters]
+        _fill(self.counters, [(str(n), label, "oui" if active else "non — fermé")
+                              for n, label, active in site.counters])
+        for key, spin in self.tunables.items():
+            value = values[key]
+            spin.setValue(value if isinstance(value, int) else 0)
+        _fill(self.fees, [(f.code, f.label, euros(f.amount_cents), fr_date(f.valid_from))
+                          for f in fees])
+
+    def _apply(self, change, done: str) -> bool:
+        try:
+            change()
+        except RdvError as exc:
+            self.say(exc.message, error=True)
+            return False
+        self.reload()
+        self.say(done)
+        return True
+
+    def store_site(self) -> None:
+        self._apply(lambda: self.admin.update_site(self.actor, self.name.text(),
+                                                   self.service.text(), self.address.text()),
+                    "Site enregistré.")
+
+    def new_counter(self) -> None:
+        numbers: list[int] = []
+        if self._apply(lambda: numbers.append(self.admin.add_counter(
+                self.actor, self.counter_label.text())), "Guichet ajouté."):
+            self.counter_label.clear()
+            self.say(f"Guichet {numbers[0]} ajouté.")
+
+    def flip_counter(self) -> None:
+        row = self.counters.currentRow()
+        if row < 0:
+            self.say("Choisissez d'abord un guichet dans la liste.", error=True)
+            return
+        number = self.counter_numbers[row]
+        opened = self.counters.item(row, 2).text() != "oui"
+        self._apply(lambda: self.admin.set_counter_active(self.actor, number, opened),
+                    f"Guichet {number} {'ouvert' if opened else 'fermé'}.")
+        self.counters.selectRow(row)
+
+    def store_tunables(self) -> None:
+        def change() -> None:
+            current = self.admin.settings(self.actor)
+            for key, spin in self.tunables.items():
+                if current[key] != spin.value():
+                    self.admin.set_setting(self.actor, key, spin.value())
+
+        self._apply(change, "Réglages enregistrés.")
+
+    def new_fee(self) -> None:
+        cents = round(self.fee_amount.value() * 100)
+        day: date = self.fee_from.date().toPython()
+        if self._apply(lambda: self.admin.add_fee(self.actor, self.fee_code.text(),
+                                                  self.fee_label.text(), cents, day),
+                       f"Tarif ajouté : {euros(cents)} à partir du {fr_date(day)}."):
+            self.fee_code.clear()
+            self.fee_label.clear()
