@@ -168,6 +168,8 @@ class CataloguePanel(QWidget):
             piece = self.spec.piece(code)
             self._append(piece.code, piece.label, piece.requirement, piece.condition)
         self._fill_existing()
+        if self.table.rowCount():
+            self.table.selectRow(0)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(2)
         self.say("")

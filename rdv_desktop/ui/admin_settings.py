@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -40,7 +41,7 @@ def euros(cents: int) -> str:
     return f"{cents / 100:.2f} €".replace(".", ",")
 
 
-def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
+def _table(headers: tuple[str, ...], name: str, stretch: int) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setAccessibleName(name)
@@ -48,7 +49,7 @@ def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -57,7 +58,9 @@ def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
+    for column in range(table.columnCount()):
+        if table.horizontalHeader().sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
+            table.resizeColumnToContents(column)
 
 
 def _button(text: str, name: str) -> QPushButton:
@@ -90,7 +93,7 @@ class SettingsPanel(QWidget):
         site_form.addRow("&Adresse", self.address)
         site_form.addRow("", self.save_site)
 
-        self.counters = _table(("Numéro", "Libellé", "Ouvert"), "Guichets")
+        self.counters = _table(("Numéro", "Libellé", "Ouvert"), "Guichets", 1)
         self.counter_label = _line("Libellé du nouveau guichet")
         self.counter_label.setPlaceholderText("Guichet N (par défaut)")
         self.add_counter = _button("Ajouter un guichet", "Ajouter un guichet")
@@ -115,13 +118,14 @@ class SettingsPanel(QWidget):
         self.save_tunables = _button("Enregistrer les réglages", "Enregistrer les réglages")
         tunable_form.addRow("", self.save_tunables)
 
-        self.fees = _table(("Code", "Libellé", "Montant", "Depuis le"), "Tarifs")
+        self.fees = _table(("Code", "Libellé", "Montant", "Depuis le"), "Tarifs", 1)
         self.fee_code = _line("Code du tarif")
         self.fee_label = _line("Libellé du tarif")
         self.fee_amount = QDoubleSpinBox()
         self.fee_amount.setRange(0, 100_000)
         self.fee_amount.setDecimals(2)
         self.fee_amount.setSuffix(" €")
+        self.fee_amount.setLocale(QLocale(QLocale.Language.French, QLocale.Country.France))
         self.fee_amount.setAccessibleName("Montant du tarif")
         self.fee_from = QDateEdit(QDate(today.year, today.month, today.day))
         self.fee_from.setCalendarPopup(True)

@@ -56,13 +56,15 @@ ACTIONS = {
     "counter_opened": "Guichet ouvert", "counter_closed": "Guichet fermé",
     "fee_added": "Tarif ajouté", "export": "Export", "purge": "Purge des données",
     "subject_access": "Droit d'accès", "backup": "Sauvegarde",
-    "key_published": "Clé de signature publiée",
+    "key_published": "Clé de signature publiée", "site_created": "Site créé",
+    "demo_generated": "Données de démonstration", "motif_corrected": "Motif corrigé",
 }
 ENTITIES = {
     "appointment": "Rendez-vous", "dossier": "Dossier", "user": "Utilisateur",
     "catalogue": "Catalogue", "setting": "Réglage", "site": "Site", "counter": "Guichet",
     "fee": "Tarif", "day": "Journée", "import": "Import", "export": "Export",
     "permission": "Permission", "signing_key": "Clé de signature", "database": "Base",
+    "demo": "Démonstration",
 }
 
 
