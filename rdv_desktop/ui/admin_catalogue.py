@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..errors import RdvError
 from ..services.actor import Actor
@@ -277,12 +278,16 @@ class CataloguePanel(QWidget):
         self.say("Enregistrement…")
 
         def done(version: str) -> None:
+            if not isValid(self):  # the window closed while the save ran
+                return
             self.save.setEnabled(True)
             self.reload(keep=draft.code)
             self.say(f"Motif {draft.code} enregistré : nouvelle version {version} du catalogue. "
                      "Les dossiers déjà déposés gardent leur liste de pièces.")
 
         def failed(exc: Exception) -> None:
+            if not isValid(self):
+                return
             self.save.setEnabled(True)
             text = exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"
             self.say(f"{text} Rien n'a été enregistré.", error=True)

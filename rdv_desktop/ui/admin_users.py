@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..errors import RdvError
 from ..services.actor import ROLE_LABELS, ROLES, Actor
@@ -153,12 +154,16 @@ class UsersPanel(QWidget):
              dialog: NewUserDialog | RolesDialog | PasswordDialog | None = None) -> None:
         """Run a change off the UI thread (password hashing is deliberately slow)."""
         def ok(user: UserInfo) -> None:
+            if not isValid(self):  # the window closed while the change ran
+                return
             if dialog is not None:
                 dialog.accept()
             self.reload(select=user.login)
             self.say(done.format(login=user.login))
 
         def failed(exc: Exception) -> None:
+            if not isValid(self):
+                return
             text = exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"
             if dialog is not None and dialog.isVisible():
                 dialog.show_error(text)

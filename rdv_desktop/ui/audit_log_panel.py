@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..errors import RdvError
 from ..services.actor import Actor
@@ -127,6 +129,7 @@ class AuditLogPanel(QWidget):
         self.admin = services.office.admin
         self.actor = actor
         self.limit = AUDIT_LIMIT  # the service's ceiling; lower it to page less
+        self.loaded_once = False
         today = local_today(services.ctx.clock)
         start = today - timedelta(days=7)
         self.start = QDateEdit(QDate(start.year, start.month, start.day))
@@ -173,6 +176,13 @@ class AuditLogPanel(QWidget):
         self.login.returnPressed.connect(self.load)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
 
+    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
+        """The first look shows the last seven days without a click."""
+        super().showEvent(event)
+        if not self.loaded_once:
+            self.loaded_once = True
+            self.load()
+
     def current_filter(self) -> AuditFilter:
         return AuditFilter(self.start.date().toPython(), self.end.date().toPython(),
                            login=self.login.text().strip() or None,
@@ -180,6 +190,7 @@ class AuditLogPanel(QWidget):
                            entity_type=self.entity.currentData(), limit=self.limit)
 
     def load(self) -> None:
+        self.loaded_once = True
         flt = self.current_filter()
         self.search.setEnabled(False)
         self.count.setStyleSheet("")
@@ -188,6 +199,8 @@ class AuditLogPanel(QWidget):
                           self._failed)
 
     def _loaded(self, entries: list[AuditEntry]) -> None:
+        if not isValid(self):  # the window closed while the query ran
+            return
         self.search.setEnabled(True)
         self.model.set_entries(entries)
         self.view.resizeColumnsToContents()
@@ -202,6 +215,8 @@ class AuditLogPanel(QWidget):
             self.detail.clear()
 
     def _failed(self, exc: Exception) -> None:
+        if not isValid(self):
+            return
         self.search.setEnabled(True)
         self.count.setStyleSheet("color: #b00020; font-weight: bold")
         self.count.setText(exc.message if isinstance(exc, RdvError)

@@ -67,3 +67,12 @@ def test_the_limit_is_said(qtbot, panel: AuditLogPanel, services: Services,
     panel.limit = 2
     assert show(qtbot, panel).startswith("2 premières lignes (les plus récentes)")
     assert panel.model.rowCount() == 2
+
+
+def test_first_look_loads_the_last_week(qtbot, panel: AuditLogPanel) -> None:
+    count = by_name(panel, QLabel, "Nombre de lignes du journal")
+    assert panel.model.rowCount() == 0
+    panel.show()
+    qtbot.waitUntil(lambda: count.text().endswith("ligne(s)."), timeout=10_000)
+    assert panel.model.rowCount() > 0
+    assert all(e.at.date() >= panel.start.date().toPython() for e in panel.model.entries)
