@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from ..errors import NotFound, ValidationError
 from ..models import CatalogueVersion, Fee, Motif, MotifPiece, Piece, Situation
@@ -62,6 +63,7 @@ class CatalogueInfo:
 class CatalogueService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+        self._cached: tuple[int, CatalogueInfo] | None = None
 
     def load_file(self, actor: Actor, path: Path | None = None) -> str:
         """Validate then load a catalogue file; nothing is written if any problem is found."""
@@ -119,19 +121,25 @@ class CatalogueService:
             return s.scalar(select(CatalogueVersion.id).limit(1)) is not None
 
     def current(self) -> CatalogueInfo:
+        """The current version, read once per version (a deposit asks for it every time)."""
         with self.ctx.db.read() as s:
             version = s.scalar(select(CatalogueVersion).where(CatalogueVersion.current.is_(True)))
             if version is None:
                 raise NotFound("Aucun catalogue de motifs chargé (rdv-admin load-catalogue).")
+            if self._cached is not None and self._cached[0] == version.id:
+                return self._cached[1]
             situations = tuple(s.execute(
                 select(Situation.code, Situation.label)
                 .where(Situation.catalogue_version_id == version.id)
                 .order_by(Situation.position)
             ).all())
             motifs = s.scalars(
-                select(Motif).where(Motif.catalogue_version_id == version.id).order_by(Motif.id)
+                select(Motif)
+                .where(Motif.catalogue_version_id == version.id)
+                .order_by(Motif.id)
+                .options(selectinload(Motif.pieces).joinedload(MotifPiece.piece))
             ).all()
-            return CatalogueInfo(
+            info = CatalogueInfo(
                 version.version, version.valid_from, situations,
                 tuple(
                     MotifInfo(m.code, m.label, m.ceseda_ref, m.anef_redirect, m.redirect_note,
@@ -141,6 +149,8 @@ class CatalogueService:
                     for m in motifs
                 ),
             )
+        self._cached = (version.id, info)
+        return info
 
     def fee_on(self, code: str, day: date) -> int | None:
         """Amount in cents in force on `day` (the latest valid_from not after it)."""

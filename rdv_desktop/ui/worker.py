@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -35,16 +36,27 @@ class _Task(QRunnable):
 _live: set[_Relay] = set()
 
 
+def _alive(obj: object) -> bool:
+    return not isinstance(obj, QObject) or shiboken6.isValid(obj)
+
+
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
                       on_error: Callable[[Exception], None],
-                      pool: QThreadPool | None = None) -> None:
+                      pool: QThreadPool | None = None, owner: QObject | None = None) -> None:
+    """Run `fn` in the pool; the handler runs in the UI thread unless its widget is gone.
+
+    A screen may be closed while its query runs: the result is then dropped instead of
+    reaching a deleted widget. `owner` names that widget when the handlers are plain closures;
+    a bound method's own object is checked anyway.
+    """
     relay = _Relay()
     _live.add(relay)
 
     def finish(handler: Callable[[Any], None]) -> Callable[[Any], None]:
         def call(value: Any) -> None:
             _live.discard(relay)
-            handler(value)
+            if _alive(owner) and _alive(getattr(handler, "__self__", None)):
+                handler(value)
 
         return call
 
