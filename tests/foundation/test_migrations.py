@@ -29,3 +29,46 @@ def test_upgrade_from_empty_sqlite(tmp_path) -> None:
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
         fks = conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
     assert (mode, fks) == ("wal", 1)
+
+
+def _start_together(url: str, count: int) -> list[str]:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    worker = Path(__file__).with_name("migrate_worker.py")
+    procs = [subprocess.Popen([sys.executable, str(worker), url], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True) for _ in range(count)]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    outputs = []
+    for p in procs:
+        out, _ = p.communicate(timeout=120)
+        assert p.returncode == 0
+        outputs.append(out.strip())
+    return outputs
+
+
+def test_stations_migrating_at_once_on_sqlite(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    assert _start_together(url, 3) == [head_revision()] * 3
+
+
+def test_stations_migrating_at_once_on_postgresql(pg_schema_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    base = pg_schema_url.partition("?")[0]
+    schema = f"migr_{abs(hash(pg_schema_url)) % 10**8}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = f"{base}?options=-csearch_path%3D{schema}"
+        assert _start_together(url, 3) == [head_revision()] * 3
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -1,0 +1,98 @@
+"""Sign-in, account rules, configuration sources and clear errors for a bad database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from rdv_desktop.config import load_config
+from rdv_desktop.errors import (
+    AuthenticationFailed,
+    ConfigurationError,
+    DatabaseUnavailable,
+    ValidationError,
+)
+from rdv_desktop.models import AuditEvent
+from rdv_desktop.models.db import Database
+from rdv_desktop.services.clock import FixedClock
+from rdv_desktop.services.setup import Services
+from rdv_desktop.services.users import LOGIN_FAILED, lock_delay
+from tests.conftest import make_actor
+
+
+def audit(services: Services, action: str) -> list[AuditEvent]:
+    with services.ctx.db.read() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_wrong_password_and_unknown_login_get_the_same_message(services: Services) -> None:
+    make_actor(services, "marie", {"agent"})
+    for login, password in (("marie", "mauvais"), ("inconnu", "motdepasse-marie")):
+        with pytest.raises(AuthenticationFailed) as info:
+            services.users.authenticate(login, password, "P1")
+        assert info.value.message == LOGIN_FAILED
+    assert [e.reason for e in audit(services, "login_failed")] == ["mot de passe", "inconnu"]
+
+
+def test_repeated_failures_slow_down_then_lock(services: Services, clock: FixedClock) -> None:
+    make_actor(services, "marie", {"agent"})
+    assert lock_delay(2).total_seconds() == 0 and lock_delay(3).total_seconds() == 2
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            services.users.authenticate("marie", "faux", "P1")
+    with pytest.raises(AuthenticationFailed):  # right password, but still locked
+        services.users.authenticate("marie", "motdepasse-marie", "P1")
+    assert audit(services, "login_refused")
+    clock.advance(seconds=5)
+    actor = services.users.authenticate("marie", "motdepasse-marie", "P1")
+    assert actor.login == "marie"
+    assert services.users.last_login_failures("marie") == (0, None)
+
+
+def test_inactive_account_cannot_sign_in(services: Services, admin) -> None:
+    make_actor(services, "paul", {"accueil"})
+    services.users.set_active(admin, "paul", False)
+    with pytest.raises(AuthenticationFailed):
+        services.users.authenticate("paul", "motdepasse-paul", "P1")
+    assert audit(services, "user_deactivated")
+
+
+def test_account_rules(services: Services, admin) -> None:
+    with pytest.raises(ValidationError, match="8 caractères"):
+        services.users.create_user(admin, "court", "Court", {"agent"}, "abc")
+    with pytest.raises(ValidationError, match="Rôle inconnu"):
+        services.users.create_user(admin, "x", "X", {"chef"}, "motdepasse")
+    services.users.create_user(admin, "Double", "D", {"agent"}, "motdepasse")
+    with pytest.raises(ValidationError, match="existe déjà"):
+        services.users.create_user(admin, "double", "D", {"agent"}, "motdepasse")
+
+
+def test_config_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = tmp_path / "config.toml"
+    conf.write_text('[database]\nurl = "sqlite:////fichier.db"\n[site]\ncode = "herault"\n'
+                    '[station]\nname = "GUICHET-3"\ncounter = 3\nprinter = "HP"\n',
+                    encoding="utf-8")
+    monkeypatch.setenv("RDV_CONFIG", str(conf))
+    monkeypatch.delenv("RDV_DB_URL", raising=False)
+    cfg = load_config()
+    assert (cfg.db_url, cfg.site_code, cfg.station_name, cfg.counter_number, cfg.printer) == (
+        "sqlite:////fichier.db", "HERAULT", "GUICHET-3", 3, "HP")
+    monkeypatch.setenv("RDV_DB_URL", "sqlite:////env.db")
+    assert load_config().db_url == "sqlite:////env.db"
+    assert load_config("sqlite:////option.db").db_url == "sqlite:////option.db"
+    conf.write_text("[station\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="illisible"):
+        load_config()
+
+
+def test_bad_database_urls_give_one_sentence() -> None:
+    with pytest.raises(ConfigurationError, match="non prise en charge"):
+        Database("mysql://localhost/x")
+    with pytest.raises(ConfigurationError, match="invalide"):
+        Database("pas une adresse")
+    db = Database("postgresql://nobody@127.0.0.1:1/absente")
+    with pytest.raises(DatabaseUnavailable, match="ne répond pas") as info:
+        db.ping()
+    assert "Traceback" not in info.value.message and "127.0.0.1:1" in info.value.message
