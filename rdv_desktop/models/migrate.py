@@ -7,34 +7,70 @@ waits, then finds the schema already at head and does nothing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from .db import Database, translate_db_error
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _ADVISORY_KEY = 0x5244_5631  # "RDV1"
+_REVISION = re.compile(r"""^(down_revision|revision)\s*=\s*["']([^"']+)["']""", re.MULTILINE)
+
+
+def shipped_head() -> str:
+    """The head revision read straight from the migration files (no Alembic import)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for key, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (revisions if key == "revision" else parents).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have exactly one head, found {sorted(heads)}")
+    return heads.pop()
+
+
+def ensure_schema(db: Database) -> None:
+    """At start: one cheap query when the schema is already at head, else a real upgrade.
+
+    Importing Alembic costs ~150 ms; a station starting on an up-to-date database skips it.
+    """
+    try:
+        with db.engine.connect() as conn:
+            stored = None  # a new database has no version table yet
+            if inspect(conn).has_table("alembic_version"):
+                stored = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError as exc:
+        raise translate_db_error(exc, db.url) from exc
+    if stored != shipped_head():
+        upgrade(db)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with db.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
@@ -44,6 +80,8 @@ def current_revision(db: Database) -> str | None:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema to `revision`, holding the migration lock throughout."""
+    from alembic import command
+
     cfg = alembic_config()
     engine = db.engine.execution_options(rdv_write=True)
     try:

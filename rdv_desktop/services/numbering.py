@@ -8,15 +8,16 @@ rolled-back deposit gives its number back and two stations never get the same on
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import NumberSequence
 
 
 def next_number(session: Session, kind: str, site_code: str, period: str) -> int:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if session.get_bind().dialect.name == "postgresql":  # imported on use: ~40 ms at start
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     session.execute(
         insert(NumberSequence)
         .values(kind=kind, site_code=site_code, period=period, last=0)

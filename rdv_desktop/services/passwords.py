@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 _N, _R, _P = 2**14, 8, 1
 _PREFIX = "scrypt"
@@ -33,5 +34,7 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-# Used to spend the same time on an unknown login as on a known one.
-DUMMY_HASH = hash_password(secrets.token_hex(8))
+@cache
+def dummy_hash() -> str:
+    """Checked against for an unknown login, so it costs the same time as a known one."""
+    return hash_password(secrets.token_hex(8))

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ..config import StationConfig
 from ..models import Counter, Site
 from ..models.db import Database
-from ..models.migrate import upgrade
+from ..models.migrate import ensure_schema
 from .actor import Actor, system_actor
 from .appointments import AppointmentService
 from .audit import record
 from .booking import BookingService
 from .catalogue import CatalogueService
-from .checkin import CheckInService
 from .clock import Clock
 from .context import ServiceContext
 from .documents import DocumentService
 from .dossiers import DossierService
 from .keys import KeyService
-from .office import ManagerOffice
 from .users import UserService
-from .waiting_room import WaitingRoomService
+
+if TYPE_CHECKING:  # screens a station may never open are imported on first use
+    from .checkin import CheckInService
+    from .office import ManagerOffice
+    from .waiting_room import WaitingRoomService
 
 KNOWN_SITES = {
     "CANTAL": (
@@ -61,16 +64,22 @@ class Services:
     @cached_property
     def office(self) -> ManagerOffice:
         """Statistics, review, exports, personal data and administration (built on first use)."""
+        from .office import ManagerOffice
+
         return ManagerOffice.build(self.ctx, self.catalogue)
 
     @cached_property
     def checkin(self) -> CheckInService:
         """The arrival desk: scans, manual search, queue tickets."""
+        from .checkin import CheckInService
+
         return CheckInService(self.appointments, self.keys)
 
     @cached_property
     def waiting_room(self) -> WaitingRoomService:
         """The waiting-room screen's feed of calls."""
+        from .waiting_room import WaitingRoomService
+
         return WaitingRoomService(self.appointments)
 
 
@@ -94,7 +103,7 @@ def ensure_site(ctx: ServiceContext, actor: Actor, counters: int = DEFAULT_COUNT
 
 def prepare_database(ctx: ServiceContext, *, load_catalogue: bool = True) -> None:
     """Migrate, create the site, load the shipped catalogue if none is there yet."""
-    upgrade(ctx.db)
+    ensure_schema(ctx.db)
     actor = system_actor(ctx.station)
     ensure_site(ctx, actor)
     catalogue = CatalogueService(ctx)

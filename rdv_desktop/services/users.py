@@ -12,7 +12,7 @@ from ..models import User
 from .actor import ROLES, Actor
 from .audit import record
 from .context import ServiceContext
-from .passwords import DUMMY_HASH, hash_password, verify_password
+from .passwords import dummy_hash, hash_password, verify_password
 
 FREE_ATTEMPTS = 3
 MAX_LOCK_SECONDS = 300
@@ -67,7 +67,7 @@ class UserService:
             user = s.scalar(select(User).where(User.login == login.strip().lower()))
             anonymous = Actor(None, login[:64] or "?", login, frozenset(), station)
             if user is None:
-                verify_password(password, DUMMY_HASH)
+                verify_password(password, dummy_hash())
                 record(s, anonymous, now, "login_failed", "user", login[:64], reason="inconnu")
                 ok = False
             elif user.locked_until is not None and user.locked_until > now:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,13 +26,15 @@ from ..services.dossiers import DossierView
 from ..services.setup import Services
 from .admin_screen import add_admin_screen
 from .checkin_panel import CheckInPanel
-from .checklist_dialog import ChecklistDialog
-from .document_dialog import DocumentDialog
 from .office_screens import add_office_screens
 from .printing import PdfPrinter
 from .queue_panel import QueuePanel
-from .verify_dialog import VerifyDialog
-from .waiting_display import WaitingDisplay
+
+if TYPE_CHECKING:  # dialogs load when first opened, keeping start-up short
+    from .checklist_dialog import ChecklistDialog
+    from .document_dialog import DocumentDialog
+    from .verify_dialog import VerifyDialog
+    from .waiting_display import WaitingDisplay
 
 BANNER_STYLE = ("QLabel { background: #b00020; color: white; font-weight: bold;"
                 " padding: 8px; }")
@@ -156,6 +159,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_checklist(self, view: AppointmentView) -> ChecklistDialog:
+        from .checklist_dialog import ChecklistDialog
+
         dialog = ChecklistDialog(self.services, self.actor, view, self)
         dialog.deposited.connect(self._after_deposit)
         dialog.incomplete.connect(self._after_incomplete)
@@ -205,6 +210,8 @@ class MainWindow(QMainWindow):
                 self.actor, dossier.id, reprint=True))
 
     def show_document(self, doc: RenderedDocument, auto_print: bool = True) -> DocumentDialog:
+        from .document_dialog import DocumentDialog
+
         dialog = DocumentDialog(doc, self.printer, auto_print=auto_print, parent=self)
         dialog.open()
         return dialog
@@ -217,6 +224,8 @@ class MainWindow(QMainWindow):
 
     def open_waiting_display(self) -> WaitingDisplay:
         if self.waiting_display is None:
+            from .waiting_display import WaitingDisplay
+
             self.waiting_display = WaitingDisplay(self.services, self.actor, parent=self)
             self.waiting_display.place_on_second_screen()
         self.waiting_display.show()
@@ -224,6 +233,8 @@ class MainWindow(QMainWindow):
         return self.waiting_display
 
     def open_verify(self) -> VerifyDialog:
+        from .verify_dialog import VerifyDialog
+
         dialog = VerifyDialog(self.services.keys.verify, self)
         dialog.open()
         return dialog

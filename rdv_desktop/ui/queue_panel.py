@@ -100,7 +100,6 @@ class QueuePanel(QWidget):
         layout.addWidget(self.message)
 
         self.actions_by_name = self._make_actions()
-        self.day.dateChanged.connect(lambda _d: self.reload())
         self.stage_filter.currentIndexChanged.connect(
             lambda _i: self.proxy.set_stage(self.stage_filter.currentData()))
         self.motif_filter.currentIndexChanged.connect(
@@ -116,6 +115,7 @@ class QueuePanel(QWidget):
         today = local_today(services.ctx.clock)
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.reload()
+        self.day.dateChanged.connect(lambda _d: self.reload())  # after the first load: once
         self.timer.start()
 
     # -- actions -----------------------------------------------------------------------------

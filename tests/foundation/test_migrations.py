@@ -72,3 +72,14 @@ def test_stations_migrating_at_once_on_postgresql(pg_schema_url: str) -> None:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_start_up_check_knows_the_head_without_alembic(tmp_path) -> None:
+    from rdv_desktop.models.migrate import ensure_schema, shipped_head
+
+    assert shipped_head() == head_revision()
+    db = Database(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    ensure_schema(db)  # a new database is migrated
+    assert current_revision(db) == head_revision()
+    ensure_schema(db)  # an up-to-date one is left alone
+    assert current_revision(db) == head_revision()
