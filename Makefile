@@ -35,5 +35,9 @@ installer: $(INSTALLER_STAMP)
 installer-selftest: installer
 	QT_QPA_PLATFORM=offscreen dist/rdv-desktop/rdv-desktop --self-test
 
+# Every performance goal in one JSON document (builds a ~1M-appointment SQLite database once).
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py --sqlite bench-history.sqlite3
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

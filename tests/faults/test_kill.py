@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,17 +35,27 @@ def _kill_round(url: str, keys: Path, rng: random.Random) -> tuple[set[int], set
         station.wait_ready()
     for station in stations:
         station.go()
-    in_flight: set[int] = set()
-    done: set[int] = set()
-    for station in stations:
-        target = rng.randint(1, 12)
+    plans = [(rng.randint(1, 12), rng.uniform(0.0, 0.08)) for _ in stations]
+
+    def kill_when(station: Station, target: int, delay: float) -> None:
+        """Each station is watched on its own, so a fast one never runs out of people."""
         while len(station.events("done")) < target:
             line = station.next_line(timeout=120)
             assert line not in ("", "finished"), station.seen
-        time.sleep(rng.uniform(0.0, 0.08))  # somewhere inside the next deposit
+        time.sleep(delay)  # somewhere inside the next deposit
         station.proc.send_signal(signal.SIGKILL)
+
+    watchers = [threading.Thread(target=kill_when, args=(station, *plan))
+                for station, plan in zip(stations, plans, strict=True)]
+    for watcher in watchers:
+        watcher.start()
+    for watcher in watchers:
+        watcher.join()
+    in_flight: set[int] = set()
+    done: set[int] = set()
+    for station in stations:
         code, _err = station.finish(timeout=30)
-        assert code == -signal.SIGKILL
+        assert code == -signal.SIGKILL, station.seen
         in_flight |= station.in_flight()
         done |= {int(e[0]) for e in station.events("done")}
     return in_flight, done
