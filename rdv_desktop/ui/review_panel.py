@@ -7,6 +7,7 @@ from datetime import timedelta
 from html import escape
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -145,6 +146,14 @@ class ReviewPanel(QWidget):
         self.checked.clicked.connect(lambda: self._mark("checked", ""))
         self.redo.clicked.connect(self._ask_redo)
         self._dialog: ReasonDialog | None = None
+        self._shown_once = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the tab is opened, the last week's deposits load by themselves."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.load()
 
     def _filter(self) -> ReviewFilter:
         return ReviewFilter(self.start.date().toPython(), self.end.date().toPython(),
