@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from ..services.actor import Actor
 from ..services.admin import SETTING_BOUNDS, SETTING_LABELS
 from ..services.clock import fr_date, local_today
 from ..services.setup import Services
+from .table_model import TextRowsModel
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
 
@@ -41,9 +41,9 @@ def euros(cents: int) -> str:
     return f"{cents / 100:.2f} €".replace(".", ",")
 
 
-def _table(headers: tuple[str, ...], name: str, stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
+def _table(headers: tuple[str, ...], name: str, stretch: int) -> QTableView:
+    table = QTableView()
+    table.setModel(TextRowsModel(headers, table))
     table.setAccessibleName(name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -53,12 +53,11 @@ def _table(headers: tuple[str, ...], name: str, stretch: int) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
-    for column in range(table.columnCount()):
+def _fill(table: QTableView, rows: list[tuple[str, ...]]) -> None:
+    model = table.model()
+    assert isinstance(model, TextRowsModel)
+    model.set_rows(rows)
+    for column in range(model.columnCount()):
         if table.horizontalHeader().sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
             table.resizeColumnToContents(column)
 
@@ -209,12 +208,12 @@ class SettingsPanel(QWidget):
             self.say(f"Guichet {numbers[0]} ajouté.")
 
     def flip_counter(self) -> None:
-        row = self.counters.currentRow()
+        row = self.counters.currentIndex().row()
         if row < 0:
             self.say("Choisissez d'abord un guichet dans la liste.", error=True)
             return
         number = self.counter_numbers[row]
-        opened = self.counters.item(row, 2).text() != "oui"
+        opened = self.counters.model().text(row, 2) != "oui"  # type: ignore[attr-defined]
         self._apply(lambda: self.admin.set_counter_active(self.actor, number, opened),
                     f"Guichet {number} {'ouvert' if opened else 'fermé'}.")
         self.counters.selectRow(row)

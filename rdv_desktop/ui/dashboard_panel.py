@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from ..services.clock import local_today
 from ..services.setup import Services
 from ..services.stats import Breakdown, StatsReport
 from .bar_chart import COLORS, BarChart
+from .table_model import TextRowsModel
 from .worker import run_in_background
 
 PRESETS = ("Jour", "Semaine", "Mois", "Année", "Période libre")
@@ -129,11 +129,11 @@ class DashboardPanel(QWidget):
         self.days_chart = BarChart("Rendez-vous par jour, selon l'issue")
         self.hours_chart = BarChart("Rendez-vous par heure du créneau")
         self.motifs_chart = BarChart("Motifs", horizontal=True)
-        self.table = QTableWidget(0, len(TABLE_HEADERS))
-        self.table.setHorizontalHeaderLabels(TABLE_HEADERS)
+        self.table_model = TextRowsModel(tuple(TABLE_HEADERS), self)
+        self.table = QTableView()
+        self.table.setModel(self.table_model)
         self.table.setAccessibleName("Figures par guichet et par agent")
         self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
 
         charts = QGridLayout()
         charts.addWidget(self.days_chart, 0, 0)
@@ -210,12 +210,10 @@ class DashboardPanel(QWidget):
 
     def _table(self, report: StatsReport) -> None:
         rows: list[Breakdown] = [b for b in (*report.by_counter, *report.by_agent) if b.key]
-        self.table.setRowCount(len(rows))
-        for r, b in enumerate(rows):
-            f = b.figures
-            values = (b.label, str(f.appointments), str(f.deposited), str(f.incomplete),
-                      pct(f.completeness_rate), str(f.redirected),
-                      minutes(f.mean_wait_minutes), minutes(f.mean_service_minutes))
-            for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table_model.set_rows([
+            (b.label, str(b.figures.appointments), str(b.figures.deposited),
+             str(b.figures.incomplete), pct(b.figures.completeness_rate),
+             str(b.figures.redirected), minutes(b.figures.mean_wait_minutes),
+             minutes(b.figures.mean_service_minutes))
+            for b in rows])
         self.table.resizeColumnsToContents()

@@ -150,7 +150,7 @@ class QueuePanel(QWidget):
             return None
         return self.model.view_at(self.proxy.mapToSource(rows[0]).row())
 
-    def select(self, appointment_id: int) -> None:
+    def select_appointment(self, appointment_id: int) -> None:
         row = self.model.row_of(appointment_id)
         if row is None:
             return
@@ -175,7 +175,7 @@ class QueuePanel(QWidget):
             return
         self.model.upsert([view])
         self.counts.update_from(self.model.views())
-        self.select(view.id)
+        self.select_appointment(view.id)
         self.say(done.format(v=view))
 
     def say(self, text: str, error: bool = False) -> None:
@@ -283,7 +283,7 @@ class QueuePanel(QWidget):
         self.model.reset_rows(views)
         self.counts.update_from(views)
         if selected is not None:
-            self.select(selected.id)
+            self.select_appointment(selected.id)
 
     def poll(self) -> None:
         """Cheap check for other stations' changes; only changed rows are touched."""

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
+    QTableView,
 )
 
 from rdv_desktop.services.actor import Actor
@@ -45,12 +45,12 @@ def test_site_counters_and_tunables(panel: SettingsPanel, services: Services,
     by_name(panel, QLineEdit, "Libellé du nouveau guichet").setText("Guichet PMR")
     by_name(panel, QPushButton, "Ajouter un guichet").click()
     assert message(panel) == "Guichet 5 ajouté."
-    counters = by_name(panel, QTableWidget, "Guichets")
+    counters = by_name(panel, QTableView, "Guichets")
     counters.selectRow(1)
     by_name(panel, QPushButton, "Ouvrir ou fermer le guichet").click()
     assert services.office.admin.site(adm).counters[1] == (2, "Guichet 2", False)
     assert services.office.admin.site(adm).counters[4] == (5, "Guichet PMR", True)
-    assert counters.item(1, 2).text() == "non — fermé"
+    assert counters.model().text(1, 2) == "non — fermé"
 
     by_name(panel, QSpinBox, "Retard toléré (minutes)").setValue(20)
     by_name(panel, QPushButton, "Enregistrer les réglages").click()
@@ -67,11 +67,11 @@ def test_dated_fee_and_refused_fee(panel: SettingsPanel, services: Services) -> 
     assert "225,50 €" in message(panel)
     assert services.catalogue.fee_on("TITRE", date(2027, 1, 1)) == 22550
     assert services.catalogue.fee_on("TITRE", date(2026, 12, 31)) is None
-    fees = by_name(panel, QTableWidget, "Tarifs")
-    rows = fees.rowCount()
+    fees = by_name(panel, QTableView, "Tarifs")
+    rows = fees.model().rowCount()
 
     by_name(panel, QLineEdit, "Code du tarif").setText("TITRE")
     by_name(panel, QLineEdit, "Libellé du tarif").setText("Taxe de délivrance")
     by_name(panel, QPushButton, "Ajouter le tarif").click()
     assert "commence déjà le 01/01/2027" in message(panel)
-    assert fees.rowCount() == rows
+    assert fees.model().rowCount() == rows

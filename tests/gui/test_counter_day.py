@@ -108,7 +108,7 @@ def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, acc
     assert "motif_corrected" in actions(services, anef)
 
     # 4. Undo the deposit: the attestation is revoked, the number is never reused.
-    window.queue.select(complete)
+    window.queue.select_appointment(complete)
     services.appointments.undo(agent, complete, "pièce d'identité expirée")
     assert services.dossiers.get(number).revoked
 
@@ -151,7 +151,7 @@ def test_undo_through_the_reason_dialog(qtbot, window: MainWindow, services: Ser
     services.appointments.check_in(accueil, aid)
     window.queue.reload()
     window.queue.actions_by_name["call_next"].trigger()
-    window.queue.select(aid)
+    window.queue.select_appointment(aid)
     window.queue.actions_by_name["undo"].trigger()
     dialog = next(w for w in QApplication.topLevelWidgets()
                   if isinstance(w, ReasonDialog) and w.isVisible())

@@ -46,7 +46,7 @@ def test_queue_shows_and_follows_another_station(window: MainWindow, services: S
     aid = at_counter(services, accueil, agent, name="Çelik")
     window.queue.poll()
     assert window.queue.model.rowCount() == 1
-    window.queue.select(aid)
+    window.queue.select_appointment(aid)
     deposit(services, agent, aid)
     window.queue.poll()
     row = window.queue.model.row_of(aid)
