@@ -130,7 +130,9 @@ class Station:
         return self.proc.returncode, err
 
     def events(self, kind: str) -> list[list[str]]:
-        return [line.split(" ", 2)[1:] for line in self.seen if line.startswith(kind + " ")]
+        """Complete event lines of `kind`; a line cut short by SIGKILL counts as never sent."""
+        events = [line.split(" ", 2)[1:] for line in self.seen if line.startswith(kind + " ")]
+        return [e for e in events if e and e[0].isdigit()]
 
     def in_flight(self) -> set[int]:
         """Appointments whose deposit had started but whose reply never came back."""
