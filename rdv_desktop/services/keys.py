@@ -47,11 +47,23 @@ class KeyService:
             if not create_if_missing or any(k.site == self.ctx.site_code
                                             for k in list_keys(self.ctx.key_dir)):
                 raise SigningError(str(exc)) from exc
+            published = self._published_active_key()
+            if published is not None:  # the site has a key: this station must not make another
+                raise SigningError(
+                    f"La clé de signature {published} du site {self.ctx.site_code} n'est pas "
+                    f"sur ce poste ({self.ctx.key_dir}). Copiez-la depuis le poste qui l'a créée "
+                    "(voir docs/receipt-format.md, « Keys and stations »)."
+                ) from exc
             info = generate_site_key(self.ctx.key_dir, self.ctx.site_code)
             self.publish(info, None)
             self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
         self.publish_all()
         return self._signer
+
+    def _published_active_key(self) -> str | None:
+        with self.ctx.db.read() as s:
+            return s.scalar(select(SigningKey.key_id).where(
+                SigningKey.site_code == self.ctx.site_code, SigningKey.retired_at.is_(None)))
 
     def publish(self, info: KeyInfo, actor: Actor | None) -> None:
         """Record a public key in the database (idempotent; a retirement date is updated)."""

@@ -121,3 +121,16 @@ def test_payload_carries_no_personal_data(services: Services, accueil: Actor,
     payload = dossier.qr_payload.upper()
     for personal in ("NGUY", "ANH", "1991", "19910314", "VIETNAM", "AES", "SALARIE", "HA NOI"):
         assert personal not in payload
+
+
+def test_second_station_without_the_site_key_refuses_to_make_its_own(
+        services: Services, accueil: Actor, agent: Actor, tmp_path) -> None:
+    from rdv_desktop.services.context import ServiceContext
+    from rdv_desktop.services.keys import KeyService, SigningError
+
+    deposit(services, agent, at_counter(services, accueil, agent))  # station 1 makes the key
+    other = ServiceContext.create(services.ctx.db, "CANTAL", services.ctx.clock, "POSTE-2",
+                                  tmp_path / "empty-keys")
+    with pytest.raises(SigningError, match="n'est pas sur ce poste"):
+        KeyService(other).signer(create_if_missing=True)
+    assert not (tmp_path / "empty-keys").exists() or not any((tmp_path / "empty-keys").iterdir())
