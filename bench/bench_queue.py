@@ -23,7 +23,6 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from datetime import time as hour
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_dashboard import pg_schema
 from bench_scan import TODAY, percentiles, prepare
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
@@ -125,18 +125,11 @@ def main() -> None:
         "sqlite": run(f"sqlite:///{path}", args, workdir),
     }
     if args.pg:
-        schema = f"bench_queue_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        sep = "&" if "?" in args.pg else "?"
+        url, drop = pg_schema(args.pg)
         try:
-            report["postgresql"] = run(f"{args.pg}{sep}options=-csearch_path%3D{schema}", args,
-                                       workdir)
+            report["postgresql"] = run(url, args, workdir)
         finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+            drop()
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
