@@ -7,7 +7,6 @@ at least one piece…) before writing anything, so a refusal leaves the catalogu
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,8 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,13 +28,15 @@ from ..services.catalogue_file import CatalogueSpec, PieceSpec
 from ..services.clock import fr_date
 from ..services.motif_editing import MotifDraft, PieceDraft, editable_catalogue, save_motif
 from ..services.setup import Services
+from .piece_draft_model import (
+    LABEL,
+    REQUIREMENT,
+    PieceDraftModel,
+    RequirementDelegate,
+)
 from .worker import run_in_background
 
-REQUIREMENT_LABELS = (("required", "obligatoire"), ("conditional", "si condition"),
-                      ("optional", "facultative"))
-COLUMNS = ("Code", "Libellé", "Exigence", "Condition")
 ERROR_STYLE = "color: #b00020; font-weight: bold"
-CODE_ROLE = Qt.ItemDataRole.UserRole
 
 
 class CataloguePanel(QWidget):
@@ -66,9 +66,11 @@ class CataloguePanel(QWidget):
         form.addRow("Référence &CESEDA", self.ceseda)
         form.addRow("", self.anef)
 
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.pieces = PieceDraftModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.pieces)
+        self.table.setItemDelegateForColumn(REQUIREMENT, RequirementDelegate(self.table))
         self.table.setAccessibleName("Pièces du motif")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -123,7 +125,7 @@ class CataloguePanel(QWidget):
 
         self.motif.currentIndexChanged.connect(lambda _i: self.show_motif())
         self.add_existing.clicked.connect(self._add_existing)
-        self.add_new.clicked.connect(lambda: self._append(None, "", "required", None))
+        self.add_new.clicked.connect(lambda: self._append(PieceDraft(None, "", "required")))
         self.remove.clicked.connect(self._remove)
         self.up.clicked.connect(lambda: self._move(-1))
         self.down.clicked.connect(lambda: self._move(1))
@@ -163,13 +165,12 @@ class CataloguePanel(QWidget):
         self.ceseda.setText(motif.ceseda)
         self.anef.setText("Motif déposé sur l'ANEF : le guichet réoriente, aucune pièce."
                           if motif.anef else "")
-        for row in reversed(range(self.table.rowCount())):
-            self._drop_row(row)
-        for code in motif.piece_codes:
-            piece = self.spec.piece(code)
-            self._append(piece.code, piece.label, piece.requirement, piece.condition)
+        self._close_editors()
+        self.pieces.set_drafts([self._draft_of(self.spec.piece(code))
+                                for code in motif.piece_codes])
+        self._open_editors()
         self._fill_existing()
-        if self.table.rowCount():
+        if self.pieces.rowCount():
             self.table.selectRow(0)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(2)
@@ -178,7 +179,7 @@ class CataloguePanel(QWidget):
     def _fill_existing(self) -> None:
         if self.spec is None:
             return
-        used = set(self._codes())
+        used = set(self.pieces.codes())
         self.existing.clear()
         for piece in sorted(self.spec.pieces, key=lambda p: p.label):
             if piece.code not in used:
@@ -187,90 +188,60 @@ class CataloguePanel(QWidget):
 
     # -- the pieces table ----------------------------------------------------------------------
 
-    def _append(self, code: str | None, label: str, requirement: str,
-                condition: str | None) -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        code_item = QTableWidgetItem(code or "(nouvelle)")
-        code_item.setData(CODE_ROLE, code)
-        code_item.setFlags(code_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.table.setItem(row, 0, code_item)
-        self.table.setItem(row, 1, QTableWidgetItem(label))
-        combo = QComboBox()
-        for value, text in REQUIREMENT_LABELS:
-            combo.addItem(text, value)
-        combo.setCurrentIndex([v for v, _ in REQUIREMENT_LABELS].index(requirement))
-        self.table.setCellWidget(row, 2, combo)
-        self.table.setItem(row, 3, QTableWidgetItem(condition or ""))
-        self._name_rows()
+    @staticmethod
+    def _draft_of(piece: PieceSpec) -> PieceDraft:
+        return PieceDraft(piece.code, piece.label, piece.requirement, piece.condition)
+
+    def _close_editors(self) -> None:
+        """Qt deletes a closed editor later: unname it now so no one finds it."""
+        for row in range(self.pieces.rowCount()):
+            index = self.pieces.index(row, REQUIREMENT)
+            if (editor := self.table.indexWidget(index)) is not None:
+                editor.setAccessibleName("")
+            self.table.closePersistentEditor(index)
+
+    def _open_editors(self) -> None:
+        """Every row shows its requirement picker, named after its current row number."""
+        for row in range(self.pieces.rowCount()):
+            self.table.openPersistentEditor(self.pieces.index(row, REQUIREMENT))
+
+    def _append(self, draft: PieceDraft) -> None:
+        self._close_editors()
+        row = self.pieces.append(draft)
+        self._open_editors()
         self.table.selectRow(row)
-        if code is None:
-            self.table.editItem(self.table.item(row, 1))
-
-    def _drop_row(self, row: int) -> None:
-        """Qt deletes a removed cell widget later: unname it now so no one finds it."""
-        combo = self.table.cellWidget(row, 2)
-        if combo is not None:
-            combo.setAccessibleName("")
-        self.table.removeRow(row)
-
-    def _name_rows(self) -> None:
-        for row in range(self.table.rowCount()):
-            combo = self.table.cellWidget(row, 2)
-            if isinstance(combo, QComboBox):
-                combo.setAccessibleName(f"Exigence de la pièce {row + 1}")
-
-    def _codes(self) -> list[str]:
-        return [c for row in range(self.table.rowCount())
-                if (c := self.table.item(row, 0).data(CODE_ROLE))]
-
-    def row_draft(self, row: int) -> PieceDraft:
-        combo = self.table.cellWidget(row, 2)
-        assert isinstance(combo, QComboBox)
-        return PieceDraft(self.table.item(row, 0).data(CODE_ROLE), self.table.item(row, 1).text(),
-                          combo.currentData(), self.table.item(row, 3).text() or None)
-
-    def _set_row(self, row: int, piece: PieceDraft) -> None:
-        code_item = self.table.item(row, 0)
-        code_item.setText(piece.code or "(nouvelle)")
-        code_item.setData(CODE_ROLE, piece.code)
-        self.table.item(row, 1).setText(piece.label)
-        combo = self.table.cellWidget(row, 2)
-        assert isinstance(combo, QComboBox)
-        combo.setCurrentIndex([v for v, _ in REQUIREMENT_LABELS].index(piece.requirement))
-        self.table.item(row, 3).setText(piece.condition or "")
+        if draft.code is None:
+            self.table.edit(self.pieces.index(row, LABEL))
 
     def _add_existing(self) -> None:
         code = self.existing.currentData()
         if self.spec is None or code is None:
             return
-        piece: PieceSpec = self.spec.piece(code)
-        self._append(piece.code, piece.label, piece.requirement, piece.condition)
+        self._append(self._draft_of(self.spec.piece(code)))
         self._fill_existing()
 
     def _remove(self) -> None:
-        row = self.table.currentRow()
+        row = self.table.currentIndex().row()
         if row < 0:
             return
-        self._drop_row(row)
-        self._name_rows()
+        self._close_editors()
+        self.pieces.remove(row)
+        self._open_editors()
         self._fill_existing()
 
     def _move(self, step: int) -> None:
-        row = self.table.currentRow()
+        row = self.table.currentIndex().row()
         other = row + step
-        if row < 0 or not 0 <= other < self.table.rowCount():
+        if row < 0 or not 0 <= other < self.pieces.rowCount():
             return
-        first, second = self.row_draft(row), self.row_draft(other)
-        self._set_row(row, second)
-        self._set_row(other, first)
+        self.pieces.swap(row, other)
         self.table.selectRow(other)
 
     # -- saving --------------------------------------------------------------------------------
 
     def draft(self) -> MotifDraft:
         return MotifDraft(self.motif.currentData(), self.label.text(), self.ceseda.text(),
-                          tuple(self.row_draft(r) for r in range(self.table.rowCount())))
+                          tuple(self.pieces.drafts))
 
     def save_draft(self) -> None:
         draft = self.draft()

@@ -40,7 +40,7 @@ def test_edit_is_a_new_version_and_dossiers_keep_their_snapshot(
 
     by_name(panel, QLineEdit, "Libellé du motif").setText("Admission exceptionnelle — salarié")
     by_name(panel, QLineEdit, "Référence CESEDA").setText("L. 435-1 (modifié)")
-    panel.table.item(0, 1).setText("Formulaire de demande signé")
+    panel.pieces.setData(panel.pieces.index(0, 1), "Formulaire de demande signé")
     panel.table.selectRow(0)
     by_name(panel, QPushButton, "Descendre la pièce").click()
     text = save_and_wait(qtbot, panel)
@@ -66,36 +66,37 @@ def test_edit_is_a_new_version_and_dossiers_keep_their_snapshot(
 def test_motif_left_without_pieces_changes_nothing(qtbot, panel: CataloguePanel,
                                                    services: Services) -> None:
     before = services.catalogue.current()
-    while panel.table.rowCount():
+    while panel.pieces.rowCount():
         panel.table.selectRow(0)
         by_name(panel, QPushButton, "Retirer la pièce").click()
     text = save_and_wait(qtbot, panel)
     assert "au moins une pièce" in text and "Rien n'a été enregistré" in text
     assert services.catalogue.current() == before
-    assert panel.table.rowCount() == 0  # the draft stays on screen to be corrected
+    assert panel.pieces.rowCount() == 0  # the draft stays on screen to be corrected
 
 
 def test_bad_condition_changes_nothing(qtbot, panel: CataloguePanel,
                                        services: Services) -> None:
     before = services.catalogue.current()
     by_name(panel, QComboBox, "Exigence de la pièce 1").setCurrentIndex(1)  # si condition
-    panel.table.item(0, 3).setText("renouvellement and")
+    panel.pieces.setData(panel.pieces.index(0, 3), "renouvellement and")
     assert "Condition invalide" in save_and_wait(qtbot, panel)
-    panel.table.item(0, 3).setText("martien")
+    panel.pieces.setData(panel.pieces.index(0, 3), "martien")
     assert "Situation inconnue" in save_and_wait(qtbot, panel)
     assert services.catalogue.current() == before
 
 
 def test_added_and_new_pieces_are_saved(qtbot, panel: CataloguePanel,
                                         services: Services) -> None:
-    rows = panel.table.rowCount()
+    rows = panel.pieces.rowCount()
     existing = by_name(panel, QComboBox, "Pièce du catalogue à ajouter")
     added = existing.currentData()
     by_name(panel, QPushButton, "Ajouter la pièce choisie").click()
     by_name(panel, QPushButton, "Nouvelle pièce").click()
-    panel.table.item(rows + 1, 1).setText("Attestation de formation")
+    panel.pieces.setData(panel.pieces.index(rows + 1, 1), "Attestation de formation")
     by_name(panel, QComboBox, f"Exigence de la pièce {rows + 2}").setCurrentIndex(1)
-    panel.table.item(rows + 1, 3).setText("renouvellement and not entree_irreguliere")
+    panel.pieces.setData(panel.pieces.index(rows + 1, 3),
+                         "renouvellement and not entree_irreguliere")
     save_and_wait(qtbot, panel)
     pieces = services.catalogue.current().motif(MOTIF).pieces
     assert len(pieces) == rows + 2
@@ -112,4 +113,4 @@ def test_revert_restores_the_saved_motif(panel: CataloguePanel, services: Servic
     by_name(panel, QPushButton, "Retirer la pièce").click()
     by_name(panel, QPushButton, "Annuler les modifications").click()
     assert by_name(panel, QLineEdit, "Libellé du motif").text() == saved.label
-    assert panel.table.rowCount() == len(saved.pieces)
+    assert panel.pieces.rowCount() == len(saved.pieces)
