@@ -134,11 +134,39 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .services.importing import ImportService
+    """Ctrl+C asks the import to stop at the next row: it rolls back and says so in French.
+
+    A second Ctrl+C (the import stuck waiting for the database) interrupts at once; the
+    transaction is rolled back all the same.
+    """
+    import signal
+
+    from .services.importing import CANCELLED_MESSAGE, CancelToken, ImportCancelled, ImportService
 
     services = _services(args)
     importer = ImportService(services.appointments, services.catalogue)
-    report = importer.import_file(_admin(args), Path(args.file), dry_run=args.dry_run)
+    token = CancelToken()
+    path = Path(args.file)
+
+    def on_ctrl_c(_signum: int, _frame: object) -> None:
+        if token():
+            raise KeyboardInterrupt
+        token.cancel()
+
+    def announce(done: int, total: int) -> None:
+        if done == 0 and sys.stderr.isatty():
+            print(f"Import de « {path.name} » : {total} lignes (Ctrl+C pour annuler)…",
+                  file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        report = importer.import_file(_admin(args), path, dry_run=args.dry_run,
+                                      progress=announce, cancelled=token)
+    except (ImportCancelled, KeyboardInterrupt):
+        print(f"rdv-admin : {CANCELLED_MESSAGE}", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, previous)
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
 

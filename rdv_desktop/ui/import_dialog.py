@@ -1,7 +1,9 @@
 """« Importer des rendez-vous… »: choose a file, import it in a worker, show the report.
 
 The import runs off the UI thread; its progress callback is called from the worker and only
-emits a Qt signal, which Qt queues to the dialog in the UI thread.
+emits a Qt signal, which Qt queues to the dialog in the UI thread. « Annuler » (or Escape, or
+closing the window) sets a `CancelToken` the worker reads between rows: the service rolls back
+and the dialog says nothing was recorded; the clerk may then pick the right file.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 from ..errors import RdvError
 from ..services.actor import Actor
 from ..services.clock import fr_date, fr_time
-from ..services.importing import ImportReport, ImportService
+from ..services.importing import CancelToken, ImportCancelled, ImportReport, ImportService
 from ..services.setup import Services
 from .worker import run_in_background
 
@@ -38,6 +40,8 @@ Index = QModelIndex | QPersistentModelIndex
 FILE_FILTER = ("Rendez-vous (*.csv *.ics *.xls *.xlsx);;CSV (*.csv);;iCalendar (*.ics);;"
                "Excel (*.xls *.xlsx);;Tous les fichiers (*)")
 ERROR_STYLE = "QLabel { color: #b00020; font-weight: bold; }"
+TOO_LATE = ("\nL'annulation est arrivée trop tard : l'import était déjà terminé et il a été "
+            "enregistré.")
 
 
 class RowsModel(QAbstractTableModel):
@@ -118,6 +122,7 @@ class ImportDialog(QDialog):
         self.importer = ImportService(services.appointments, services.catalogue)
         self.report: ImportReport | None = None
         self._busy = False
+        self._token: CancelToken | None = None
         self._progress = _Progress(self)
         self._progress.changed.connect(self._show_progress)
         self._build()
@@ -146,6 +151,14 @@ class ImportDialog(QDialog):
         self.progress_bar.setAccessibleName("Progression de l'import")
         self.progress_bar.setFormat("%v / %m lignes")
         self.progress_bar.hide()
+        self.cancel_button = QPushButton("&Annuler")
+        self.cancel_button.setAccessibleName("Annuler l'import")
+        self.cancel_button.setToolTip("Arrêter l'import sans rien enregistrer (Échap)")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        running = QHBoxLayout()
+        running.addWidget(self.progress_bar, 1)
+        running.addWidget(self.cancel_button)
         self.status = QLabel()
         self.status.setAccessibleName("Résultat de l'import")
         self.status.setWordWrap(True)
@@ -170,7 +183,7 @@ class ImportDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(row)
         layout.addWidget(self.dry_run_box)
-        layout.addWidget(self.progress_bar)
+        layout.addLayout(running)
         layout.addWidget(self.status)
         layout.addWidget(self.problems_title)
         layout.addWidget(self.problems_view, 2)
@@ -195,6 +208,10 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(bool(self.path_edit.text().strip()) and not self._busy)
         self.browse_button.setEnabled(not self._busy)
         self.close_button.setEnabled(not self._busy)
+        self.path_edit.setReadOnly(self._busy)
+        self.dry_run_box.setEnabled(not self._busy)
+        self.cancel_button.setVisible(self._busy)
+        self.cancel_button.setEnabled(self._busy and not (self._token and self._token()))
 
     # -- running -----------------------------------------------------------------------------
 
@@ -203,29 +220,54 @@ class ImportDialog(QDialog):
         if not text or self._busy:
             return
         path, dry_run, signal = Path(text), self.dry_run_box.isChecked(), self._progress.changed
+        token = self._token = CancelToken()
         self._busy = True
         self._update_buttons()
         self.status.setStyleSheet("")
-        self.status.setText(f"Import de « {path.name} » en cours…")
+        self.status.setText(f"Import de « {path.name} » en cours… (Échap pour annuler)")
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
+        self.cancel_button.setFocus()
 
         def work() -> ImportReport:
             return self.importer.import_file(self.actor, path, dry_run=dry_run,
-                                             progress=lambda done, total: signal.emit(done, total))
+                                             progress=lambda done, total: signal.emit(done, total),
+                                             cancelled=token)
 
         run_in_background(work, self._done, self._failed)
+
+    def cancel(self) -> None:
+        """Ask the worker to stop; it rolls back and `_failed` shows the outcome."""
+        if not self._busy or self._token is None or self._token():
+            return
+        self._token.cancel()
+        self._update_buttons()
+        self.status.setText("Annulation en cours…")
+
+    def reject(self) -> None:
+        """Escape and the window's close button cancel a running import instead of closing."""
+        if self._busy:
+            self.cancel()
+            return
+        super().reject()
 
     def _show_progress(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
 
-    def _done(self, report: ImportReport) -> None:
-        self._busy = False
+    def _finish(self) -> bool:
+        """Leave the running state; True if the clerk had asked to cancel."""
+        asked = bool(self._token and self._token())
+        self._busy, self._token = False, None
         self._update_buttons()
         self.progress_bar.hide()
+        return asked
+
+    def _done(self, report: ImportReport) -> None:
+        too_late = self._finish()
         self.report = report
         extra = "\nAucune modification enregistrée (simulation)." if report.dry_run else ""
+        extra += TOO_LATE if too_late and not report.dry_run else ""
         self.status.setText(report.summary() + extra)
         problems, motifs = problem_rows(report), motif_rows(report)
         self.problems_model.set_rows(problems)
@@ -238,15 +280,16 @@ class ImportDialog(QDialog):
             self.imported.emit(report)
 
     def _failed(self, error: Exception) -> None:
-        self._busy = False
-        self._update_buttons()
-        self.progress_bar.hide()
+        self._finish()
         self.report = None
         message = error.message if isinstance(error, RdvError) else (
             f"L'import a échoué de façon inattendue ({type(error).__name__}). Aucune "
             "modification n'a été enregistrée.")
-        self.status.setStyleSheet(ERROR_STYLE)
+        cancelled = isinstance(error, ImportCancelled)
+        self.status.setStyleSheet("" if cancelled else ERROR_STYLE)
         self.status.setText(message)
+        if cancelled:  # most likely the wrong file: offer to choose another one
+            self.browse_button.setFocus()
         for model in (self.problems_model, self.motifs_model):
             model.set_rows([])
         for widget in (self.problems_title, self.problems_view, self.motifs_title,

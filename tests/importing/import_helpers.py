@@ -31,6 +31,18 @@ def snapshot(services: Services) -> list[tuple[object, ...]]:
         return [tuple(getattr(a, c) for c in columns) for a in rows]
 
 
+def big_csv(path: Path, rows: int, given: str = "Jane") -> Path:
+    """A CSV in the documented format with `rows` distinct people (a large export).
+
+    References are BIG-0, BIG-1…, so a second file with another `given` updates the same rows.
+    """
+    lines = ["Référence;Nom;Prénom;Date;Heure;Motif"] + [
+        f"BIG-{i};Doe{i};{given};27/11/2026;{8 + i // 60 % 10:02d}:{i % 60:02d};RETRAITE"
+        for i in range(rows)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 def by_reference(services: Services) -> dict[str, Appointment]:
     with services.ctx.db.read() as s:
         return {a.reference: a for a in s.scalars(select(Appointment))}

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from import_helpers import sample
-from sqlalchemy import create_engine, func, select, text
+from import_helpers import big_csv, sample
+from sqlalchemy import create_engine, func, text
+from sqlalchemy import select as sql_select
 
 from rdv_desktop.cli import main
-from rdv_desktop.models import Appointment
+from rdv_desktop.models import Appointment, AuditEvent
 
 
-def appointment_count(url: str) -> int:
+def row_count(url: str, model: type) -> int:
     engine = create_engine(url)
     with engine.connect() as conn:
         exists = conn.execute(text("SELECT name FROM sqlite_master WHERE name='appointment'"))
-        count = conn.scalar(select(func.count()).select_from(Appointment)) if exists.first() \
+        count = conn.scalar(sql_select(func.count()).select_from(model)) if exists.first() \
             else 0
     engine.dispose()
     return count or 0
+
+
+def appointment_count(url: str) -> int:
+    return row_count(url, Appointment)
+
+
+def audit_count(url: str) -> int:
+    return row_count(url, AuditEvent)
 
 
 @pytest.fixture
@@ -56,3 +71,48 @@ def test_unreadable_file_is_one_line_and_exit_2(url: str, tmp_path: Path,
     assert main(["--db", url, "import", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("rdv-admin : Encodage non reconnu") and err.count("\n") == 1
+
+
+def read_until(fd: int, wanted: str, timeout: float = 30.0) -> str:
+    """What the child wrote to its terminal until `wanted` appears (or it closes the terminal)."""
+    raw, deadline = b"", time.monotonic() + timeout
+
+    def seen() -> str:
+        return raw.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    while wanted not in seen() and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            raw += chunk
+    return seen()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_ctrl_c_cancels_and_writes_nothing(url: str, tmp_path: Path) -> None:
+    assert main(["--db", url, "import", str(sample("rendez-vous.csv"))]) == 1
+    before = appointment_count(url), audit_count(url)
+    path = big_csv(tmp_path / "big.csv", 10_000)
+    master, terminal = os.openpty()
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "rdv_desktop.cli", "--db", url,
+                                  "import", str(path)],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=terminal)
+        os.close(terminal)
+        started = read_until(master, "(Ctrl+C pour annuler)…\n")
+        assert "Import de « big.csv » : 10000 lignes (Ctrl+C pour annuler)…" in started
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=60)
+        err = started + read_until(master, "enregistré.\n", timeout=5)
+    finally:
+        os.close(master)
+    assert child.returncode == 130, (out, err)
+    assert err.endswith("rdv-admin : Import annulé : aucun rendez-vous n'a été enregistré.\n")
+    assert out == b""
+    assert (appointment_count(url), audit_count(url)) == before

@@ -1,13 +1,22 @@
-"""The import dialog on real widgets: worker, progress, report tables, errors, the menu entry."""
+"""The import dialog on real widgets: worker, progress, report tables, errors, cancelling, the
+menu entry."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from import_helpers import counts, sample
+from import_helpers import big_csv, counts, sample
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from rdv_desktop.services.actor import Actor
 from rdv_desktop.services.setup import Services
@@ -111,3 +120,51 @@ def test_menu_entry_only_for_actors_who_may(qtbot, services: Services, manager: 
 
     assert "&Importer des rendez-vous…" in entries(manager)
     assert "&Importer des rendez-vous…" not in entries(agent)
+
+
+def start_big_import(qtbot, dialog: ImportDialog, path: Path) -> None:
+    """Start the import of `path` and wait until the worker has written its first rows."""
+    named(dialog, QLineEdit, "Fichier à importer").setText(str(path))
+    qtbot.mouseClick(named(dialog, QPushButton, "Importer"), Qt.MouseButton.LeftButton)
+    bar = named(dialog, QProgressBar, "Progression de l'import")
+    qtbot.waitUntil(lambda: bar.value() >= 100, timeout=15000)
+
+
+def assert_cancelled(qtbot, dialog: ImportDialog) -> None:
+    import_button = named(dialog, QPushButton, "Importer")
+    qtbot.waitUntil(import_button.isEnabled, timeout=15000)
+    assert dialog.status.text() == "Import annulé : aucun rendez-vous n'a été enregistré."
+    assert dialog.isVisible() and dialog.report is None
+    assert named(dialog, QPushButton, "Choisir le fichier").isEnabled()
+    assert named(dialog, QPushButton, "Fermer").isEnabled()
+    assert not named(dialog, QPushButton, "Annuler l'import").isVisible()
+    assert not named(dialog, QWidget, "Progression de l'import").isVisible()
+
+
+def test_cancel_button_stops_a_large_import(qtbot, dialog: ImportDialog, services: Services,
+                                            tmp_path: Path) -> None:
+    before = counts(services)
+    cancel = named(dialog, QPushButton, "Annuler l'import")
+    assert not cancel.isVisible()
+    start_big_import(qtbot, dialog, big_csv(tmp_path / "mauvais-fichier.csv", 20_000))
+    assert cancel.isVisible() and not named(dialog, QPushButton, "Fermer").isEnabled()
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert not cancel.isEnabled()  # pressed once: the worker is stopping
+    assert_cancelled(qtbot, dialog)
+    assert counts(services) == before
+    # The right file can be picked and imported straight away.
+    with qtbot.waitSignal(dialog.imported, timeout=15000):
+        run(qtbot, dialog, sample("rendez-vous.csv"))
+    assert "5 créés" in dialog.status.text()
+    assert counts(services)[0] == before[0] + 5
+
+
+def test_escape_cancels_instead_of_closing(qtbot, dialog: ImportDialog, services: Services,
+                                           tmp_path: Path) -> None:
+    before = counts(services)
+    start_big_import(qtbot, dialog, big_csv(tmp_path / "mauvais-fichier.csv", 20_000))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert_cancelled(qtbot, dialog)
+    assert counts(services) == before
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # not running any more: Escape closes
+    assert not dialog.isVisible()
