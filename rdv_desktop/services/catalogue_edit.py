@@ -2,10 +2,13 @@
 
 The current version is read back as a `CatalogueSpec`, changed, checked, and loaded through
 `CatalogueService.load_spec` like a file: older versions stay, dossiers keep their snapshot.
+`CatalogueEditor.current` and `save`, and the checks below, are shared with `motif_editing.py`
+(a whole motif edited at once).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy import func, select
@@ -48,19 +51,50 @@ def _next_version(s: Session, base: str) -> str:
     return f"{root}+e{taken + 1}"
 
 
+def check_condition(spec: CatalogueSpec, text: str) -> None:
+    """A conditional piece's condition must parse and name only the spec's situations."""
+    if not text:
+        raise ValidationError("Une pièce conditionnelle demande une condition.")
+    try:
+        names = conditions.parse_condition(text).names()
+    except conditions.ConditionError as exc:
+        raise ValidationError(f"Condition invalide : {exc}") from exc
+    unknown = sorted(names - {sit.code for sit in spec.situations})
+    if unknown:
+        raise ValidationError(f"Situation inconnue dans la condition : {', '.join(unknown)}.")
+
+
+def check_keeps_a_piece(motif: MotifSpec, pieces: Sequence[object]) -> None:
+    """A motif handed in at the counter (not redirected to ANEF) lists at least one piece."""
+    if not pieces and not motif.anef:
+        raise ValidationError(
+            f"Le motif {motif.code} se dépose au guichet : il doit garder au moins une pièce."
+        )
+
+
 class CatalogueEditor:
     def __init__(self, catalogue: CatalogueService) -> None:
         self.catalogue = catalogue
         self.ctx = catalogue.ctx
 
+    def current(self, actor: Actor) -> CatalogueSpec:
+        """The current version to edit, with every piece (even those no motif lists yet)."""
+        self.ctx.require(actor, "catalogue.edit")
+        with self.ctx.db.read() as s:
+            return current_spec(s)
+
+    def save(self, actor: Actor, spec: CatalogueSpec, what: str) -> str:
+        """Load an edited spec as the next version after `spec.version`, valid from today."""
+        with self.ctx.db.read() as s:
+            version = _next_version(s, spec.version)
+        edited = replace(spec, version=version, valid_from=local_today(self.ctx.clock))
+        return self.catalogue.load_spec(actor, edited, f"édition ({what}) par {actor.login}")
+
     def edit_motif(self, actor: Actor, code: str, *, label: str | None = None,
                    note: str | None = None, active: bool | None = None,
                    piece_codes: list[str] | None = None) -> str:
         """Save a changed motif as a new catalogue version; returns the version."""
-        self.ctx.require(actor, "catalogue.edit")
-        with self.ctx.db.read() as s:
-            spec = current_spec(s)
-            version = _next_version(s, spec.version)
+        spec = self.current(actor)
         motif = next((m for m in spec.motifs if m.code == code), None)
         if motif is None:
             raise NotFound(f"Motif inconnu : {code}")
@@ -78,23 +112,16 @@ class CatalogueEditor:
             unknown = [c for c in piece_codes if c not in known]
             if unknown:
                 raise ValidationError(f"Pièce inconnue : {', '.join(unknown)}.")
-            if not piece_codes and not motif.anef:
-                raise ValidationError(
-                    f"Le motif {code} se dépose au guichet : il doit garder au moins une pièce."
-                )
+            check_keeps_a_piece(motif, piece_codes)
             changes["piece_codes"] = tuple(dict.fromkeys(piece_codes))
         motifs = tuple(replace(m, **changes) if m.code == code else m  # type: ignore[arg-type]
                        for m in spec.motifs)
-        return self._save(actor, replace(spec, version=version, valid_from=local_today(
-            self.ctx.clock), motifs=motifs), f"motif {code}")
+        return self.save(actor, replace(spec, motifs=motifs), f"motif {code}")
 
     def edit_piece(self, actor: Actor, code: str, *, label: str | None = None,
                    requirement: str | None = None, condition: str | None = None) -> str:
         """Change a piece's label or when it is required; a condition must parse."""
-        self.ctx.require(actor, "catalogue.edit")
-        with self.ctx.db.read() as s:
-            spec = current_spec(s)
-            version = _next_version(s, spec.version)
+        spec = self.current(actor)
         piece = next((p for p in spec.pieces if p.code == code), None)
         if piece is None:
             raise NotFound(f"Pièce inconnue : {code}")
@@ -107,23 +134,8 @@ class CatalogueEditor:
         new_cond = None
         if new_req == "conditional":
             new_cond = (condition if condition is not None else piece.condition or "").strip()
-            self._check_condition(spec, new_cond)
+            check_condition(spec, new_cond)
         pieces = tuple(replace(p, label=new_label, requirement=new_req, condition=new_cond)  # type: ignore[arg-type]
                        if p.code == code else p for p in spec.pieces)
-        return self._save(actor, replace(spec, version=version, valid_from=local_today(
-            self.ctx.clock), pieces=pieces), f"pièce {code}")
+        return self.save(actor, replace(spec, pieces=pieces), f"pièce {code}")
 
-    @staticmethod
-    def _check_condition(spec: CatalogueSpec, text: str) -> None:
-        if not text:
-            raise ValidationError("Une pièce conditionnelle demande une condition.")
-        try:
-            names = conditions.parse_condition(text).names()
-        except conditions.ConditionError as exc:
-            raise ValidationError(f"Condition invalide : {exc}") from exc
-        unknown = sorted(names - {sit.code for sit in spec.situations})
-        if unknown:
-            raise ValidationError(f"Situation inconnue dans la condition : {', '.join(unknown)}.")
-
-    def _save(self, actor: Actor, spec: CatalogueSpec, what: str) -> str:
-        return self.catalogue.load_spec(actor, spec, f"édition ({what}) par {actor.login}")

@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 
 from ..errors import NotFound, ValidationError
 from .actor import Actor
-from .catalogue_edit import REQUIREMENTS, CatalogueEditor, _next_version, current_spec
+from .catalogue_edit import REQUIREMENTS, CatalogueEditor, check_condition, check_keeps_a_piece
 from .catalogue_file import CatalogueSpec, PieceSpec
-from .clock import local_today
 
 NEW_PIECE_CATEGORY = "spécifique"
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -40,9 +39,7 @@ class MotifDraft:
 
 def editable_catalogue(editor: CatalogueEditor, actor: Actor) -> CatalogueSpec:
     """The current version with every piece, even those no motif lists yet."""
-    editor.ctx.require(actor, "catalogue.edit")
-    with editor.ctx.db.read() as s:
-        return current_spec(s)
+    return editor.current(actor)
 
 
 def _new_code(taken: set[str], motif: str) -> str:
@@ -62,7 +59,7 @@ def _check_piece(spec: CatalogueSpec, draft: PieceDraft, where: str) -> PieceDra
     if draft.requirement == "conditional":
         condition = (draft.condition or "").strip()
         try:
-            CatalogueEditor._check_condition(spec, condition)
+            check_condition(spec, condition)
         except ValidationError as exc:
             raise ValidationError(f"{where} : {exc.message}") from exc
     return replace(draft, label=label, condition=condition)
@@ -76,10 +73,7 @@ def apply_draft(spec: CatalogueSpec, draft: MotifDraft) -> CatalogueSpec:
     label = draft.label.strip()
     if not label:
         raise ValidationError("Le libellé du motif ne peut pas être vide.")
-    if not draft.pieces and not motif.anef:
-        raise ValidationError(
-            f"Le motif {draft.code} se dépose au guichet : il doit garder au moins une pièce."
-        )
+    check_keeps_a_piece(motif, draft.pieces)
     known = {p.code: p for p in spec.pieces}
     taken = set(known)
     pieces = dict(known)
@@ -110,13 +104,8 @@ def apply_draft(spec: CatalogueSpec, draft: MotifDraft) -> CatalogueSpec:
 
 def save_motif(editor: CatalogueEditor, actor: Actor, draft: MotifDraft) -> str:
     """Check the whole draft, then load it as a new current version; returns the version."""
-    editor.ctx.require(actor, "catalogue.edit")
-    with editor.ctx.db.read() as s:
-        spec = current_spec(s)
-        version = _next_version(s, spec.version)
+    spec = editor.current(actor)
     changed = apply_draft(spec, draft)
     if changed == spec:
         raise ValidationError("Aucune modification à enregistrer.")
-    return editor._save(actor, replace(changed, version=version,
-                                       valid_from=local_today(editor.ctx.clock)),
-                        f"motif {draft.code}")
+    return editor.save(actor, changed, f"motif {draft.code}")
