@@ -2,7 +2,9 @@
 
 `stats_rollup` holds, per period (``D`` a day, ``M`` a calendar month, keyed by its first day),
 one row per (dimension, key): the totals (dimension ``all``) and the same figures broken down by
-motif, counter, agent and hour of the slot. `stats_duration` holds, per period, histograms of
+motif, counter, agent and hour of the slot, with coarse histograms of waiting and service times
+(one column per bucket of `DURATION_BUCKETS`) so each row can give its own 90th percentile.
+`stats_duration` holds, per period, histograms of
 waiting and service times in whole minutes, so that a percentile over any range is exact to the
 minute. A range reads whole months from the ``M`` rows and only its ragged ends from the ``D``
 rows. All derived data, rebuilt from `appointment` by `services.stats_rollup`; `stats_state`
@@ -21,6 +23,22 @@ from .base import Base
 DIMENSIONS = ("all", "motif", "counter", "agent", "hour")
 DURATION_KINDS = ("wait", "service")
 PERIODS = ("D", "M")
+# Lower bounds, in minutes, of the buckets of the per-row histograms; the last one is open.
+DURATION_BUCKETS = (0, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 90, 120, 150, 180, 240)
+
+
+def bucket_fields(kind: str) -> tuple[str, ...]:
+    """Column names of one kind's histogram: ``wait_b000`` counts waits of 0 to 4 minutes."""
+    return tuple(f"{kind}_b{lower:03d}" for lower in DURATION_BUCKETS)
+
+
+def bucket_of(minutes: int) -> int:
+    """Index of the bucket holding a duration of `minutes` whole minutes."""
+    index = 0
+    for i, lower in enumerate(DURATION_BUCKETS):
+        if minutes >= lower:
+            index = i
+    return index
 
 
 class StatsRollup(Base):
@@ -45,6 +63,39 @@ class StatsRollup(Base):
     wait_sum_s: Mapped[int] = mapped_column(BigInteger, default=0)
     service_n: Mapped[int] = mapped_column(default=0)
     service_sum_s: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Histograms by bucket (see bucket_fields); kept explicit so the schema reads as it is.
+    wait_b000: Mapped[int] = mapped_column(default=0)
+    wait_b005: Mapped[int] = mapped_column(default=0)
+    wait_b010: Mapped[int] = mapped_column(default=0)
+    wait_b015: Mapped[int] = mapped_column(default=0)
+    wait_b020: Mapped[int] = mapped_column(default=0)
+    wait_b025: Mapped[int] = mapped_column(default=0)
+    wait_b030: Mapped[int] = mapped_column(default=0)
+    wait_b040: Mapped[int] = mapped_column(default=0)
+    wait_b050: Mapped[int] = mapped_column(default=0)
+    wait_b060: Mapped[int] = mapped_column(default=0)
+    wait_b075: Mapped[int] = mapped_column(default=0)
+    wait_b090: Mapped[int] = mapped_column(default=0)
+    wait_b120: Mapped[int] = mapped_column(default=0)
+    wait_b150: Mapped[int] = mapped_column(default=0)
+    wait_b180: Mapped[int] = mapped_column(default=0)
+    wait_b240: Mapped[int] = mapped_column(default=0)
+    service_b000: Mapped[int] = mapped_column(default=0)
+    service_b005: Mapped[int] = mapped_column(default=0)
+    service_b010: Mapped[int] = mapped_column(default=0)
+    service_b015: Mapped[int] = mapped_column(default=0)
+    service_b020: Mapped[int] = mapped_column(default=0)
+    service_b025: Mapped[int] = mapped_column(default=0)
+    service_b030: Mapped[int] = mapped_column(default=0)
+    service_b040: Mapped[int] = mapped_column(default=0)
+    service_b050: Mapped[int] = mapped_column(default=0)
+    service_b060: Mapped[int] = mapped_column(default=0)
+    service_b075: Mapped[int] = mapped_column(default=0)
+    service_b090: Mapped[int] = mapped_column(default=0)
+    service_b120: Mapped[int] = mapped_column(default=0)
+    service_b150: Mapped[int] = mapped_column(default=0)
+    service_b180: Mapped[int] = mapped_column(default=0)
+    service_b240: Mapped[int] = mapped_column(default=0)
 
 
 class StatsDuration(Base):

@@ -27,9 +27,9 @@ from rdv_desktop.printing.french import fr_datetime
 OUTCOME_SERIES = (("Déposés", "deposited"), ("Incomplets", "incomplete"),
                   ("Réorientés ANEF", "redirected"), ("Absents", "no_show"),
                   ("Autres", "other"))
-TABLE_HEADERS = ("", "Rendez-vous", "Déposés", "Incomplets", "Complétude", "Attente moy.",
-                 "Service moy.")
-TABLE_COLUMNS_MM = (46.0, 23.0, 19.0, 20.0, 22.0, 22.0, 22.0)
+TABLE_HEADERS = ("", "Rendez-\nvous", "Déposés", "Incom-\nplets", "Complé-\ntude",
+                 "Attente\nmoyenne", "Attente\n90 %", "Service\nmoyen", "Service\n90 %")
+TABLE_COLUMNS_MM = (38.0, 16.0, 16.0, 16.0, 17.0, 18.0, 17.0, 18.0, 18.0)
 TABLE_HEADER_SIZE = 7.5
 KPI_COLUMNS = 4
 KPI_HEIGHT_MM = 15.0
@@ -145,32 +145,31 @@ def _hours_chart(flow: Flow, hours: tuple[HourBar, ...]) -> None:
 def _table(flow: Flow, title: str, rows: tuple[tuple[str, ...], ...]) -> None:
     c = flow.canvas
     height = ROW_MM * MM
-    flow.heading(title, keep_with=height * min(len(rows) + 1, 6))
+    header_height = height * max(len(h.split("\n")) for h in TABLE_HEADERS)
+    flow.heading(title, keep_with=header_height + height * min(len(rows), 5))
+    width = sum(TABLE_COLUMNS_MM) * MM
     for index, cells in enumerate((TABLE_HEADERS, *rows)):
-        flow.ensure(height)
-        if index == 0:
-            c.setFillGray(0.85)
-            c.rect(flow.left, flow.y - height, sum(TABLE_COLUMNS_MM) * MM, height, stroke=0,
-                   fill=1)
-        elif index % 2 == 0:
-            c.setFillGray(0.95)
-            c.rect(flow.left, flow.y - height, sum(TABLE_COLUMNS_MM) * MM, height, stroke=0,
-                   fill=1)
+        row_height = header_height if index == 0 else height
+        flow.ensure(row_height)
+        if index == 0 or index % 2 == 0:
+            c.setFillGray(0.85 if index == 0 else 0.95)
+            c.rect(flow.left, flow.y - row_height, width, row_height, stroke=0, fill=1)
         c.setFillGray(0)
         font = BOLD if index == 0 else REGULAR
         size = TABLE_HEADER_SIZE if index == 0 else L.SIZE_LIST
         c.setFont(font, size)
         x = flow.left
-        baseline = flow.y - height + 1.5 * MM
         for col, (text, width_mm) in enumerate(zip(cells, TABLE_COLUMNS_MM, strict=True)):
-            room = (width_mm - 2) * MM
-            text = fit(text, font, size, room)
-            if col == 0:
-                c.drawString(x + 1 * MM, baseline, text)
-            else:
-                c.drawRightString(x + width_mm * MM - 1 * MM, baseline, text)
+            lines = text.split("\n")
+            for n, part in enumerate(lines):  # header lines, bottom-aligned
+                baseline = flow.y - row_height + 1.5 * MM + (len(lines) - 1 - n) * height * 0.7
+                part = fit(part, font, size, (width_mm - 2) * MM)
+                if col == 0:
+                    c.drawString(x + 1 * MM, baseline, part)
+                else:
+                    c.drawRightString(x + width_mm * MM - 1 * MM, baseline, part)
             x += width_mm * MM
-        flow.y -= height
+        flow.y -= row_height
     flow.space(L.GAP_SECTION_MM)
 
 

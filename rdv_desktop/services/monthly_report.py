@@ -19,6 +19,7 @@ from ..printing.monthly_report import (
 )
 from .actor import Actor
 from .stats import Breakdown, Figures, StatsReport, StatsService, month_bounds
+from .stats_format import bucket, minutes, percent
 
 NOTES = (
     "Jour d'un rendez-vous : la date du créneau. Heure : l'heure du créneau.",
@@ -27,6 +28,8 @@ NOTES = (
     "Attente : de l'arrivée à l'appel ; service : du début à la fin du passage au guichet.",
     "Médiane et 90e centile : rang le plus proche, sur les durées arrondies à la minute "
     "inférieure.",
+    "Par guichet et par agent, « 90 % » donne la tranche du 90e centile : « < 25 min » veut "
+    "dire que 90 % des personnes ont attendu (ou été servies) moins de 25 minutes.",
 )
 
 
@@ -37,16 +40,6 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
-
-
-def _min(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f} min".replace(".", ",") if isinstance(value, float) else f"{value} min"
-
-
 def _bar(label: str, f: Figures) -> OutcomeBar:
     other = f.cancelled + f.pending
     return OutcomeBar(label, f.deposited, f.incomplete, f.redirected, f.no_show, other)
@@ -55,8 +48,9 @@ def _bar(label: str, f: Figures) -> OutcomeBar:
 def _table(items: tuple[Breakdown, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(
         (b.label, str(b.figures.appointments), str(b.figures.deposited),
-         str(b.figures.incomplete), _pct(b.figures.completeness_rate),
-         _min(b.figures.mean_wait_minutes), _min(b.figures.mean_service_minutes))
+         str(b.figures.incomplete), percent(b.figures.completeness_rate),
+         minutes(b.figures.mean_wait_minutes), bucket(b.wait_p90),
+         minutes(b.figures.mean_service_minutes), bucket(b.service_p90))
         for b in items if b.key)
 
 
@@ -66,16 +60,16 @@ def report_data(report: StatsReport, site: SiteInfo, year: int, month: int,
     kpis = (
         Kpi("Rendez-vous", str(t.appointments), f"dont {t.cancelled} annulés"),
         Kpi("Arrivées", str(t.arrivals)),
-        Kpi("Taux d'absence", _pct(t.no_show_rate), f"{t.no_show} absents"),
+        Kpi("Taux d'absence", percent(t.no_show_rate), f"{t.no_show} absents"),
         Kpi("Dossiers déposés", str(t.deposited), f"+ {t.incomplete} incomplets"),
-        Kpi("Taux de complétude", _pct(t.completeness_rate)),
+        Kpi("Taux de complétude", percent(t.completeness_rate)),
         Kpi("Réorientations ANEF", str(t.redirected)),
-        Kpi("Attente moyenne", _min(t.mean_wait_minutes),
-            f"90e centile {_min(report.wait.p90_minutes)} · méd. "
-            f"{_min(report.wait.p50_minutes)}"),
-        Kpi("Service moyen", _min(t.mean_service_minutes),
-            f"90e centile {_min(report.service.p90_minutes)} · méd. "
-            f"{_min(report.service.p50_minutes)}"),
+        Kpi("Attente moyenne", minutes(t.mean_wait_minutes),
+            f"90e centile {minutes(report.wait.p90_minutes)} · méd. "
+            f"{minutes(report.wait.p50_minutes)}"),
+        Kpi("Service moyen", minutes(t.mean_service_minutes),
+            f"90e centile {minutes(report.service.p90_minutes)} · méd. "
+            f"{minutes(report.service.p50_minutes)}"),
     )
     by_day = dict(report.series)
     start, end = report.start, report.end

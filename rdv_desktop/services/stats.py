@@ -16,10 +16,17 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
 from ..models import CatalogueVersion, Motif, StatsDuration, StatsRollup, User
-from ..models.stats import DIMENSIONS, DURATION_KINDS
+from ..models.stats import DIMENSIONS, DURATION_BUCKETS, DURATION_KINDS
 from .actor import Actor
 from .context import ServiceContext
-from .stats_rollup import COUNT_FIELDS, MAX_MINUTE, month_of, refresh_days, refresh_stale
+from .stats_rollup import (
+    COUNT_FIELDS,
+    MAX_MINUTE,
+    ROLLUP_FIELDS,
+    month_of,
+    refresh_days,
+    refresh_stale,
+)
 
 MAX_RANGE_DAYS = 366 * 20
 SERIES_BY_DAY_UP_TO = 92  # longer ranges get one point a month
@@ -68,10 +75,27 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class MinuteBucket:
+    """A span of whole minutes [lower, upper); `upper` None is the open last bucket."""
+
+    lower: int
+    upper: int | None
+
+    def label(self) -> str:
+        """How a manager reads a bucketed 90th percentile: 90 % took less than `upper`."""
+        return f"< {self.upper} min" if self.upper is not None else f"≥ {self.lower} min"
+
+
+@dataclass(frozen=True)
 class Breakdown:
+    """One motif, counter, agent or hour: its figures and the bucket of its 90th percentiles
+    (per-row histograms are bucketed, see docs/statistics.md; None when nobody was timed)."""
+
     key: str
     label: str
     figures: Figures
+    wait_p90: MinuteBucket | None = None
+    service_p90: MinuteBucket | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +148,18 @@ def check_range(start: date | None, end: date | None) -> tuple[date, date]:
 
 
 def _figures(values: tuple | list) -> Figures:
-    return Figures(*(int(v or 0) for v in values))
+    return Figures(*(int(v or 0) for v in values[:len(COUNT_FIELDS)]))
+
+
+def bucket_p90(counts: tuple | list) -> MinuteBucket | None:
+    """The bucket holding the nearest-rank 90th percentile of a bucketed histogram."""
+    lower = nearest_rank({b: int(n or 0) for b, n in zip(DURATION_BUCKETS, counts, strict=True)},
+                         0.9)
+    if lower is None:
+        return None
+    index = DURATION_BUCKETS.index(lower)
+    upper = DURATION_BUCKETS[index + 1] if index + 1 < len(DURATION_BUCKETS) else None
+    return MinuteBucket(lower, upper)
 
 
 class StatsService:
@@ -155,14 +190,14 @@ class StatsService:
             return self._read(s, start, end)
 
     def _read(self, s: Session, start: date, end: date) -> StatsReport:
-        groups: dict[str, list[tuple[str, Figures]]] = {}
-        sums = [func.sum(getattr(StatsRollup, name)) for name in COUNT_FIELDS]
+        groups: dict[str, list[tuple[str, list[int]]]] = {}
+        sums = [func.sum(getattr(StatsRollup, name)) for name in ROLLUP_FIELDS]
         for dim, key, *values in s.execute(
             select(StatsRollup.dim, StatsRollup.key, *sums)
             .where(StatsRollup.dim.in_(DIMENSIONS), _covering(StatsRollup, start, end))
             .group_by(StatsRollup.dim, StatsRollup.key)
         ):
-            groups.setdefault(dim, []).append((key, _figures(values)))
+            groups.setdefault(dim, []).append((key, values))
         hist: dict[str, dict[int, int]] = {"wait": {}, "service": {}}
         for kind, minute, n in s.execute(
             select(StatsDuration.kind, StatsDuration.minute, func.sum(StatsDuration.n))
@@ -172,7 +207,7 @@ class StatsService:
         ):
             hist[kind][minute] = int(n)
         by_month = (end - start).days >= SERIES_BY_DAY_UP_TO
-        totals = groups.get("all", [("", Figures())])[0][1]
+        totals = _figures(groups["all"][0][1]) if groups.get("all") else Figures()
         labels = _Labels(s)
         return StatsReport(
             start, end, totals,
@@ -204,9 +239,13 @@ class StatsService:
         return tuple((m, _figures(points[m])) for m in sorted(points))
 
     @staticmethod
-    def _breakdown(rows: list[tuple[str, Figures]], label, by_count: bool = False
+    def _breakdown(rows: list[tuple[str, list[int]]], label, by_count: bool = False
                    ) -> tuple[Breakdown, ...]:
-        items = [Breakdown(key, label(key), fig) for key, fig in rows]
+        counts, buckets = len(COUNT_FIELDS), len(DURATION_BUCKETS)
+        items = [Breakdown(key, label(key), _figures(values),
+                           bucket_p90(values[counts:counts + buckets]),
+                           bucket_p90(values[counts + buckets:]))
+                 for key, values in rows]
         if by_count:
             items.sort(key=lambda b: (-b.figures.appointments, b.label))
         else:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, AuditEvent, Counter, StatsDuration, StatsRollup, StatsState
-from ..models.stats import DIMENSIONS, DURATION_KINDS
+from ..models.stats import DIMENSIONS, DURATION_KINDS, bucket_fields, bucket_of
 
 MAX_MINUTE = 600  # waits or services of ten hours or more share the last bucket
 SETTLE = timedelta(minutes=1)  # audit rows younger than this are rescanned (late commits)
@@ -33,6 +33,10 @@ COUNT_FIELDS = (
     "appointments", "cancelled", "no_show", "arrivals", "deposited", "incomplete",
     "redirected", "pending", "wait_n", "wait_sum_s", "service_n", "service_sum_s",
 )
+WAIT_BUCKETS = bucket_fields("wait")
+SERVICE_BUCKETS = bucket_fields("service")
+# Every summed column of a rollup row: the counts, then the two histograms.
+ROLLUP_FIELDS = COUNT_FIELDS + WAIT_BUCKETS + SERVICE_BUCKETS
 _OUTCOME_FIELD = {
     "cancelled": "cancelled", "no_show": "no_show", "deposited": "deposited",
     "incomplete": "incomplete", "redirected": "redirected", "pending": "pending",
@@ -54,11 +58,11 @@ def seconds_between(start: datetime | None, end: datetime | None) -> int | None:
 @dataclass
 class _Day:
     cells: dict[tuple[str, str], list[int]] = field(
-        default_factory=lambda: defaultdict(lambda: [0] * len(COUNT_FIELDS)))
+        default_factory=lambda: defaultdict(lambda: [0] * len(ROLLUP_FIELDS)))
     durations: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
 
 
-_INDEX = {name: i for i, name in enumerate(COUNT_FIELDS)}
+_INDEX = {name: i for i, name in enumerate(ROLLUP_FIELDS)}
 # Spelled out so that the (period, dim|kind, day, …) primary keys serve day-range lookups.
 _DIMS = StatsRollup.dim.in_(DIMENSIONS)
 _KINDS = StatsDuration.kind.in_(DURATION_KINDS)
@@ -66,7 +70,7 @@ _KINDS = StatsDuration.kind.in_(DURATION_KINDS)
 
 def _add(day: _Day, row: tuple, counters: dict[int, int]) -> None:
     _, slot_time, motif, counter_id, agent_id, outcome, arrived, called, started, finished = row
-    values = [0] * len(COUNT_FIELDS)
+    values = [0] * len(ROLLUP_FIELDS)
     values[_INDEX["appointments"]] = 1
     values[_INDEX[_OUTCOME_FIELD[outcome]]] = 1
     if arrived is not None:
@@ -75,10 +79,12 @@ def _add(day: _Day, row: tuple, counters: dict[int, int]) -> None:
     if wait is not None:
         values[_INDEX["wait_n"]], values[_INDEX["wait_sum_s"]] = 1, wait
         day.durations["wait", min(wait // 60, MAX_MINUTE)] += 1
+        values[_INDEX[WAIT_BUCKETS[bucket_of(wait // 60)]]] = 1
     service = seconds_between(started, finished)
     if service is not None:
         values[_INDEX["service_n"]], values[_INDEX["service_sum_s"]] = 1, service
         day.durations["service", min(service // 60, MAX_MINUTE)] += 1
+        values[_INDEX[SERVICE_BUCKETS[bucket_of(service // 60)]]] = 1
     keys = (
         ("all", ""),
         ("motif", motif or ""),
@@ -103,7 +109,7 @@ def _summarise(rows: Iterable[tuple], counters: dict[int, int]) -> dict[date, _D
 def _write(s: Session, days: dict[date, _Day]) -> None:
     daily = [
         {"period": "D", "day": d, "dim": dim, "key": key,
-         **dict(zip(COUNT_FIELDS, values, strict=True))}
+         **dict(zip(ROLLUP_FIELDS, values, strict=True))}
         for d, summary in days.items() for (dim, key), values in summary.cells.items()
     ]
     durations = [
@@ -138,9 +144,9 @@ def _refresh_months(s: Session, days: Iterable[date]) -> None:
         month = literal(first, Date)
         in_month = (StatsRollup.period == "D", _DIMS, StatsRollup.day.between(first, last))
         s.execute(insert(StatsRollup).from_select(
-            ["period", "day", "dim", "key", *COUNT_FIELDS],
+            ["period", "day", "dim", "key", *ROLLUP_FIELDS],
             select(literal("M", String), month, StatsRollup.dim, StatsRollup.key,
-                   *(func.sum(getattr(StatsRollup, f)) for f in COUNT_FIELDS))
+                   *(func.sum(getattr(StatsRollup, f)) for f in ROLLUP_FIELDS))
             .where(*in_month).group_by(StatsRollup.dim, StatsRollup.key)))
         s.execute(insert(StatsDuration).from_select(
             ["period", "day", "kind", "minute", "n"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,8 @@ from ..services.actor import Actor
 from ..services.clock import local_today
 from ..services.setup import Services
 from ..services.stats import Breakdown, StatsReport
+from ..services.stats_format import bucket, minutes
+from ..services.stats_format import percent as pct
 from .bar_chart import COLORS, BarChart
 from .table_model import TextRowsModel
 from .worker import run_in_background
@@ -34,20 +37,14 @@ from .worker import run_in_background
 PRESETS = ("Jour", "Semaine", "Mois", "Année", "Période libre")
 OUTCOMES = (("Déposés", "deposited"), ("Incomplets", "incomplete"),
             ("Réorientés ANEF", "redirected"), ("Absents", "no_show"))
-TABLE_HEADERS = ("", "Rendez-vous", "Déposés", "Incomplets", "Complétude", "Réorientés",
-                 "Attente moy.", "Service moy.")
+TABLE_HEADERS = ("", "Rendez-vous", "Déposés", "Complétude", "Attente moy.", "Attente 90 %",
+                 "Service moy.", "Service 90 %", "Absence", "Incomplets", "Réorientés")
+LABEL_COLUMN_MAX_PX = 230
+# The table's « Détail par » choices: (label, StatsReport attribute).
+BREAKDOWNS = (("Guichet", "by_counter"), ("Agent", "by_agent"), ("Motif", "by_motif"),
+              ("Heure du créneau", "by_hour"))
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                 "oct.", "nov.", "déc.")
-
-
-def pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
-
-
-def minutes(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f} min".replace(".", ",") if isinstance(value, float) else f"{value} min"
 
 
 def preset_range(preset: str, today: date) -> tuple[date, date]:
@@ -129,17 +126,41 @@ class DashboardPanel(QWidget):
         self.days_chart = BarChart("Rendez-vous par jour, selon l'issue")
         self.hours_chart = BarChart("Rendez-vous par heure du créneau")
         self.motifs_chart = BarChart("Motifs", horizontal=True)
+        self.breakdown = QComboBox()
+        for label, attribute in BREAKDOWNS:
+            self.breakdown.addItem(label, attribute)
+        self.breakdown.setAccessibleName("Détail par")
+        self.breakdown.setToolTip("« 90 % » : 90 % des personnes ont attendu (ou été servies) "
+                                  "moins que cette durée.")
         self.table_model = TextRowsModel(tuple(TABLE_HEADERS), self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
-        self.table.setAccessibleName("Figures par guichet et par agent")
+        self.table.setAccessibleName("Figures détaillées")
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        detail_box = QWidget()
+        detail = QVBoxLayout(detail_box)
+        detail.setContentsMargins(0, 0, 0, 0)
+        detail_bar = QHBoxLayout()
+        detail_bar.addWidget(QLabel("Détail par :"))
+        detail_bar.addWidget(self.breakdown)
+        detail_bar.addStretch(1)
+        detail.addLayout(detail_bar)
+        detail.addWidget(self.table, 1)
 
+        # The detail table has many columns: the manager can widen it over the motifs chart.
+        self.bottom = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom.addWidget(self.motifs_chart)
+        self.bottom.addWidget(detail_box)
+        self.bottom.setChildrenCollapsible(False)
+        self.bottom.setStretchFactor(0, 2)
+        self.bottom.setStretchFactor(1, 3)
+        self.bottom.setSizes([400, 600])
         charts = QGridLayout()
         charts.addWidget(self.days_chart, 0, 0)
         charts.addWidget(self.hours_chart, 0, 1)
-        charts.addWidget(self.motifs_chart, 1, 0)
-        charts.addWidget(self.table, 1, 1)
+        charts.addWidget(self.bottom, 1, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addLayout(grid)
@@ -148,6 +169,7 @@ class DashboardPanel(QWidget):
         self.preset.setCurrentText("Mois")
         self.preset.currentTextChanged.connect(self._preset_changed)
         self.refresh_button.clicked.connect(self.load)
+        self.breakdown.currentIndexChanged.connect(self._refill_table)
         self._preset_changed("Mois")
 
     def _preset_changed(self, preset: str) -> None:
@@ -208,12 +230,20 @@ class DashboardPanel(QWidget):
             (name, COLORS[key], [getattr(b.figures, key) for b in motifs])
             for name, key in OUTCOMES])
 
+    def _refill_table(self) -> None:
+        if self.report is not None:
+            self._table(self.report)
+
     def _table(self, report: StatsReport) -> None:
-        rows: list[Breakdown] = [b for b in (*report.by_counter, *report.by_agent) if b.key]
+        rows: tuple[Breakdown, ...] = getattr(report, self.breakdown.currentData())
         self.table_model.set_rows([
             (b.label, str(b.figures.appointments), str(b.figures.deposited),
-             str(b.figures.incomplete), pct(b.figures.completeness_rate),
-             str(b.figures.redirected), minutes(b.figures.mean_wait_minutes),
-             minutes(b.figures.mean_service_minutes))
+             pct(b.figures.completeness_rate),
+             minutes(b.figures.mean_wait_minutes), bucket(b.wait_p90),
+             minutes(b.figures.mean_service_minutes), bucket(b.service_p90),
+             pct(b.figures.no_show_rate), str(b.figures.incomplete),
+             str(b.figures.redirected))
             for b in rows])
         self.table.resizeColumnsToContents()
+        # Long motif labels would push the figures out of sight; the rest is elided.
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), LABEL_COLUMN_MAX_PX))

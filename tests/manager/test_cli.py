@@ -41,6 +41,16 @@ def test_stats_json_and_csv(history: Services, manager: Actor, db_url: str, caps
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("Dimension;Clé;Libellé;Rendez-vous")
     assert lines[1].split(";")[3] == str(expected["totals"]["appointments"])
+    header = lines[0].split(";")
+    wait_p90 = header.index("Attente : 90e centile (min)")
+    assert lines[1].split(";")[wait_p90] == str(expected["wait"]["p90_minutes"])
+    motif_rows = [line.split(";") for line in lines if line.startswith("Motif;")]
+    assert motif_rows and all(
+        row[wait_p90] == "" or " à " in row[wait_p90] or row[wait_p90].endswith("et plus")
+        for row in motif_rows)
+    first = expected["by_motif"][0]
+    low, high = first["wait_p90_bucket_minutes"]
+    assert motif_rows[0][wait_p90] == (f"{low} à {high - 1}" if high else f"{low} et plus")
 
 
 def test_bad_input_gives_one_french_line(services: Services, db_url: str, capsys,

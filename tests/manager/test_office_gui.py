@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView
 
 from rdv_desktop.services.actor import Actor
@@ -28,6 +29,29 @@ def test_dashboard_shows_the_report(qtbot, history: Services, manager: Actor) ->
     assert by_name(panel, QLabel, "Rendez-vous").text() == str(expected.totals.appointments)
     assert panel.table.model().rowCount() > 0
     assert panel.days_chart.labels and panel.motifs_chart.labels
+
+
+def test_dashboard_detail_by_dimension_with_90th_percentiles(qtbot, history: Services,
+                                                             manager: Actor) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    panel = DashboardPanel(history, manager)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.report is not None, timeout=10_000)
+    model = panel.table.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    wait_p90 = headers.index("Attente 90 %")
+    choice = by_name(panel, QComboBox, "Détail par")
+    for label, breakdown in (("Guichet", panel.report.by_counter),
+                             ("Motif", panel.report.by_motif),
+                             ("Heure du créneau", panel.report.by_hour)):
+        choice.setCurrentText(label)
+        assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+            b.label for b in breakdown]
+        assert [model.index(r, wait_p90).data() for r in range(model.rowCount())] == [
+            b.wait_p90.label() if b.wait_p90 else "—" for b in breakdown]
+    assert any(model.index(r, wait_p90).data().startswith("< ")
+               for r in range(model.rowCount()))
 
 
 def test_review_marks_a_selection(qtbot, qtmodeltester, history: Services,

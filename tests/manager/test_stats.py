@@ -9,10 +9,11 @@ from datetime import date, time, timedelta
 import pytest
 
 from rdv_desktop.errors import ValidationError
+from rdv_desktop.models.stats import DURATION_BUCKETS, bucket_of
 from rdv_desktop.services.actor import Actor
 from rdv_desktop.services.booking import NewAppointment
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.stats import Figures, nearest_rank
+from rdv_desktop.services.stats import Figures, MinuteBucket, bucket_p90, nearest_rank
 from rdv_desktop.services.stats_rollup import COUNT_FIELDS
 
 from .conftest import TODAY, appointment_rows
@@ -43,6 +44,30 @@ def test_nearest_rank_on_a_histogram() -> None:
     assert nearest_rank(hist, 0.5) == 5
     assert nearest_rank({0: 9, 30: 1}, 0.9) == 0
     assert nearest_rank({0: 8, 30: 2}, 0.9) == 30
+
+
+def expected_bucket(values: list[int]) -> MinuteBucket | None:
+    """The bucket of the nearest-rank 90th percentile, found by sorting the raw seconds."""
+    if not values:
+        return None
+    minute = p90_minutes(values)
+    lower = max(b for b in DURATION_BUCKETS if b <= minute)
+    later = [b for b in DURATION_BUCKETS if b > minute]
+    return MinuteBucket(lower, later[0] if later else None)
+
+
+def test_buckets_of_minutes() -> None:
+    assert [bucket_of(m) for m in (0, 4, 5, 24, 25, 59, 60, 239, 240, 600)] == [
+        0, 0, 1, 4, 5, 8, 9, 14, 15, 15]
+    assert bucket_p90([0] * len(DURATION_BUCKETS)) is None
+    # 9 people under 5 minutes, 1 at 3 hours: the 90th percentile is still under 5 minutes.
+    counts = [9] + [0] * (len(DURATION_BUCKETS) - 1)
+    counts[DURATION_BUCKETS.index(180)] = 1
+    assert bucket_p90(counts) == MinuteBucket(0, 5)
+    assert bucket_p90(counts).label() == "< 5 min"
+    counts[DURATION_BUCKETS.index(240)] = 9
+    assert bucket_p90(counts) == MinuteBucket(240, None)
+    assert bucket_p90(counts).label() == "≥ 240 min"
 
 
 RANGES = [
@@ -86,6 +111,25 @@ def test_report_equals_direct_computation(history: Services, manager: Actor, sta
     assert t.mean_service_minutes == pytest.approx(sum(services_) / len(services_) / 60)
     assert report.wait.p90_minutes == p90_minutes(waits)
     assert report.service.p90_minutes == p90_minutes(services_)
+
+    def key_of(dim: str, a) -> str:
+        return {"motif": lambda: a.motif_code or "",
+                "agent": lambda: str(a.agent_id) if a.agent_id else "",
+                "hour": lambda: f"{a.slot_time.hour:02d}"}[dim]()
+
+    for dim, items in (("motif", report.by_motif), ("agent", report.by_agent),
+                       ("hour", report.by_hour)):
+        for b in items:
+            mine = [a for a in rows if key_of(dim, a) == b.key]
+            assert b.figures.wait_n == len(
+                [a for a in mine if a.arrived_at and a.called_at]), (dim, b.key)
+            mine_waits = [seconds(a.arrived_at, a.called_at) for a in mine]
+            mine_services = [seconds(a.service_started_at, a.finished_at) for a in mine]
+            assert b.wait_p90 == expected_bucket(
+                [w for w in mine_waits if w is not None]), (dim, b.key)
+            assert b.service_p90 == expected_bucket(
+                [d for d in mine_services if d is not None]), (dim, b.key)
+    assert any(b.wait_p90 is not None for b in report.by_counter)
 
     by_motif = {b.key: b.figures.appointments for b in report.by_motif}
     assert by_motif == dict(Counter(a.motif_code or "" for a in rows))
