@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 
 from ..errors import NotFound, ValidationError
 from ..models import AuditEvent, Counter, Fee, Setting, Site
@@ -32,7 +32,7 @@ SETTING_LABELS = {
     "no_show_grace_minutes": "Délai avant absence (minutes)",
     "retention_months": "Conservation des données personnelles (mois)",
 }
-AUDIT_LIMIT = 2000
+AUDIT_PAGE = 500  # rows per page of the audit-log viewer, and the largest page served
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,27 @@ class AuditFilter:
     login: str | None = None
     action: str | None = None
     entity_type: str | None = None
-    limit: int = AUDIT_LIMIT
+
+
+@dataclass(frozen=True)
+class AuditCursor:
+    """Where a page ended: the next page holds the rows that sort after this one."""
+
+    at: datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the log, newest first; `next` is the cursor of the following page."""
+
+    entries: tuple[AuditEntry, ...]
+    has_more: bool
+
+    @property
+    def next(self) -> AuditCursor | None:
+        last = self.entries[-1] if self.has_more else None
+        return AuditCursor(last.at, last.id) if last else None
 
 
 class AdminService:
@@ -176,8 +196,8 @@ class AdminService:
 
     # -- the audit log -----------------------------------------------------------------------
 
-    def audit_log(self, actor: Actor, flt: AuditFilter) -> list[AuditEntry]:
-        """Newest first, at most `limit` rows."""
+    def _audit_query(self, actor: Actor, flt: AuditFilter) -> Select:
+        """The rows `flt` matches, after the permission check and the period check."""
         self.ctx.require(actor, "audit.view")
         start, end = check_range(flt.start, flt.end)
         low = datetime.combine(start, datetime.min.time(), PARIS)
@@ -189,7 +209,40 @@ class AdminService:
             query = query.where(AuditEvent.action == flt.action)
         if flt.entity_type:
             query = query.where(AuditEvent.entity_type == flt.entity_type)
-        limit = max(1, min(flt.limit, AUDIT_LIMIT))
+        return query
+
+    def audit_count(self, actor: Actor, flt: AuditFilter) -> int:
+        """How many rows match, so the screen can say how far the pages go."""
+        query = self._audit_query(actor, flt)
         with self.ctx.db.read() as s:
-            return [entry(e) for e in s.scalars(query.order_by(AuditEvent.id.desc())
-                                                .limit(limit))]
+            return s.scalar(query.with_only_columns(func.count())) or 0
+
+    def audit_page(self, actor: Actor, flt: AuditFilter, cursor: AuditCursor | None = None,
+                   size: int = AUDIT_PAGE) -> AuditPage:
+        """The `size` newest matching rows after `cursor`, by time then id.
+
+        A keyset on (at, id), not an offset: rows written meanwhile neither shift nor repeat
+        the following pages, and each page walks the `at` index from where the last one
+        stopped (ordering by id alone made SQLite sort the whole period for every page).
+        """
+        query = self._audit_query(actor, flt)
+        if cursor is not None:
+            query = query.where(AuditEvent.at <= cursor.at,
+                                or_(AuditEvent.at < cursor.at, AuditEvent.id < cursor.id))
+        size = max(1, min(size, AUDIT_PAGE))
+        with self.ctx.db.read() as s:
+            rows = [entry(e) for e in s.scalars(
+                query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(size + 1))]
+        return AuditPage(tuple(rows[:size]), len(rows) > size)
+
+    def audit_log(self, actor: Actor, flt: AuditFilter) -> list[AuditEntry]:
+        """Every matching row, newest first, read page by page (scripts and checks; the
+        screen pages itself)."""
+        rows: list[AuditEntry] = []
+        cursor: AuditCursor | None = None
+        while True:
+            page = self.audit_page(actor, flt, cursor)
+            rows.extend(page.entries)
+            if not page.has_more:
+                return rows
+            cursor = page.next

@@ -1,6 +1,7 @@
 """« Journal d'audit »: who did what, when, at which station; filtered by period, user, action
-and object. The query runs in a worker and returns the newest rows first, at most
-`AUDIT_LIMIT`; when the limit is reached the screen says so (« N premières lignes »).
+and object. Queries run in a worker: the first page (newest first) with the number of matching
+rows, then the following pages as the table is scrolled to its end (Qt's fetchMore), so a year of
+events is reachable without loading it all at once.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import timedelta
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,11 +27,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from ..errors import RdvError
 from ..services.actor import Actor
-from ..services.admin import AUDIT_LIMIT, AuditFilter
+from ..services.admin import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
 from ..services.audit import AuditEntry
 from ..services.clock import fr_datetime, local_today
 from ..services.setup import Services
@@ -74,13 +74,28 @@ def action_label(code: str) -> str:
     return ACTIONS.get(code, code)
 
 
+def number(n: int) -> str:
+    """1 250: French digit grouping, with a no-break space so the figure never splits."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 class AuditModel(ColumnTableModel):
+    """The rows loaded so far. When the view reaches the last one, `more_wanted` asks the panel
+    for the next page; no second request goes out while one is on its way."""
+
     columns = ("Date et heure", "Utilisateur", "Poste", "Action", "Objet", "Identifiant",
                "Raison")
+    more_wanted = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[AuditEntry] = []
+        self.next: AuditCursor | None = None  # where the following page starts, if any
+        self.fetching = False
+
+    @property
+    def has_more(self) -> bool:
+        return self.next is not None
 
     def row_total(self) -> int:
         return len(self.entries)
@@ -93,10 +108,36 @@ class AuditModel(ColumnTableModel):
                 ENTITIES.get(e.entity_type, e.entity_type), e.entity_id or "",
                 e.reason or "")[index.column()]
 
-    def set_entries(self, entries: list[AuditEntry]) -> None:
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.has_more and not self.fetching
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self.fetching = True
+            self.more_wanted.emit()
+
+    def set_entries(self, page: AuditPage) -> None:
+        """A new search: the first page replaces everything."""
         self.beginResetModel()
-        self.entries = list(entries)
+        self.entries = list(page.entries)
+        self.next = page.next
+        self.fetching = False
         self.endResetModel()
+
+    def append_page(self, page: AuditPage) -> None:
+        first = len(self.entries)
+        if page.entries:
+            self.beginInsertRows(QModelIndex(), first, first + len(page.entries) - 1)
+        self.entries.extend(page.entries)
+        self.next = page.next
+        self.fetching = False
+        if page.entries:
+            self.endInsertRows()
+
+    def stop_fetching(self) -> None:
+        """A page failed: stop asking (the view would retry at once, forever)."""
+        self.next = None
+        self.fetching = False
 
 
 def entry_html(e: AuditEntry) -> str:
@@ -128,8 +169,11 @@ class AuditLogPanel(QWidget):
         super().__init__(parent)
         self.admin = services.office.admin
         self.actor = actor
-        self.limit = AUDIT_LIMIT  # the service's ceiling; lower it to page less
+        self.page_size = AUDIT_PAGE  # the service's ceiling; lower it to page sooner
         self.loaded_once = False
+        self.generation = 0  # bumped by each search: late answers to older ones are dropped
+        self.shown_filter: AuditFilter | None = None  # the search whose rows are shown
+        self.total = 0
         today = local_today(services.ctx.clock)
         start = today - timedelta(days=7)
         self.start = QDateEdit(QDate(start.year, start.month, start.day))
@@ -173,6 +217,7 @@ class AuditLogPanel(QWidget):
         layout.addWidget(split, 1)
 
         self.search.clicked.connect(self.load)
+        self.model.more_wanted.connect(self._fetch_next)
         self.login.returnPressed.connect(self.load)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
 
@@ -187,40 +232,87 @@ class AuditLogPanel(QWidget):
         return AuditFilter(self.start.date().toPython(), self.end.date().toPython(),
                            login=self.login.text().strip() or None,
                            action=self.action.currentData(),
-                           entity_type=self.entity.currentData(), limit=self.limit)
+                           entity_type=self.entity.currentData())
 
     def load(self) -> None:
+        """A new search restarts from the first page; the old rows go at once, so no page of
+        the old search can be appended to the new one."""
         self.loaded_once = True
-        flt = self.current_filter()
+        self.generation += 1
+        generation, flt, size = self.generation, self.current_filter(), self.page_size
+        self.shown_filter = None
+        self.model.set_entries(AuditPage((), False))
+        self.detail.clear()
         self.search.setEnabled(False)
-        self.count.setStyleSheet("")
-        self.count.setText("Recherche…")
-        run_in_background(lambda: self.admin.audit_log(self.actor, flt), self._loaded,
-                          self._failed)
+        self._say("Recherche…")
 
-    def _loaded(self, entries: list[AuditEntry]) -> None:
-        if not isValid(self):  # the window closed while the query ran
+        def first_page() -> tuple[int, AuditPage]:
+            return (self.admin.audit_count(self.actor, flt),
+                    self.admin.audit_page(self.actor, flt, size=size))
+
+        run_in_background(first_page, lambda result: self._loaded(generation, flt, *result),
+                          lambda exc: self._failed(generation, exc), owner=self)
+
+    def _loaded(self, generation: int, flt: AuditFilter, total: int, page: AuditPage) -> None:
+        if generation != self.generation:
             return
         self.search.setEnabled(True)
-        self.model.set_entries(entries)
+        self.shown_filter = flt
+        self.total = total
+        self.model.set_entries(page)
         self.view.resizeColumnsToContents()
-        if len(entries) >= self.limit:
-            self.count.setText(f"{len(entries)} premières lignes (les plus récentes) : "
-                               "précisez la période ou les filtres pour voir les autres.")
-        else:
-            self.count.setText(f"{len(entries)} ligne(s).")
-        if entries:
+        self._say_count()
+        if page.entries:
             self.view.selectRow(0)
-        else:
-            self.detail.clear()
 
-    def _failed(self, exc: Exception) -> None:
-        if not isValid(self):
+    def _fetch_next(self) -> None:
+        """The view reached the last row: read the page after it, with the same filters."""
+        flt, generation = self.shown_filter, self.generation
+        cursor, size = self.model.next, self.page_size
+        if flt is None or cursor is None:
+            self.model.stop_fetching()
+            return
+        self._say_count(" Chargement des suivants…")
+        run_in_background(lambda: self.admin.audit_page(self.actor, flt, cursor, size),
+                          lambda page: self._appended(generation, page),
+                          lambda exc: self._failed(generation, exc), owner=self)
+
+    def _appended(self, generation: int, page: AuditPage) -> None:
+        if generation != self.generation:
+            return
+        self.model.append_page(page)
+        self._say_count()
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation != self.generation:
             return
         self.search.setEnabled(True)
-        self.count.setStyleSheet("color: #b00020; font-weight: bold")
-        self.count.setText(exc.message if isinstance(exc, RdvError)
-                           else f"Erreur inattendue : {exc}")
+        self.model.stop_fetching()
+        message = exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"
+        if self.model.entries:
+            message += " Les lignes affichées restent ; « Afficher » recommence la recherche."
+        self._say(message, error=True)
+
+    def _say_count(self, tail: str = "") -> None:
+        """« 1 250 événements, 500 affichés » while pages remain, « 1 250 événements. » at the
+        end. Rows written after the count may make more rows than counted: never show less."""
+        shown = len(self.model.entries)
+        self.total = max(self.total, shown) if self.model.has_more else shown
+        if self.total == 0:
+            self._say("Aucun événement.")
+            return
+        plural = "s" if self.total > 1 else ""
+        text = f"{number(self.total)} événement{plural}"
+        if self.model.has_more:
+            text += (f", {number(shown)} affiché{'s' if shown > 1 else ''} (les plus récents) :"
+                     " faites défiler pour voir les suivants.")
+        else:
+            text += "."
+        self._say(text + tail)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.count.setStyleSheet("color: #b00020; font-weight: bold" if error else "")
+        self.count.setText(text)
 
     def _show_current(self) -> None:
         index = self.view.currentIndex()
