@@ -12,28 +12,15 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from .cli_common import admin_actor, services_for
 from .cli_office import OFFICE_COMMANDS, add_office_arguments
-from .config import load_config
 from .errors import RdvError
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _services(args: argparse.Namespace, prepare: bool = True):
-    from .services.setup import open_services
-
-    config = load_config(args.db, args.station)
-    return open_services(config, prepare=prepare)
-
-
-def _admin(args: argparse.Namespace):
-    from .services.actor import system_actor
-
-    return system_actor(args.station or "rdv-admin")
-
-
 def cmd_init_db(args: argparse.Namespace) -> int:
-    services = _services(args)
+    services = services_for(args)
     print(f"Base prête : {services.ctx.db.display_url} (site {services.ctx.site_code})")
     return 0
 
@@ -41,29 +28,30 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 def cmd_upgrade(args: argparse.Namespace) -> int:
     from .models.migrate import current_revision, upgrade
 
-    services = _services(args, prepare=False)
+    services = services_for(args, prepare=False)
     upgrade(services.ctx.db)
     print(f"Schéma à jour : révision {current_revision(services.ctx.db)}")
     return 0
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    services = _services(args)
+    services = services_for(args)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Mot de passe : ")
         if getpass.getpass("Confirmez : ") != password:
             raise RdvError("Les deux mots de passe diffèrent.")
-    user = services.users.create_user(_admin(args), args.login, args.name or args.login,
+    user = services.users.create_user(admin_actor(args), args.login, args.name or args.login,
                                       set(args.role), password)
     print(f"Utilisateur créé : {user.login} ({', '.join(sorted(user.roles))})")
     return 0
 
 
 def cmd_load_catalogue(args: argparse.Namespace) -> int:
-    services = _services(args)
-    version = services.catalogue.load_file(_admin(args), Path(args.file) if args.file else None)
+    services = services_for(args)
+    version = services.catalogue.load_file(admin_actor(args),
+                                           Path(args.file) if args.file else None)
     print(f"Catalogue chargé : version {version}")
     return 0
 
@@ -72,9 +60,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .services.clock import local_today
     from .services.demo import DEMO_PASSWORD, DemoOptions, generate_demo
 
-    services = _services(args)
+    services = services_for(args)
     day = date.fromisoformat(args.date) if args.date else local_today(services.ctx.clock)
-    summary = generate_demo(services, _admin(args),
+    summary = generate_demo(services, admin_actor(args),
                             DemoOptions(day, args.per_day, args.days_back, args.seed))
     print(f"Démo : {summary.appointments} rendez-vous dont {summary.today} le "
           f"{day:%d/%m/%Y}, {summary.deposits} dossiers déposés. "
@@ -83,21 +71,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
-    services = _services(args)
-    info = services.keys.generate(_admin(args))
+    services = services_for(args)
+    info = services.keys.generate(admin_actor(args))
     print(f"Clé de signature {info.key_id} créée pour le site {info.site} "
           f"dans {services.ctx.key_dir}")
     return 0
 
 
 def cmd_public_key(args: argparse.Namespace) -> int:
-    services = _services(args)
+    services = services_for(args)
     sys.stdout.write(services.keys.public_keys_pem())
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    services = _services(args)
+    services = services_for(args)
     texts = [args.text] if args.text else []
     if args.image:
         from .services.qr_image import decode_image
@@ -116,15 +104,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    services = _services(args)
-    services.dossiers.revoke(_admin(args), args.number, args.reason)
+    services = services_for(args)
+    services.dossiers.revoke(admin_actor(args), args.number, args.reason)
     print(f"Attestation {args.number} révoquée.")
     return 0
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
-    services = _services(args)
-    doc = services.documents.attestation(_admin(args), args.number, reprint=True)
+    services = services_for(args)
+    doc = services.documents.attestation(admin_actor(args), args.number, reprint=True)
     try:
         Path(args.out).write_bytes(doc.pdf)
     except OSError as exc:
@@ -143,7 +131,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from .services.importing import CANCELLED_MESSAGE, CancelToken, ImportCancelled, ImportService
 
-    services = _services(args)
+    services = services_for(args)
     importer = ImportService(services.appointments, services.catalogue)
     token = CancelToken()
     path = Path(args.file)
@@ -160,7 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:
-        report = importer.import_file(_admin(args), path, dry_run=args.dry_run,
+        report = importer.import_file(admin_actor(args), path, dry_run=args.dry_run,
                                       progress=announce, cancelled=token)
     except (ImportCancelled, KeyboardInterrupt):
         print(f"rdv-admin : {CANCELLED_MESSAGE}", file=sys.stderr)

@@ -1,5 +1,5 @@
 """`rdv-admin` commands of the manager's office: stats, export, purge, export-person, backup,
-report. Registered into `cli.COMMANDS`; handlers reach the shared helpers of `cli` lazily."""
+report. Registered into `cli.COMMANDS`; both modules share `cli_common`."""
 
 from __future__ import annotations
 
@@ -11,13 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .cli_common import admin_actor, services_for
 from .errors import RdvError
-
-
-def _common():
-    from . import cli
-
-    return cli._services, cli._admin
 
 
 def _day(text: str, what: str) -> date:
@@ -30,9 +25,8 @@ def _day(text: str, what: str) -> date:
 def cmd_stats(args: argparse.Namespace) -> int:
     from .services.stats_output import ROW_HEADERS, report_dict, report_rows
 
-    services_, admin = _common()
-    services = services_(args)
-    report = services.office.stats.report(admin(args), _day(args.date_from, "de début"),
+    services = services_for(args)
+    report = services.office.stats.report(admin_actor(args), _day(args.date_from, "de début"),
                                           _day(args.date_to, "de fin"))
     if args.format == "json":
         json.dump(report_dict(report), sys.stdout, ensure_ascii=False, indent=2)
@@ -45,18 +39,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    services_, admin = _common()
-    services = services_(args)
-    result = services.office.exports.export(admin(args), _day(args.date_from, "de début"),
+    services = services_for(args)
+    result = services.office.exports.export(admin_actor(args), _day(args.date_from, "de début"),
                                             _day(args.date_to, "de fin"), Path(args.out))
     print(f"Export {result.kind.upper()} : {result.rows} rendez-vous dans {result.path}")
     return 0
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    services_, admin = _common()
-    services = services_(args)
-    report = services.office.retention.purge(admin(args), args.older_than,
+    services = services_for(args)
+    report = services.office.retention.purge(admin_actor(args), args.older_than,
                                              dry_run=args.dry_run, confirmed=args.yes)
     verb = "seraient anonymisés" if report.dry_run else "anonymisés"
     print(f"{report.count} rendez-vous clôturés avant le {report.cutoff:%d/%m/%Y} {verb}.")
@@ -64,11 +56,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_export_person(args: argparse.Namespace) -> int:
-    services_, admin = _common()
-    services = services_(args)
+    services = services_for(args)
     birth = _day(args.birth_date, "de naissance") if args.birth_date else None
     data: dict[str, Any] = services.office.retention.export_person(
-        admin(args), reference=args.reference, family_name=args.name, birth_date=birth)
+        admin_actor(args), reference=args.reference, family_name=args.name, birth_date=birth)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if args.out:
         try:
@@ -83,9 +74,8 @@ def cmd_export_person(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    services_, admin = _common()
-    services = services_(args)
-    out = services.office.retention.backup(admin(args), Path(args.out))
+    services = services_for(args)
+    out = services.office.retention.backup(admin_actor(args), Path(args.out))
     print(f"Sauvegarde cohérente écrite dans {out}")
     return 0
 
@@ -93,10 +83,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .services.monthly_report import parse_month
 
-    services_, admin = _common()
-    services = services_(args)
+    services = services_for(args)
     year, month = parse_month(args.month)
-    pdf = services.office.monthly_report(admin(args), year, month)
+    pdf = services.office.monthly_report(admin_actor(args), year, month)
     try:
         Path(args.out).write_bytes(pdf)
     except OSError as exc:
