@@ -1,8 +1,9 @@
-"""One start of a station, timed from outside: `startup_probe.py floor | app URL`.
+"""One start of a station, timed from outside: `startup_probe.py floor | app URL | login URL`.
 
 `floor`: a bare PySide6 QMainWindow shown (the least any Qt app pays). `app`: the real path of
 `rdv-desktop` — configuration, database opened and checked at head, sign-in, main window with
-the day's queue loaded and shown. Exits as soon as the window is on screen.
+the day's queue loaded and shown. Exits as soon as the window is on screen. `login`: the sign-in
+dialog painted, which is what a person sees first (`rdv-desktop` opens the database behind it).
 """
 
 from __future__ import annotations
@@ -23,21 +24,48 @@ def floor() -> None:
 
 
 def station(url: str) -> None:
-    from PySide6.QtWidgets import QApplication
+    from rdv_desktop.app import open_station, start_up_gc
 
-    app = QApplication([])
-    from rdv_desktop.config import load_config
-    from rdv_desktop.services.setup import open_services
-    from rdv_desktop.ui.main_window import MainWindow
+    with start_up_gc():  # as `rdv-desktop` does
+        from PySide6.QtWidgets import QApplication
 
-    config = load_config(url, "BENCH-START")
-    services = open_services(config)
-    actor = services.users.authenticate("agent", "bench-agent-2026", "BENCH-START", 1)
-    window = MainWindow(services, actor, services.ctx.db.display_url)
-    window.show()
-    app.processEvents()
+        app = QApplication([])
+        from rdv_desktop.config import load_config
+        from rdv_desktop.ui.main_window import MainWindow
+
+        config = load_config(url, "BENCH-START")
+        services = open_station(config)
+        actor = services.users.authenticate("agent", "bench-agent-2026", "BENCH-START", 1)
+        window = MainWindow(services, actor, services.ctx.db.display_url)
+        window.show()
+        app.processEvents()
     print(window.queue.model.rowCount())
 
 
+def sign_in_shown(url: str) -> None:
+    from rdv_desktop.app import login_dialog, open_station, start_up_gc
+
+    with start_up_gc():
+        from PySide6.QtWidgets import QApplication
+
+        from rdv_desktop.config import load_config
+        from rdv_desktop.ui.first_paint import AfterFirstPaint
+
+        app = QApplication([])
+        config = load_config(url, "BENCH-START")
+        dialog = login_dialog(config, lambda login, password, counter: open_station(
+            config).users.authenticate(login, password, config.station_name, counter))
+        painted = AfterFirstPaint(dialog, app.quit)
+        dialog.show()
+        app.exec()
+        del painted
+    print(dialog.windowTitle())
+
+
 if __name__ == "__main__":
-    floor() if sys.argv[1] == "floor" else station(sys.argv[2])
+    if sys.argv[1] == "floor":
+        floor()
+    elif sys.argv[1] == "app":
+        station(sys.argv[2])
+    else:
+        sign_in_shown(sys.argv[2])

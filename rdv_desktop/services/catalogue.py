@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -18,8 +19,10 @@ from ..models import CatalogueVersion, Fee, Motif, MotifPiece, Piece, Situation
 from ..paths import resource
 from .actor import Actor
 from .audit import record
-from .catalogue_file import CatalogueError, CatalogueSpec, load_catalogue_file
 from .context import ServiceContext
+
+if TYPE_CHECKING:  # the file parser and its condition grammar load only to load a file
+    from .catalogue_file import CatalogueSpec
 
 
 def default_catalogue_path() -> Path:
@@ -68,6 +71,8 @@ class CatalogueService:
     def load_file(self, actor: Actor, path: Path | None = None) -> str:
         """Validate then load a catalogue file; nothing is written if any problem is found."""
         self.ctx.require(actor, "catalogue.edit")
+        from .catalogue_file import CatalogueError, load_catalogue_file
+
         path = path or default_catalogue_path()
         try:
             spec = load_catalogue_file(path)

@@ -19,13 +19,13 @@ from .booking import BookingService
 from .catalogue import CatalogueService
 from .clock import Clock
 from .context import ServiceContext
-from .documents import DocumentService
-from .dossiers import DossierService
-from .keys import KeyService
 from .users import UserService
 
-if TYPE_CHECKING:  # screens a station may never open are imported on first use
+if TYPE_CHECKING:  # services a station may not use before its first print, scan or deposit
     from .checkin import CheckInService
+    from .documents import DocumentService
+    from .dossiers import DossierService
+    from .keys import KeyService
     from .office import ManagerOffice
     from .waiting_room import WaitingRoomService
 
@@ -48,18 +48,35 @@ class Services:
     appointments: AppointmentService
     catalogue: CatalogueService
     booking: BookingService
-    keys: KeyService
-    dossiers: DossierService
-    documents: DocumentService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         appointments = AppointmentService(ctx)
-        catalogue = CatalogueService(ctx)
-        keys = KeyService(ctx)
-        return cls(ctx, UserService(ctx), appointments, catalogue, BookingService(appointments),
-                   keys, DossierService(appointments, catalogue, keys),
-                   DocumentService(appointments, catalogue, keys))
+        return cls(ctx, UserService(ctx), appointments, CatalogueService(ctx),
+                   BookingService(appointments))
+
+    # Signing keys, deposits and documents pull in cryptography and the PDF layouts (~30 ms of
+    # imports): built on first use, i.e. at the first scan, deposit, print or verification.
+    @cached_property
+    def keys(self) -> KeyService:
+        """The site's signing keys and the verification of signed codes."""
+        from .keys import KeyService
+
+        return KeyService(self.ctx)
+
+    @cached_property
+    def dossiers(self) -> DossierService:
+        """Deposits: the checklist, the dossier number and its signed code."""
+        from .dossiers import DossierService
+
+        return DossierService(self.appointments, self.catalogue, self.keys)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        """Attestations, convocations, tickets and the day's list, as PDFs."""
+        from .documents import DocumentService
+
+        return DocumentService(self.appointments, self.catalogue, self.keys)
 
     @cached_property
     def office(self) -> ManagerOffice:

@@ -8,12 +8,16 @@ disk by the document service, and the message says where.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from ..services.documents import RenderedDocument
 from .worker import run_in_background
+
+if TYPE_CHECKING:  # the document service (cryptography, layouts) loads at the first print
+    from ..services.documents import RenderedDocument
 
 MAX_DPI = 300
 

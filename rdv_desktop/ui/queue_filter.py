@@ -38,6 +38,8 @@ class QueueFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not (self._stage or self._motif or self._terms):
+            return True  # no filter: skip making an index (a load asks once per row)
         index = self.sourceModel().index(row, 0, parent)
         if self._stage and index.data(StageRole) != self._stage:
             return False

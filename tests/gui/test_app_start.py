@@ -1,0 +1,175 @@
+"""`rdv-desktop` as a person starts it: the sign-in dialog first, the database opened behind it."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from rdv_desktop.app import main, open_station, sign_in
+from rdv_desktop.config import StationConfig
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.login_dialog import LoginDialog
+from rdv_desktop.ui.main_window import MainWindow
+
+
+class Person(QObject):
+    """Watches the windows the start shows and answers each one as a person at the desk would."""
+
+    def __init__(self, answer: Callable[[QWidget], None]) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+        self._answer = answer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+        if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
+                and watched.isWindow()):
+            self.seen.append(type(watched).__name__)
+            QTimer.singleShot(0, lambda: self._answer(watched))
+        return False
+
+
+@pytest.fixture
+def person(qapp: QApplication) -> Iterator[Callable[[Callable[[QWidget], None]], Person]]:
+    watchers: list[Person] = []
+
+    def watch(answer: Callable[[QWidget], None]) -> Person:
+        watchers.append(Person(answer))
+        qapp.installEventFilter(watchers[-1])
+        return watchers[-1]
+
+    name = qapp.applicationName()
+    yield watch
+    for watcher in watchers:
+        qapp.removeEventFilter(watcher)
+    qapp.setApplicationName(name)
+    gc.unfreeze()  # main() freezes what the start built; give this test process its GC back
+
+
+@pytest.fixture
+def station_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A configuration file keeping keys and PDFs under tmp_path."""
+    path = tmp_path / "config.toml"
+    path.write_text(f'[station]\npdf_dir = "{tmp_path / "pdf"}"\n'
+                    f'[keys]\ndir = "{tmp_path / "keys"}"\n', encoding="utf-8")
+    monkeypatch.setenv("RDV_CONFIG", str(path))
+    monkeypatch.delenv("RDV_DB_URL", raising=False)
+    return path
+
+
+def test_sign_in_then_the_queue(person, station_files: Path, db_url: str, services: Services,
+                                agent: Actor) -> None:
+    shown: list[MainWindow] = []
+
+    def answer(window: QWidget) -> None:
+        if isinstance(window, LoginDialog):
+            window.login.setText("agent1")
+            window.password.setText("motdepasse-agent1")
+            window.try_login()
+        elif isinstance(window, MainWindow) and not shown:
+            shown.append(window)
+            window.queue.timer.stop()
+            window.close()  # the last window: rdv-desktop's event loop ends
+
+    watcher = person(answer)
+    assert main(["--db", db_url, "--station", "TEST-2", "--counter", "1"]) == 0
+    assert watcher.seen[:1] == ["LoginDialog"]
+    assert len(shown) == 1 and shown[0].actor.login == "agent1"
+    assert shown[0].tabs.tabText(0) == "File du jour"
+    assert shown[0].actor.counter_number == 1 and shown[0].actor.station == "TEST-2"
+    shown[0].deleteLater()
+
+
+def test_unreachable_database_is_said_in_french_after_the_dialog(person,
+                                                                  station_files: Path) -> None:
+    messages: list[str] = []
+
+    def answer(window: QWidget) -> None:
+        if isinstance(window, QMessageBox):
+            messages.append(window.text())
+            window.done(0)
+
+    watcher = person(answer)
+    url = "postgresql+psycopg://rdv@127.0.0.1:1/rdv?connect_timeout=3"
+    assert main(["--db", url]) == 1
+    assert watcher.seen == ["LoginDialog", "QMessageBox"]
+    assert len(messages) == 1
+    assert messages[0].startswith("La base de données ne répond pas (")
+
+
+def test_quitting_at_sign_in_starts_nothing(person, station_files: Path, db_url: str,
+                                            services: Services) -> None:
+    person(lambda window: window.reject() if isinstance(window, LoginDialog) else None)
+    assert main(["--db", db_url]) == 1
+
+
+def test_dialog_is_on_screen_before_the_database_opens(qtbot, db_url: str, services: Services,
+                                                       agent: Actor, tmp_path: Path) -> None:
+    config = StationConfig(db_url=db_url, station_name="TEST-3", key_dir=tmp_path / "keys",
+                           pdf_dir=tmp_path / "pdf")
+    dialog_on_screen: list[bool] = []
+
+    def open_db() -> Services:
+        modal = QApplication.activeModalWidget()
+        dialog_on_screen.append(isinstance(modal, LoginDialog) and modal.isVisible())
+        QTimer.singleShot(0, lambda: sign_in_as(modal))
+        return open_station(config)
+
+    def sign_in_as(modal: QWidget | None) -> None:
+        assert isinstance(modal, LoginDialog)
+        modal.login.setText("agent1")
+        modal.password.setText("motdepasse-agent1")
+        modal.try_login()
+
+    signed_in = sign_in(config, open_db)
+    assert dialog_on_screen == [True]  # opened once, behind the dialog
+    assert signed_in is not None and signed_in[1].login == "agent1"
+
+
+def test_wrong_password_keeps_the_dialog(qtbot, db_url: str, services: Services, agent: Actor,
+                                         tmp_path: Path) -> None:
+    config = StationConfig(db_url=db_url, station_name="TEST-3", key_dir=tmp_path / "keys",
+                           pdf_dir=tmp_path / "pdf")
+    errors: list[str] = []
+
+    def attempts() -> None:
+        modal = QApplication.activeModalWidget()
+        assert isinstance(modal, LoginDialog)
+        modal.login.setText("agent1")
+        modal.password.setText("faux")
+        modal.try_login()
+        errors.append(modal.error.text())
+        modal.reject()
+
+    QTimer.singleShot(0, attempts)
+    assert sign_in(config, lambda: open_station(config)) is None
+    assert errors and errors[0].startswith("Identifiant ou mot de passe")
+
+
+def test_desk_behind_the_queue_is_built_when_first_opened(qtbot, window: MainWindow) -> None:
+    from rdv_desktop.ui.checkin_panel import CheckInPanel
+
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "File du jour", "Accueil"]
+    assert window.findChildren(CheckInPanel) == []  # an agent starts on the queue
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(CheckInPanel)))
+    assert window.findChildren(CheckInPanel) == [window.checkin]
+    window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentIndex(1)
+    assert len(window.findChildren(CheckInPanel)) == 1
+
+
+def test_new_appointment_from_the_queue_opens_the_walk_in_form(qtbot, window: MainWindow) -> None:
+    from rdv_desktop.ui.walkin_dialog import WalkInDialog
+
+    action = next(a for a in window.file_menu.actions() if a.text() == "&Nouveau rendez-vous…")
+    action.trigger()
+    dialog = window.findChild(WalkInDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
