@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -166,6 +167,7 @@ class DashboardPanel(QWidget):
         layout.addLayout(grid)
         layout.addLayout(charts, 1)
 
+        self._shown_once = False  # a manager's start-up does not compute figures nobody looks at
         self.preset.setCurrentText("Mois")
         self.preset.currentTextChanged.connect(self._preset_changed)
         self.refresh_button.clicked.connect(self.load)
@@ -178,7 +180,15 @@ class DashboardPanel(QWidget):
         start, end = preset_range(preset, local_today(self.services.ctx.clock))
         self.start.setDate(QDate(start.year, start.month, start.day))
         self.end.setDate(QDate(end.year, end.month, end.day))
-        self.load()
+        if self._shown_once:
+            self.load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the tab is opened, the current month's figures load by themselves."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.load()
 
     def load(self) -> None:
         start, end = self.start.date().toPython(), self.end.date().toPython()

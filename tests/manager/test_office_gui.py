@@ -24,6 +24,9 @@ def by_name(widget, cls, name):
 def test_dashboard_shows_the_report(qtbot, history: Services, manager: Actor) -> None:
     panel = DashboardPanel(history, manager)
     qtbot.addWidget(panel)
+    qtbot.wait(200)
+    assert panel.report is None, "nothing is computed before the tab is opened"
+    panel.show()
     qtbot.waitUntil(lambda: panel.report is not None, timeout=10_000)
     expected = history.office.stats.report(manager, panel.report.start, panel.report.end)
     assert by_name(panel, QLabel, "Rendez-vous").text() == str(expected.totals.appointments)
@@ -37,6 +40,7 @@ def test_dashboard_detail_by_dimension_with_90th_percentiles(qtbot, history: Ser
 
     panel = DashboardPanel(history, manager)
     qtbot.addWidget(panel)
+    panel.show()
     qtbot.waitUntil(lambda: panel.report is not None, timeout=10_000)
     model = panel.table.model()
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
