@@ -22,7 +22,7 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
-# The PyInstaller one-folder bundle: dist/rdv-desktop/rdv-desktop (see build_installer.spec).
+# The PyInstaller one-folder bundle: dist/rdv-desktop/{rdv-desktop,rdv-admin} (build_installer.spec).
 INSTALLER_STAMP := $(VENV)/.installer-extra
 
 $(INSTALLER_STAMP): $(STAMP) pyproject.toml
@@ -34,6 +34,7 @@ installer: $(INSTALLER_STAMP)
 
 installer-selftest: installer
 	QT_QPA_PLATFORM=offscreen dist/rdv-desktop/rdv-desktop --self-test
+	bash installer/admin_selftest.sh dist/rdv-desktop/rdv-admin
 
 # Every performance goal in one JSON document (builds a ~1M-appointment SQLite database once).
 bench: $(STAMP)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The bundled rdv-admin on a throwaway database, key folder and PDF folder: migrate, demo data
+# with signed deposits, the figures, an xlsx export, one attestation printed to PDF and its QR
+# read back and verified offline. Usage: installer/admin_selftest.sh dist/rdv-desktop/rdv-admin
+set -euo pipefail
+admin="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cat > "$work/config.toml" <<TOML
+[keys]
+dir = "$work/keys"
+[station]
+pdf_dir = "$work/pdf"
+TOML
+export RDV_CONFIG="$work/config.toml"
+db="sqlite:///$work/admin.sqlite3"
+today="$(date +%F)"
+since="$(date -d '-40 days' +%F)"
+
+"$admin" --db "$db" init-db >/dev/null
+"$admin" --db "$db" demo >/dev/null
+"$admin" --db "$db" stats --from "$since" --to "$today" --format json > "$work/stats.json"
+grep -q '"appointments": [1-9]' "$work/stats.json"
+"$admin" --db "$db" export --from "$since" --to "$today" --out "$work/export.xlsx" >/dev/null
+test -s "$work/export.xlsx"
+"$admin" --db "$db" receipt CANTAL-"$(date +%Y)"-000001 --out "$work/receipt.pdf" >/dev/null
+"$admin" --db "$db" verify --image "$work/receipt.pdf" | grep -q "^Attestation authentique"
+echo "rdv-admin (bundle) : OK"
