@@ -32,7 +32,7 @@ TABLE_HEADERS = ("", "Rendez-\nvous", "Déposés", "Incom-\nplets", "Complé-\nt
 TABLE_COLUMNS_MM = (38.0, 16.0, 16.0, 16.0, 17.0, 18.0, 17.0, 18.0, 18.0)
 TABLE_HEADER_SIZE = 7.5
 KPI_COLUMNS = 4
-KPI_HEIGHT_MM = 15.0
+KPI_HEIGHT_MM = 17.5  # room for a two-line note
 CHART_HEIGHT_MM = 52.0
 ROW_MM = 5.0
 
@@ -41,7 +41,7 @@ ROW_MM = 5.0
 class Kpi:
     label: str
     value: str
-    note: str = ""
+    note: str = ""  # at most two lines, separated by "\n"
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,11 @@ def _kpis(flow: Flow, kpis: tuple[Kpi, ...]) -> None:
             c.setFillGray(0)
             c.setFont(BOLD, 14)
             c.drawString(x + 2 * MM, flow.y - 10.5 * MM, kpi.value)
-            if kpi.note:
-                c.setFillGray(0.35)
-                c.setFont(REGULAR, L.SIZE_NOTE - 1)
-                c.drawString(x + 2 * MM, flow.y - 13.6 * MM,
-                             fit(kpi.note, REGULAR, L.SIZE_NOTE - 1, width - 4 * MM))
+            c.setFillGray(0.35)
+            c.setFont(REGULAR, L.SIZE_NOTE - 1)
+            for n, note_line in enumerate(kpi.note.split("\n")[:2] if kpi.note else ()):
+                c.drawString(x + 2 * MM, flow.y - (13.6 + 2.6 * n) * MM,
+                             fit(note_line, REGULAR, L.SIZE_NOTE - 1, width - 4 * MM))
         c.setStrokeGray(0)
         c.setFillGray(0)
         flow.y -= height + gap

@@ -65,11 +65,11 @@ def report_data(report: StatsReport, site: SiteInfo, year: int, month: int,
         Kpi("Taux de complétude", percent(t.completeness_rate)),
         Kpi("Réorientations ANEF", str(t.redirected)),
         Kpi("Attente moyenne", minutes(t.mean_wait_minutes),
-            f"90e centile {minutes(report.wait.p90_minutes)} · méd. "
-            f"{minutes(report.wait.p50_minutes)}"),
+            f"90e centile {minutes(report.wait.p90_minutes)}\n"
+            f"médiane {minutes(report.wait.p50_minutes)}"),
         Kpi("Service moyen", minutes(t.mean_service_minutes),
-            f"90e centile {minutes(report.service.p90_minutes)} · méd. "
-            f"{minutes(report.service.p50_minutes)}"),
+            f"90e centile {minutes(report.service.p90_minutes)}\n"
+            f"médiane {minutes(report.service.p50_minutes)}"),
     )
     by_day = dict(report.series)
     start, end = report.start, report.end
