@@ -32,7 +32,10 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _decode(image: Image.Image) -> list[str]:
-    return [barcode.text for barcode in zxingcpp.read_barcodes(_flatten(image))]
+    """QR codes only: our codes are QR, and a linear-barcode reader sometimes "finds" one in a
+    line of printed text."""
+    return [barcode.text for barcode in zxingcpp.read_barcodes(
+        _flatten(image), formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 def _decode_pdf(path: Path) -> list[str]:
