@@ -23,6 +23,10 @@ since="$(date -d '-40 days' +%F)"
 grep -q '"appointments": [1-9]' "$work/stats.json"
 "$admin" --db "$db" export --from "$since" --to "$today" --out "$work/export.xlsx" >/dev/null
 test -s "$work/export.xlsx"
-"$admin" --db "$db" receipt CANTAL-"$(date +%Y)"-000001 --out "$work/receipt.pdf" >/dev/null
+"$admin" --db "$db" export --from "$since" --to "$today" --out "$work/export.csv" >/dev/null
+# A dossier number from the export's « Numéro de dossier » column (whatever the site and year).
+number="$(grep -o -m1 '[A-Z0-9]*-[0-9]\{4\}-[0-9]\{6\}' "$work/export.csv" | head -n1)"
+test -n "$number"
+"$admin" --db "$db" receipt "$number" --out "$work/receipt.pdf" >/dev/null
 "$admin" --db "$db" verify --image "$work/receipt.pdf" | grep -q "^Attestation authentique"
 echo "rdv-admin (bundle) : OK"

@@ -121,6 +121,9 @@ def sign_in(config: StationConfig,
         except Exception as exc:  # shown by main() once the dialog is gone
             failed.append(exc)
             dialog.reject()
+        # The slow part is over and the dialog may stay up for hours: collect as usual again
+        # (start_up_gc still freezes what is left once the window is up).
+        gc.enable()
 
     painted = AfterFirstPaint(dialog, open_behind)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted

@@ -31,6 +31,11 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     services = services_for(args, prepare=False)
     upgrade(services.ctx.db)
     print(f"Schéma à jour : révision {current_revision(services.ctx.db)}")
+    # A migration may drop the derived statistics (0003 did): rebuilding them here, at update
+    # time, spares the first manager to open the dashboard a long wait (and, on SQLite, the
+    # counter's writes waiting behind it).
+    days = services.office.stats.refresh()
+    print(f"Statistiques à jour ({days} jour(s) recalculé(s)).")
     return 0
 
 

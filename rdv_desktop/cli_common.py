@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from .config import load_config
 
+if TYPE_CHECKING:
+    from .services.actor import Actor
+    from .services.setup import Services
 
-def services_for(args: argparse.Namespace, prepare: bool = True):
+
+def services_for(args: argparse.Namespace, prepare: bool = True) -> Services:
     """Services on the database named by --db/--station (migrated unless `prepare` is off)."""
     from .services.setup import open_services
 
@@ -15,7 +20,7 @@ def services_for(args: argparse.Namespace, prepare: bool = True):
     return open_services(config, prepare=prepare)
 
 
-def admin_actor(args: argparse.Namespace):
+def admin_actor(args: argparse.Namespace) -> Actor:
     """The command line acts as the station's system actor, so its changes are audited."""
     from .services.actor import system_actor
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from ..errors import ConfigurationError
 from .db import Database, translate_db_error
 
 if TYPE_CHECKING:
@@ -24,12 +25,28 @@ _ADVISORY_KEY = 0x5244_5631  # "RDV1"
 _REVISION = re.compile(r"""^(down_revision|revision)\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
-def shipped_head() -> str:
-    """The head revision read straight from the migration files (no Alembic import)."""
+def _shipped() -> tuple[set[str], set[str]]:
+    """Revisions and parent revisions of the migration files (read as text, no Alembic)."""
     revisions, parents = set(), set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
         for key, value in _REVISION.findall(path.read_text(encoding="utf-8")):
             (revisions if key == "revision" else parents).add(value)
+    return revisions, parents
+
+
+def refuse_unknown_revision(stored: str | None) -> None:
+    """A database migrated by a newer rdv-desktop: say so in French instead of letting Alembic
+    fail on a revision it cannot locate (and never write to a schema this code does not know)."""
+    if stored is not None and stored not in _shipped()[0]:
+        raise ConfigurationError(
+            f"La base de données a été mise à jour par une version plus récente de rdv-desktop "
+            f"(schéma {stored}, ce poste connaît au plus le schéma {shipped_head()}) : "
+            "installez sur ce poste la même version que sur les autres postes.")
+
+
+def shipped_head() -> str:
+    """The head revision read straight from the migration files (no Alembic import)."""
+    revisions, parents = _shipped()
     heads = revisions - parents
     if len(heads) != 1:
         raise RuntimeError(f"migrations must have exactly one head, found {sorted(heads)}")
@@ -49,6 +66,7 @@ def ensure_schema(db: Database) -> None:
     except DBAPIError as exc:
         raise translate_db_error(exc, db.url) from exc
     if stored != shipped_head():
+        refuse_unknown_revision(stored)
         upgrade(db)
 
 
@@ -89,6 +107,9 @@ def upgrade(db: Database, revision: str = "head") -> None:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
             cfg.attributes["connection"] = conn
+            from alembic.runtime.migration import MigrationContext
+
+            refuse_unknown_revision(MigrationContext.configure(conn).get_current_revision())
             command.upgrade(cfg, revision)
     except DBAPIError as exc:
         translated = translate_db_error(exc, db.url)

@@ -41,6 +41,7 @@ OUTCOMES = (("Déposés", "deposited"), ("Incomplets", "incomplete"),
 TABLE_HEADERS = ("", "Rendez-vous", "Déposés", "Complétude", "Attente moy.", "Attente 90 %",
                  "Service moy.", "Service 90 %", "Absence", "Incomplets", "Réorientés")
 LABEL_COLUMN_MAX_PX = 230
+PER_COUNTER_OR_AGENT = ("by_counter", "by_agent")
 # The table's « Détail par » choices: (label, StatsReport attribute).
 BREAKDOWNS = (("Guichet", "by_counter"), ("Agent", "by_agent"), ("Motif", "by_motif"),
               ("Heure du créneau", "by_hour"))
@@ -136,7 +137,7 @@ class DashboardPanel(QWidget):
         self.table_model = TextRowsModel(tuple(TABLE_HEADERS), self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
-        self.table.setAccessibleName("Figures détaillées")
+        self.table.setAccessibleName("Chiffres détaillés")
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -245,7 +246,14 @@ class DashboardPanel(QWidget):
             self._table(self.report)
 
     def _table(self, report: StatsReport) -> None:
-        rows: tuple[Breakdown, ...] = getattr(report, self.breakdown.currentData())
+        attribute = self.breakdown.currentData()
+        rows: list[Breakdown] = list(getattr(report, attribute))
+        per_person = attribute in PER_COUNTER_OR_AGENT
+        if per_person:  # « Sans guichet / agent » are the never-called: no one's figures
+            rows = [b for b in rows if b.key]
+        # Absent people never reach a counter or an agent: the column only speaks for motifs
+        # and slot hours.
+        self.table.setColumnHidden(TABLE_HEADERS.index("Absence"), per_person)
         self.table_model.set_rows([
             (b.label, str(b.figures.appointments), str(b.figures.deposited),
              pct(b.figures.completeness_rate),

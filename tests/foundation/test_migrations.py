@@ -83,3 +83,23 @@ def test_start_up_check_knows_the_head_without_alembic(tmp_path) -> None:
     assert current_revision(db) == head_revision()
     ensure_schema(db)  # an up-to-date one is left alone
     assert current_revision(db) == head_revision()
+
+
+def test_a_database_from_a_newer_version_is_refused_in_french(db: Database) -> None:
+    import pytest
+    from sqlalchemy import text
+
+    from rdv_desktop.errors import ConfigurationError
+    from rdv_desktop.models.migrate import ensure_schema
+
+    head = head_revision()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    try:
+        for step in (ensure_schema, upgrade):
+            with pytest.raises(ConfigurationError, match=r"version plus récente.*schéma 0099"):
+                step(db)
+        assert current_revision(db) == "0099"  # nothing was attempted
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})

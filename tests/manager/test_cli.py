@@ -116,3 +116,17 @@ def test_export_person_and_backup(history: Services, db_url: str, tmp_path: Path
         assert code == 0 and backup.exists()
     else:
         assert code == 2 and "pg_dump" in capsys.readouterr().err
+
+
+def test_upgrade_also_rebuilds_the_statistics(history: Services, db_url: str, capsys) -> None:
+    from sqlalchemy import text
+
+    with history.ctx.db.write() as s:  # as migration 0003 leaves a database: rollups dropped
+        s.execute(text("DELETE FROM stats_rollup"))
+        s.execute(text("DELETE FROM stats_state"))
+    assert run(db_url, "upgrade") == 0
+    out = capsys.readouterr().out
+    assert "Schéma à jour" in out and "Statistiques à jour" in out
+    with history.ctx.db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM stats_rollup")).scalar() > 0
+        assert s.execute(text("SELECT count(*) FROM stats_state")).scalar() == 1

@@ -46,12 +46,15 @@ def test_dashboard_detail_by_dimension_with_90th_percentiles(qtbot, history: Ser
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     wait_p90 = headers.index("Attente 90 %")
     choice = by_name(panel, QComboBox, "Détail par")
-    for label, breakdown in (("Guichet", panel.report.by_counter),
+    absence = headers.index("Absence")
+    for label, breakdown in (("Guichet", [b for b in panel.report.by_counter if b.key]),
+                             ("Agent", [b for b in panel.report.by_agent if b.key]),
                              ("Motif", panel.report.by_motif),
                              ("Heure du créneau", panel.report.by_hour)):
         choice.setCurrentText(label)
         assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
             b.label for b in breakdown]
+        assert panel.table.isColumnHidden(absence) == (label in ("Guichet", "Agent"))
         assert [model.index(r, wait_p90).data() for r in range(model.rowCount())] == [
             b.wait_p90.label() if b.wait_p90 else "—" for b in breakdown]
     assert any(model.index(r, wait_p90).data().startswith("< ")

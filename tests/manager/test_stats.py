@@ -7,8 +7,10 @@ from collections import Counter
 from datetime import date, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from rdv_desktop.errors import ValidationError
+from rdv_desktop.models import Counter as CounterRow
 from rdv_desktop.models.stats import DURATION_BUCKETS, bucket_of
 from rdv_desktop.services.actor import Actor
 from rdv_desktop.services.booking import NewAppointment
@@ -112,13 +114,17 @@ def test_report_equals_direct_computation(history: Services, manager: Actor, sta
     assert report.wait.p90_minutes == p90_minutes(waits)
     assert report.service.p90_minutes == p90_minutes(services_)
 
+    with history.ctx.db.read() as s:
+        counter_numbers = dict(s.execute(select(CounterRow.id, CounterRow.number)).all())
+
     def key_of(dim: str, a) -> str:
         return {"motif": lambda: a.motif_code or "",
+                "counter": lambda: str(counter_numbers[a.counter_id]) if a.counter_id else "",
                 "agent": lambda: str(a.agent_id) if a.agent_id else "",
                 "hour": lambda: f"{a.slot_time.hour:02d}"}[dim]()
 
-    for dim, items in (("motif", report.by_motif), ("agent", report.by_agent),
-                       ("hour", report.by_hour)):
+    for dim, items in (("motif", report.by_motif), ("counter", report.by_counter),
+                       ("agent", report.by_agent), ("hour", report.by_hour)):
         for b in items:
             mine = [a for a in rows if key_of(dim, a) == b.key]
             assert b.figures.wait_n == len(
@@ -129,7 +135,7 @@ def test_report_equals_direct_computation(history: Services, manager: Actor, sta
                 [w for w in mine_waits if w is not None]), (dim, b.key)
             assert b.service_p90 == expected_bucket(
                 [d for d in mine_services if d is not None]), (dim, b.key)
-    assert any(b.wait_p90 is not None for b in report.by_counter)
+    assert any(b.wait_p90 is not None for b in report.by_counter if b.key)
 
     by_motif = {b.key: b.figures.appointments for b in report.by_motif}
     assert by_motif == dict(Counter(a.motif_code or "" for a in rows))
@@ -205,3 +211,33 @@ def test_bad_ranges_are_refused(services: Services, manager: Actor) -> None:
         stats.report(manager, TODAY, TODAY - timedelta(days=1))
     with pytest.raises(ValidationError, match="début"):
         stats.report(manager, None, TODAY)
+
+
+def test_a_populated_database_upgrades_from_0002(history: Services, manager: Actor) -> None:
+    """Migration 0003 recreates the rollups with their histograms; the figures come back equal
+    and the breakdowns gain their 90th percentiles, on both databases."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from rdv_desktop.models.migrate import alembic_config, head_revision, upgrade
+
+    start, end = TODAY - timedelta(days=30), TODAY
+    before = history.office.stats.report(manager, start, end)
+    db = history.ctx.db
+    cfg = alembic_config()
+    try:
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+        with db.engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("stats_rollup")}
+        assert "wait_b000" not in columns
+    finally:
+        upgrade(db)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == (
+            head_revision())
+    after = history.office.stats.report(manager, start, end)
+    assert after.totals == before.totals and after.wait == before.wait
+    assert after.by_motif == before.by_motif
+    assert any(b.wait_p90 is not None for b in after.by_motif)
