@@ -74,6 +74,15 @@ def action_label(code: str) -> str:
     return ACTIONS.get(code, code)
 
 
+def entity_label(e: AuditEntry) -> str:
+    """An incomplete dossier gets no number: its audit rows name its internal record instead,
+    which must not pass for a dossier number."""
+    entity = e.entity_id or ""
+    if e.entity_type == "dossier" and entity.isdigit():
+        return f"sans numéro (incomplet, fiche {entity})"
+    return entity
+
+
 def number(n: int) -> str:
     """1 250: French digit grouping, with a no-break space so the figure never splits."""
     return f"{n:,}".replace(",", "\u00a0")
@@ -105,7 +114,7 @@ class AuditModel(ColumnTableModel):
             return None
         e = self.entries[index.row()]
         return (fr_datetime(e.at), e.user_login, e.station, action_label(e.action),
-                ENTITIES.get(e.entity_type, e.entity_type), e.entity_id or "",
+                ENTITIES.get(e.entity_type, e.entity_type), entity_label(e),
                 e.reason or "")[index.column()]
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -149,7 +158,7 @@ def entry_html(e: AuditEntry) -> str:
 
     return (f"<h3>{escape(action_label(e.action))}</h3>"
             f"<p>{fr_datetime(e.at)} — {escape(e.user_login)} (poste {escape(e.station)})<br>"
-            f"{escape(ENTITIES.get(e.entity_type, e.entity_type))} {escape(e.entity_id or '')}"
+            f"{escape(ENTITIES.get(e.entity_type, e.entity_type))} {escape(entity_label(e))}"
             f"<br>Code de l'action : {escape(e.action)} · n° {e.id}</p>"
             + (f"<p>Raison : {escape(e.reason)}</p>" if e.reason else "")
             + block("Avant", e.before) + block("Après", e.after))

@@ -135,3 +135,22 @@ def test_first_look_loads_the_last_week(qtbot, panel: AuditLogPanel) -> None:
     qtbot.waitUntil(lambda: count.text().endswith("événements."), timeout=10_000)
     assert panel.model.rowCount() > 0
     assert all(e.at.date() >= panel.start.date().toPython() for e in panel.model.entries)
+
+
+def test_an_incomplete_dossier_is_not_shown_with_a_number(qtbot, panel: AuditLogPanel,
+                                                          services: Services, accueil: Actor,
+                                                          agent: Actor) -> None:
+    from datetime import time
+
+    from tests.flows import at_counter, deposit
+
+    complete = deposit(services, agent, at_counter(services, accueil, agent))
+    incomplete = deposit(services, agent, at_counter(services, accueil, agent, name="Diallo",
+                                                     hour=time(11, 0)),
+                         missing=frozenset({"DOMICILE"}))
+    action = by_name(panel, QComboBox, "Action")
+    action.setCurrentIndex(action.findData("dossier_registered"))
+    assert show(qtbot, panel) == "2 événements."
+    shown = {panel.model.index(r, 5).data() for r in range(panel.model.rowCount())}
+    assert incomplete.number is None
+    assert shown == {complete.number, f"sans numéro (incomplet, fiche {incomplete.id})"}
