@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -32,6 +31,7 @@ from ..services.actor import Actor
 from ..services.admin import SETTING_BOUNDS, SETTING_LABELS
 from ..services.clock import fr_date, local_today
 from ..services.setup import Services
+from .date_fields import date_field
 from .table_model import TextRowsModel
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
@@ -126,10 +126,7 @@ class SettingsPanel(QWidget):
         self.fee_amount.setSuffix(" €")
         self.fee_amount.setLocale(QLocale(QLocale.Language.French, QLocale.Country.France))
         self.fee_amount.setAccessibleName("Montant du tarif")
-        self.fee_from = QDateEdit(QDate(today.year, today.month, today.day))
-        self.fee_from.setCalendarPopup(True)
-        self.fee_from.setDisplayFormat("dd/MM/yyyy")
-        self.fee_from.setAccessibleName("Tarif applicable à partir du")
+        self.fee_from = date_field(today, "Tarif applicable à partir du")
         self.add_fee = _button("Ajouter le tarif", "Ajouter le tarif")
         fee_box = QGroupBox("Tarifs datés (un nouveau montant s'applique à partir de sa date)")
         fee_layout = QVBoxLayout(fee_box)

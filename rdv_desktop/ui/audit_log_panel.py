@@ -11,12 +11,11 @@ from datetime import timedelta
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from ..services.admin import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
 from ..services.audit import AuditEntry
 from ..services.clock import fr_datetime, local_today
 from ..services.setup import Services
+from .date_fields import period_fields
 from .table_model import ColumnTableModel, Index
 from .worker import run_in_background
 
@@ -185,12 +185,7 @@ class AuditLogPanel(QWidget):
         self.total = 0
         today = local_today(services.ctx.clock)
         start = today - timedelta(days=7)
-        self.start = QDateEdit(QDate(start.year, start.month, start.day))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
-        for edit, name in ((self.start, "Du"), (self.end, "Au")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setAccessibleName(name)
+        self.start, self.end = period_fields(start, today)
         self.login = QLineEdit()
         self.login.setAccessibleName("Utilisateur")
         self.login.setPlaceholderText("identifiant (tous)")

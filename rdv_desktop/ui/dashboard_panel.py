@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from ..services.stats import Breakdown, StatsReport
 from ..services.stats_format import bucket, minutes
 from ..services.stats_format import percent as pct
 from .bar_chart import COLORS, BarChart
+from .date_fields import period_fields, qdate
 from .table_model import TextRowsModel
 from .worker import run_in_background
 
@@ -96,12 +96,7 @@ class DashboardPanel(QWidget):
         self.preset = QComboBox()
         self.preset.addItems(PRESETS)
         self.preset.setAccessibleName("Période")
-        self.start = QDateEdit(QDate(today.year, today.month, 1))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
-        for edit, name in ((self.start, "Du"), (self.end, "Au")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setAccessibleName(name)
+        self.start, self.end = period_fields(today.replace(day=1), today)
         self.refresh_button = QPushButton("Actualiser")
         self.refresh_button.setAccessibleName("Actualiser le tableau de bord")
         self.status = QLabel("")
@@ -179,8 +174,8 @@ class DashboardPanel(QWidget):
         if preset == "Période libre":
             return
         start, end = preset_range(preset, local_today(self.services.ctx.clock))
-        self.start.setDate(QDate(start.year, start.month, start.day))
-        self.end.setDate(QDate(end.year, end.month, end.day))
+        self.start.setDate(qdate(start))
+        self.end.setDate(qdate(end))
         if self._shown_once:
             self.load()
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from ..services.clock import local_today
 from ..services.queue_feed import QueueFeed
 from ..services.setup import Services
 from ..services.stage import Stage
+from .date_fields import date_field, qdate
 from .queue_counts import QueueCounts
 from .queue_filter import QueueFilter
 from .queue_model import QueueModel
@@ -65,10 +65,7 @@ class QueuePanel(QWidget):
         for col, width in enumerate((60, 60, 230, 330, 120, 70, 60)):
             self.table.setColumnWidth(col, width)
 
-        self.day = QDateEdit()
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("dd/MM/yyyy")
-        self.day.setAccessibleName("Jour affiché")
+        self.day = date_field(None, "Jour affiché")
         self.stage_filter = QComboBox()
         self.stage_filter.setAccessibleName("Filtre par étape")
         self.stage_filter.addItem("Toutes les étapes", "")
@@ -113,7 +110,7 @@ class QueuePanel(QWidget):
         self._ticks = 0
         self._load_motifs()
         today = local_today(services.ctx.clock)
-        self.day.setDate(QDate(today.year, today.month, today.day))
+        self.day.setDate(qdate(today))
         self.reload()
         self.day.dateChanged.connect(lambda _d: self.reload())  # after the first load: once
         self.timer.start()
@@ -252,7 +249,7 @@ class QueuePanel(QWidget):
 
     def go_today(self) -> None:
         today = local_today(self.services.ctx.clock)
-        self.day.setDate(QDate(today.year, today.month, today.day))
+        self.day.setDate(qdate(today))
 
     # -- loading and live updates ------------------------------------------------------------
 

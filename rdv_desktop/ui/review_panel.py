@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from html import escape
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,6 +26,7 @@ from ..services.actor import Actor
 from ..services.clock import fr_datetime, local_today
 from ..services.review import ReviewDetail, ReviewFilter
 from ..services.setup import Services
+from .date_fields import period_fields
 from .reason_dialog import ReasonDialog
 from .review_model import SORT_ROLE, ReviewModel
 from .worker import run_in_background
@@ -73,12 +73,7 @@ class ReviewPanel(QWidget):
         self.actor = actor
         today = local_today(services.ctx.clock)
         start = today - timedelta(days=7)
-        self.start = QDateEdit(QDate(start.year, start.month, start.day))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
-        for edit, name in ((self.start, "Du"), (self.end, "Au")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setAccessibleName(name)
+        self.start, self.end = period_fields(start, today)
         self.motif = QComboBox()
         self.motif.setAccessibleName("Motif")
         self.motif.addItem("Tous les motifs", None)

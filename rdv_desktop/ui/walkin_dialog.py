@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,6 +29,7 @@ from ..services.actor import Actor
 from ..services.booking import NewAppointment
 from ..services.clock import local
 from ..services.setup import Services
+from .date_fields import date_field, qdate
 
 TO_CONFIRM = "Motif à confirmer au guichet"
 
@@ -93,11 +93,8 @@ class WalkInDialog(QDialog):
         self.walk_in.setAccessibleName("Personne sans rendez-vous")
         self.later = QRadioButton("Rendez-vous à une date et une heure choisies")
         self.later.setAccessibleName("Rendez-vous plus tard")
-        self.day = QDateEdit(QDate(today.year, today.month, today.day))
-        self.day.setDisplayFormat("dd/MM/yyyy")
-        self.day.setCalendarPopup(True)
-        self.day.setMinimumDate(QDate(today.year, today.month, today.day))
-        self.day.setAccessibleName("Date du rendez-vous")
+        self.day = date_field(today, "Date du rendez-vous")
+        self.day.setMinimumDate(qdate(today))
         slot = next_quarter(now)
         self.hour = QTimeEdit(QTime(slot.hour, slot.minute))
         self.hour.setDisplayFormat("HH:mm")
