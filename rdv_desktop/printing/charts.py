@@ -7,7 +7,6 @@ Coordinates are in points, (x, y) the bottom-left corner of the plot area.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -15,16 +14,10 @@ from itertools import pairwise
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfgen.canvas import Canvas
 
+from rdv_desktop.printing.chart_style import OUTCOME_COLORS, nice_max
 from rdv_desktop.printing.fonts import BOLD, REGULAR, fit
 
-PALETTE = {
-    "deposited": HexColor("#2e7d32"),
-    "incomplete": HexColor("#f9a825"),
-    "redirected": HexColor("#1565c0"),
-    "no_show": HexColor("#c62828"),
-    "other": HexColor("#9e9e9e"),
-    "wait": HexColor("#6a1b9a"),
-}
+PALETTE = {name: HexColor(value) for name, value in OUTCOME_COLORS.items()}
 AXIS_GREY = 0.45
 GRID_GREY = 0.88
 LABEL_SIZE = 6.5
@@ -35,18 +28,6 @@ class Series:
     name: str
     values: Sequence[float]
     color: Color
-
-
-def nice_max(value: float, ticks: int = 4) -> float:
-    """A round axis maximum: `ticks` steps of 1, 2, 2.5 or 5 times a power of ten."""
-    if value <= 0:
-        return float(ticks)
-    raw = value / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for step in (1, 2, 2.5, 5, 10):
-        if raw <= step * power:
-            return step * power * ticks
-    return 10 * power * ticks  # pragma: no cover
 
 
 def _grid(c: Canvas, x: float, y: float, w: float, h: float, top: float, ticks: int = 4

@@ -12,7 +12,6 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +33,7 @@ from ..services.audit import AuditEntry
 from ..services.clock import fr_datetime, local_today
 from ..services.setup import Services
 from .date_fields import period_fields
+from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
 from .worker import run_in_background
 
@@ -173,13 +173,12 @@ def _combo(name: str, everything: str, choices: dict[str, str]) -> QComboBox:
     return combo
 
 
-class AuditLogPanel(QWidget):
+class AuditLogPanel(LoadsOnFirstShow, QWidget):
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.admin = services.office.admin
         self.actor = actor
         self.page_size = AUDIT_PAGE  # the service's ceiling; lower it to page sooner
-        self.loaded_once = False
         self.generation = 0  # bumped by each search: late answers to older ones are dropped
         self.shown_filter: AuditFilter | None = None  # the search whose rows are shown
         self.total = 0
@@ -225,13 +224,6 @@ class AuditLogPanel(QWidget):
         self.login.returnPressed.connect(self.load)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
 
-    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
-        """The first look shows the last seven days without a click."""
-        super().showEvent(event)
-        if not self.loaded_once:
-            self.loaded_once = True
-            self.load()
-
     def current_filter(self) -> AuditFilter:
         return AuditFilter(self.start.date().toPython(), self.end.date().toPython(),
                            login=self.login.text().strip() or None,
@@ -241,7 +233,6 @@ class AuditLogPanel(QWidget):
     def load(self) -> None:
         """A new search restarts from the first page; the old rows go at once, so no page of
         the old search can be appended to the new one."""
-        self.loaded_once = True
         self.generation += 1
         generation, flt, size = self.generation, self.current_filter(), self.page_size
         self.shown_filter = None

@@ -13,21 +13,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-COLORS = {
-    "deposited": "#2e7d32", "incomplete": "#f9a825", "redirected": "#1565c0",
-    "no_show": "#c62828", "other": "#9e9e9e", "wait": "#6a1b9a",
-}
-
-
-def nice_max(value: float, ticks: int = 4) -> float:
-    if value <= 0:
-        return float(ticks)
-    raw = value / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for step in (1, 2, 2.5, 5, 10):
-        if raw <= step * power:
-            return step * power * ticks
-    return 10 * power * ticks
+from ..printing.chart_style import nice_max
 
 
 class BarChart(QWidget):

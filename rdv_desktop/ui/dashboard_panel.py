@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -24,14 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
+from ..printing.chart_style import OUTCOME_COLORS as COLORS
 from ..services.actor import Actor
 from ..services.clock import local_today
 from ..services.setup import Services
 from ..services.stats import Breakdown, StatsReport
 from ..services.stats_format import bucket, minutes
 from ..services.stats_format import percent as pct
-from .bar_chart import COLORS, BarChart
+from .bar_chart import BarChart
 from .date_fields import period_fields, qdate
+from .first_show import LoadsOnFirstShow
 from .table_model import TextRowsModel
 from .worker import run_in_background
 
@@ -85,7 +86,7 @@ class Kpi(QFrame):
         self.note.setText(note)
 
 
-class DashboardPanel(QWidget):
+class DashboardPanel(LoadsOnFirstShow, QWidget):
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -163,7 +164,6 @@ class DashboardPanel(QWidget):
         layout.addLayout(grid)
         layout.addLayout(charts, 1)
 
-        self._shown_once = False  # a manager's start-up does not compute figures nobody looks at
         self.preset.setCurrentText("Mois")
         self.preset.currentTextChanged.connect(self._preset_changed)
         self.refresh_button.clicked.connect(self.load)
@@ -176,14 +176,7 @@ class DashboardPanel(QWidget):
         start, end = preset_range(preset, local_today(self.services.ctx.clock))
         self.start.setDate(qdate(start))
         self.end.setDate(qdate(end))
-        if self._shown_once:
-            self.load()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """The first time the tab is opened, the current month's figures load by themselves."""
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
+        if self.shown_once:  # before that, the first show loads the current month
             self.load()
 
     def load(self) -> None:

@@ -7,7 +7,6 @@ from datetime import timedelta
 from html import escape
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +26,7 @@ from ..services.clock import fr_datetime, local_today
 from ..services.review import ReviewDetail, ReviewFilter
 from ..services.setup import Services
 from .date_fields import period_fields
+from .first_show import LoadsOnFirstShow
 from .reason_dialog import ReasonDialog
 from .review_model import SORT_ROLE, ReviewModel
 from .worker import run_in_background
@@ -66,7 +66,7 @@ def detail_html(d: ReviewDetail) -> str:
     return "".join(parts)
 
 
-class ReviewPanel(QWidget):
+class ReviewPanel(LoadsOnFirstShow, QWidget):
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.review = services.office.review
@@ -141,14 +141,6 @@ class ReviewPanel(QWidget):
         self.checked.clicked.connect(lambda: self._mark("checked", ""))
         self.redo.clicked.connect(self._ask_redo)
         self._dialog: ReasonDialog | None = None
-        self._shown_once = False
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """The first time the tab is opened, the last week's deposits load by themselves."""
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            self.load()
 
     def _filter(self) -> ReviewFilter:
         return ReviewFilter(self.start.date().toPython(), self.end.date().toPython(),
