@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,6 +26,11 @@ from rdv_desktop.services.actor import Actor, system_actor
 from rdv_desktop.services.clock import PARIS, FixedClock
 from rdv_desktop.services.context import ServiceContext
 from rdv_desktop.services.setup import Services, prepare_database
+
+# Fuzzing checks behaviour, not speed (speed lives in bench/): on a loaded 2-core CI machine a
+# per-example deadline or the "too slow" health check would fail a correct run at random.
+settings.register_profile("rdv", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("rdv")
 
 PG_BASE_URL = os.environ.get(
     "RDV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
