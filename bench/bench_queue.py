@@ -21,7 +21,6 @@ import os
 import platform
 import resource
 import sys
-import tempfile
 import time
 from datetime import time as hour
 from pathlib import Path
@@ -31,10 +30,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_dashboard import pg_schema
-from bench_scan import TODAY, percentiles, prepare
+from bench_scan import TODAY, bench_files, percentiles, prepare
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from rdv_desktop.models import Appointment
 from rdv_desktop.models.db import Database
@@ -112,14 +111,7 @@ def main() -> None:
     parser.add_argument("--sqlite", help="SQLite file to create or reuse (default: temporary)")
     parser.add_argument("--pg", help="also run on PostgreSQL (a fresh schema, dropped after)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-queue-"))
-    path = Path(args.sqlite) if args.sqlite else workdir / "queue.sqlite3"
-    if path.exists():  # a reused database: start the day again
-        engine = create_engine(f"sqlite:///{path}")
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE appointment SET arrived_at = NULL, ticket = NULL, "
-                              "arrival_station = NULL WHERE slot_date = :d"), {"d": TODAY})
-        engine.dispose()
+    workdir, path = bench_files(args.sqlite, "queue")
     report: dict[str, Any] = {
         "bench": "queue", "python": platform.python_version(), "cpus": os.cpu_count(),
         "sqlite": run(f"sqlite:///{path}", args, workdir),

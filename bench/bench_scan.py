@@ -40,6 +40,7 @@ from rdv_desktop.models.db import Database
 from rdv_desktop.services.actor import system_actor
 from rdv_desktop.services.clock import PARIS, FixedClock, at_paris
 from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.keys import SigningError
 from rdv_desktop.services.setup import Services, prepare_database
 
 TODAY = date(2026, 11, 26)
@@ -109,7 +110,11 @@ def prepare(url: str, years: int, per_day: int, clock: FixedClock, keys: Path
 
 def pick(services: Services, count: int, offset: int) -> list[tuple[int, str, datetime]]:
     """(id, scanned text, the slot) for `count` of today's still-expected appointments."""
-    signer = services.keys.signer(create_if_missing=True)
+    try:
+        signer = services.keys.signer(create_if_missing=True)
+    except SigningError:  # a database kept from a run whose key folder is gone: IT's keygen
+        services.keys.generate(system_actor("BENCH"))
+        signer = services.keys.signer()
     with services.ctx.db.read() as s:
         rows = s.scalars(select(Appointment).where(Appointment.slot_date == TODAY,
                                                    Appointment.arrived_at.is_(None))
@@ -197,6 +202,31 @@ def run(url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "service_scan_only": percentiles(service[5:])}
 
 
+def bench_files(sqlite: str | None, name: str) -> tuple[Path, Path]:
+    """The folder for keys and PDFs, and the SQLite file. A reused database keeps its folder
+    next to it: the site key it published must be found again (a station without it refuses to
+    mint a second one), and its day starts again."""
+    if sqlite is None:
+        workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+        return workdir, workdir / f"{name}.sqlite3"
+    path = Path(sqlite)
+    workdir = path.with_name(path.name + ".work")
+    workdir.mkdir(exist_ok=True)
+    if path.exists():
+        restart_today(path)
+    return workdir, path
+
+
+def restart_today(path: Path) -> None:
+    """A reused bench database: today's people have not arrived yet and no ticket is taken."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE appointment SET arrived_at = NULL, ticket = NULL, "
+                          "arrival_station = NULL WHERE slot_date = :d"), {"d": TODAY})
+        conn.execute(text("DELETE FROM number_sequence WHERE kind = 'ticket'"))
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scans", type=int, default=400)
@@ -205,15 +235,7 @@ def main() -> None:
     parser.add_argument("--sqlite", help="SQLite file to create or reuse (default: temporary)")
     parser.add_argument("--pg", help="also run on PostgreSQL (a fresh schema, dropped after)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-scan-"))
-    path = Path(args.sqlite) if args.sqlite else workdir / "scan.sqlite3"
-    if path.exists():  # a reused database: start the day again
-        engine = create_engine(f"sqlite:///{path}")
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE appointment SET arrived_at = NULL, ticket = NULL, "
-                              "arrival_station = NULL WHERE slot_date = :d"), {"d": TODAY})
-            conn.execute(text("DELETE FROM number_sequence WHERE kind = 'ticket'"))
-        engine.dispose()
+    workdir, path = bench_files(args.sqlite, "scan")
     report: dict[str, Any] = {
         "bench": "scan_to_feedback", "goal": "p99 < 50 ms", "python": platform.python_version(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "scans": args.scans,
