@@ -16,22 +16,10 @@ from ..models import AuditEvent, Counter, Fee, Setting, Site
 from .actor import Actor
 from .audit import AuditEntry, entry, record
 from .clock import PARIS
-from .context import DEFAULT_SETTINGS, ServiceContext
+from .context import ServiceContext
+from .site_settings import TUNABLES, SiteSettings, accepted
 from .stats import check_range
 
-# Setting → (smallest, largest) accepted value, in minutes or months.
-SETTING_BOUNDS: dict[str, tuple[int, int]] = {
-    "arrival_early_minutes": (0, 240),
-    "late_after_minutes": (0, 240),
-    "no_show_grace_minutes": (0, 480),
-    "retention_months": (1, 240),
-}
-SETTING_LABELS = {
-    "arrival_early_minutes": "Arrivée acceptée en avance (minutes)",
-    "late_after_minutes": "Retard toléré (minutes)",
-    "no_show_grace_minutes": "Délai avant absence (minutes)",
-    "retention_months": "Conservation des données personnelles (mois)",
-}
 AUDIT_PAGE = 500  # rows per page of the audit-log viewer, and the largest page served
 
 
@@ -88,22 +76,22 @@ class AdminService:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def settings(self, actor: Actor) -> dict[str, object]:
+    def settings(self, actor: Actor) -> dict[str, int]:
         self.ctx.require(actor, "settings.manage")
-        return self.ctx.settings()
+        return self.ctx.read_settings().as_dict()
 
     def set_setting(self, actor: Actor, key: str, value: object) -> None:
         self.ctx.require(actor, "settings.manage")
-        if key not in SETTING_BOUNDS:
+        if key not in TUNABLES:
             raise ValidationError(f"Réglage inconnu : {key}")
-        low, high = SETTING_BOUNDS[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        tunable = TUNABLES[key]
+        if not accepted(key, value):
             raise ValidationError(
-                f"{SETTING_LABELS[key]} : nombre entier entre {low} et {high} attendu."
+                f"{tunable.label} : nombre entier entre {tunable.low} et {tunable.high} attendu."
             )
         with self.ctx.db.write() as s:
+            before = getattr(SiteSettings.read(s), key)
             row = s.get(Setting, key)
-            before = row.value if row is not None else DEFAULT_SETTINGS[key]
             if row is None:
                 s.add(Setting(key=key, value=value))
             else:

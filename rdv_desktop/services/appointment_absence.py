@@ -19,19 +19,21 @@ from .appointment_state import StepEngine, audited
 from .appointment_views import AppointmentView
 from .audit import record
 from .clock import at_paris, fr_date, fr_time, local
+from .site_settings import SiteSettings
 
 
 class AbsenceSteps(StepEngine):
-    def no_show_deadline(self, a: Appointment) -> datetime:
-        grace = int(self.ctx.setting("no_show_grace_minutes"))  # type: ignore[arg-type]
-        return at_paris(a.slot_date, a.slot_time) + timedelta(minutes=grace)
+    @staticmethod
+    def no_show_deadline(a: Appointment, settings: SiteSettings) -> datetime:
+        grace = timedelta(minutes=settings.no_show_grace_minutes)
+        return at_paris(a.slot_date, a.slot_time) + grace
 
     def mark_no_show(self, actor: Actor, appointment_id: int) -> AppointmentView:
         def change(s: Session, a: Appointment, now: datetime) -> None:
             self.require_pending(a)
             if a.arrived_at is not None:
                 raise InvalidTransition("Cette personne est arrivée : elle n'est pas absente.")
-            deadline = self.no_show_deadline(a)
+            deadline = self.no_show_deadline(a, SiteSettings.read(s))
             if now < deadline:
                 raise InvalidTransition(
                     f"Trop tôt pour déclarer l'absence : possible à partir de {fr_time(deadline)}"
@@ -53,9 +55,10 @@ class AbsenceSteps(StepEngine):
                     Appointment.arrived_at.is_(None),
                 ).with_for_update()
             ).all()
+            settings = SiteSettings.read(s)
             marked = 0
             for a in rows:
-                if now < self.no_show_deadline(a):
+                if now < self.no_show_deadline(a, settings):
                     continue
                 with audited(s, actor, now, "no_show", a, reason="clôture de la journée"):
                     a.outcome, a.finished_at = "no_show", now

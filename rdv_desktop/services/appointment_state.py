@@ -22,6 +22,7 @@ from .actor import Actor
 from .appointment_views import AppointmentView, ViewBuilder
 from .audit import record
 from .context import ServiceContext
+from .site_settings import SiteSettings
 from .stage import OUTCOME_LABELS
 
 STATE_FIELDS = (
@@ -73,9 +74,20 @@ class StepEngine:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def builder(self, session: Session) -> ViewBuilder:
-        late = int(self.ctx.setting("late_after_minutes"))  # type: ignore[arg-type]
+    def builder(self, session: Session, settings: SiteSettings | None = None) -> ViewBuilder:
+        """Views for one session; the lateness rule is read from that same session."""
+        late = (settings or SiteSettings.read(session)).late_after_minutes
         return ViewBuilder(session, self.ctx.clock.now(), late)
+
+    @staticmethod
+    def apply(s: Session, actor: Actor, appointment_id: int, action: str,
+              change: Callable[[Session, Appointment, datetime], dict[str, Any] | None],
+              now: datetime, reason: str | None = None) -> Appointment:
+        """Lock, change and audit one appointment inside the caller's transaction."""
+        a = locked(s, appointment_id)
+        with audited(s, actor, now, action, a, reason) as extra:
+            extra.update(change(s, a, now) or {})
+        return a
 
     def step(
         self,
@@ -90,9 +102,7 @@ class StepEngine:
         self.ctx.require(actor, permission)
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
-            a = locked(s, appointment_id)
-            with audited(s, actor, now, action, a, reason) as extra:
-                extra.update(change(s, a, now) or {})
+            a = self.apply(s, actor, appointment_id, action, change, now, reason)
             s.flush()
             return self.builder(s).view(a)
 

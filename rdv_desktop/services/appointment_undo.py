@@ -10,6 +10,7 @@ reused).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,9 +18,11 @@ from sqlalchemy.orm import Session
 from ..errors import InvalidTransition, ValidationError
 from ..models import Appointment, AuditEvent, Dossier
 from .actor import Actor
+from .appointment_seat import require_counter_free
 from .appointment_state import STATE_FIELDS, restore_state, state_of
 from .appointment_views import AppointmentView, ViewBuilder
 from .audit import jsonable, record
+from .clock import fr_date
 from .context import ServiceContext
 
 # Audited step → the permission needed to do it, and so to undo it.
@@ -48,6 +51,30 @@ def last_step(s: Session, appointment_id: int) -> AuditEvent | None:
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
+
+
+def rebooking_taken_back(s: Session, rebooked_id: int) -> Appointment:
+    """The appointment an incomplete outcome created, if an undo may still cancel it."""
+    rebooked = s.get(Appointment, rebooked_id)
+    if rebooked is None:
+        raise InvalidTransition("Le nouveau rendez-vous créé par cette étape est introuvable.")
+    if rebooked.outcome != "pending" or rebooked.arrived_at is not None:
+        raise InvalidTransition(
+            f"Le nouveau rendez-vous du {fr_date(rebooked.slot_date)} a déjà commencé ou est "
+            "clôturé : annulez d'abord ses propres étapes.")
+    return rebooked
+
+
+def cancel_rebooking(s: Session, actor: Actor, rebooked_id: int, now: datetime,
+                     reason: str) -> None:
+    """Cancel (audited) the new appointment an undone incomplete outcome had given."""
+    rebooked = rebooking_taken_back(s, rebooked_id)
+    s.refresh(rebooked, with_for_update=True)
+    before = state_of(rebooked)
+    rebooked.outcome, rebooked.finished_at, rebooked.updated_at = "cancelled", now, now
+    record(s, actor, now, "cancel", "appointment", rebooked.id, before=before,
+           after=state_of(rebooked), reason=f"Étape annulée sur le dossier précédent : {reason}",
+           appointment_id=rebooked.id)
 
 
 class StepUndo:
@@ -86,15 +113,21 @@ class StepUndo:
             before = state_of(a)
             restore_state(a, event.before)
             a.updated_at = now
+            if a.outcome == "pending" and a.called_at is not None and a.counter_id is not None:
+                require_counter_free(s, a.counter_id, a.slot_date, a.id)
             dossier_id = event.after.get("dossier_id")
             if dossier_id is not None:
                 dossier = s.get(Dossier, dossier_id)
                 if dossier is not None and dossier.revoked_at is None:
                     dossier.revoked_at = now
                     dossier.revoked_reason = f"Étape annulée : {reason}"
+            rebooked_id = event.after.get("rebooked_appointment_id")
+            if rebooked_id is not None:
+                cancel_rebooking(s, actor, rebooked_id, now, reason)
             undo = record(s, actor, now, "undo", "appointment", a.id, before=before,
                           after={**state_of(a), "undone_event": event.id,
-                                 "undone_action": event.action, "revoked_dossier": dossier_id},
+                                 "undone_action": event.action, "revoked_dossier": dossier_id,
+                                 "cancelled_appointment": rebooked_id},
                           reason=reason, appointment_id=a.id)
             event.undone_by = undo.id
             s.flush()

@@ -8,6 +8,7 @@ audited state are in `appointment_state.py`, absence and cancellation in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,15 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidTransition, NotFound, ValidationError
-from ..models import Appointment, Counter, Site
+from ..models import Appointment, Site
 from .actor import Actor
 from .appointment_absence import AbsenceSteps
+from .appointment_seat import require_free, seat_of
 from .appointment_state import audited, locked, state_of
 from .appointment_undo import StepUndo
 from .appointment_views import AppointmentView
 from .clock import at_paris, fr_date, fr_time, local
 from .context import ServiceContext
 from .numbering import ticket_number
+from .site_settings import SiteSettings
 
 # state_of lives in appointment_state; it stays importable from here for the import service.
 __all__ = ["FINAL_OUTCOMES", "AppointmentService", "TimingWarning", "state_of"]
@@ -80,11 +83,17 @@ class AppointmentService(AbsenceSteps):
 
     def check_in(self, actor: Actor, appointment_id: int, *, accept_timing: bool = False
                  ) -> AppointmentView:
-        settings = self.ctx.settings()
-        early = timedelta(minutes=int(settings["arrival_early_minutes"]))  # type: ignore[arg-type]
-        late = timedelta(minutes=int(settings["late_after_minutes"]))  # type: ignore[arg-type]
+        return self.step(actor, "checkin", appointment_id, "checkin",
+                         self.arrival(actor, accept_timing=accept_timing))
+
+    def arrival(self, actor: Actor, *, accept_timing: bool = False
+                ) -> Callable[[Session, Appointment, datetime], None]:
+        """The check-in rule as a step, so a walk-in can run it in its creating transaction."""
 
         def change(s: Session, a: Appointment, now: datetime) -> None:
+            settings = SiteSettings.read(s)
+            early = timedelta(minutes=settings.arrival_early_minutes)
+            late = timedelta(minutes=settings.late_after_minutes)
             if a.arrived_at is not None:
                 raise InvalidTransition(
                     f"Déjà enregistré à {fr_time(a.arrived_at)} (poste {a.arrival_station}, "
@@ -112,39 +121,38 @@ class AppointmentService(AbsenceSteps):
             a.arrival_station = actor.station
             a.ticket = ticket_number(s, self.ctx.site_code, today.isoformat())
 
-        return self.step(actor, "checkin", appointment_id, "checkin", change)
+        return change
 
     # -- the counter -------------------------------------------------------------------------
 
-    def _counter_id(self, s: Session, number: int | None) -> int:
-        if number is None:
-            raise ValidationError("Ce poste n'est rattaché à aucun guichet (configuration).")
-        counter_id = s.scalar(
-            select(Counter.id).where(Counter.number == number, Counter.active.is_(True))
-        )
-        if counter_id is None:
-            raise ValidationError(f"Guichet {number} inconnu ou fermé.")
-        return counter_id
-
     def call(self, actor: Actor, appointment_id: int, counter_number: int | None = None
              ) -> AppointmentView:
+        """Call this person to the counter (or call them again): the counter must be free."""
+        self.ctx.require(actor, "counter.serve")
         number = counter_number if counter_number is not None else actor.counter_number
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            a = self.seat(s, actor, appointment_id, number, now)
+            s.flush()
+            return self.builder(s).view(a)
 
-        def change(s: Session, a: Appointment, now: datetime) -> None:
-            self.require_pending(a)
-            if a.arrived_at is None:
-                raise InvalidTransition("Cette personne n'est pas encore arrivée.")
-            if a.service_started_at is not None:
-                raise InvalidTransition("Cette personne est déjà au guichet.")
-            counter_id = self._counter_id(s, number)
-            if a.called_at is not None and a.counter_id != counter_id:
-                raise InvalidTransition("Cette personne est déjà appelée à un autre guichet.")
-            a.called_at, a.counter_id, a.agent_id = now, counter_id, actor.user_id
-
-        with self.ctx.db.read() as s:
-            recall = s.scalar(select(Appointment.called_at).where(Appointment.id == appointment_id))
-        action = "recall" if recall is not None else "call"
-        return self.step(actor, "counter.serve", appointment_id, action, change)
+    def seat(self, s: Session, actor: Actor, appointment_id: int, number: int | None,
+             now: datetime) -> Appointment:
+        """Call `appointment_id` to counter `number` inside the caller's transaction."""
+        a = locked(s, appointment_id)
+        self.require_pending(a)
+        if a.arrived_at is None:
+            raise InvalidTransition("Cette personne n'est pas encore arrivée.")
+        if a.service_started_at is not None:
+            raise InvalidTransition("Cette personne est déjà au guichet.")
+        seat = seat_of(s, number, lock=True)
+        if a.called_at is not None and a.counter_id != seat.counter_id:
+            raise InvalidTransition("Cette personne est déjà appelée à un autre guichet.")
+        require_free(s, seat, local(now).date(), coming=a.id)
+        action = "recall" if a.called_at is not None else "call"
+        with audited(s, actor, now, action, a):
+            a.called_at, a.counter_id, a.agent_id = now, seat.counter_id, actor.user_id
+        return a
 
     def call_next(self, actor: Actor, counter_number: int | None = None) -> AppointmentView | None:
         """The longest-waiting arrival: earliest slot first, then earliest arrival."""
@@ -152,7 +160,8 @@ class AppointmentService(AbsenceSteps):
         number = counter_number if counter_number is not None else actor.counter_number
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
-            counter_id = self._counter_id(s, number)
+            seat = seat_of(s, number, lock=True)
+            require_free(s, seat, local(now).date())
             query = (
                 select(Appointment)
                 .where(
@@ -169,7 +178,7 @@ class AppointmentService(AbsenceSteps):
             if a is None:
                 return None
             with audited(s, actor, now, "call", a):
-                a.called_at, a.counter_id, a.agent_id = now, counter_id, actor.user_id
+                a.called_at, a.counter_id, a.agent_id = now, seat.counter_id, actor.user_id
             s.flush()
             return self.builder(s).view(a)
 

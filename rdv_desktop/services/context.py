@@ -5,22 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-
 from ..errors import PermissionDenied
-from ..models import Setting
 from ..models.db import Database
 from ..paths import user_data_dir
 from .actor import PERMISSIONS, ROLE_LABELS, Actor
 from .audit import record
 from .clock import Clock, SystemClock
-
-DEFAULT_SETTINGS: dict[str, object] = {
-    "arrival_early_minutes": 60,
-    "late_after_minutes": 15,
-    "no_show_grace_minutes": 30,
-    "retention_months": 24,
-}
+from .site_settings import SiteSettings
 
 
 @dataclass
@@ -43,15 +34,10 @@ class ServiceContext:
             ctx.pdf_dir = pdf_dir
         return ctx
 
-    def setting(self, key: str) -> object:
+    def read_settings(self) -> SiteSettings:
+        """The site's tunables in a read of their own: for screens, never inside an act."""
         with self.db.read() as s:
-            row = s.get(Setting, key)
-            return row.value if row is not None else DEFAULT_SETTINGS[key]
-
-    def settings(self) -> dict[str, object]:
-        with self.db.read() as s:
-            stored = {r.key: r.value for r in s.scalars(select(Setting))}
-        return {**DEFAULT_SETTINGS, **stored}
+            return SiteSettings.read(s)
 
     def require(self, actor: Actor, permission: str) -> None:
         """Refuse (and audit the refusal, in its own transaction) unless the actor may."""

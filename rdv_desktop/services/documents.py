@@ -22,7 +22,7 @@ from ..printing import data as pd
 from .actor import Actor
 from .appointments import AppointmentService
 from .audit import record
-from .catalogue import CatalogueService
+from .catalogue import CatalogueInfo, CatalogueService
 from .clock import at_paris, fr_time, local
 from .keys import KeyService
 from .signed_code import parse_code, short_code, sign_code
@@ -84,79 +84,95 @@ class DocumentService:
     def attestation(self, actor: Actor, number: str, *, reprint: bool) -> RenderedDocument:
         """The attestation of a complete dossier; `reprint` marks it DUPLICATA and counts it."""
         self.ctx.require(actor, "dossier.reprint" if reprint else "dossier.deposit")
-        from ..printing.attestation import render_attestation
-
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
-            d = s.scalar(select(Dossier).where(Dossier.number == number).with_for_update())
-            if d is None or not d.complete or d.qr_payload is None:
-                raise NotFound(f"Aucune attestation pour le dossier {number}.")
-            if d.revoked_at is not None:
-                raise ValidationError(
-                    f"L'attestation {number} a été révoquée : elle ne peut plus être imprimée."
-                )
-            a = s.get(Appointment, d.appointment_id)
-            agent = s.get(User, d.agent_id)
-            assert a is not None
-            data = pd.AttestationData(
-                site=self.site_info(s), dossier_number=number,
-                deposited_at=local(d.deposited_at), agent_id=agent.login if agent else "",
-                applicant=applicant_of(a), motif_label=d.motif_label, ceseda_ref=d.ceseda_ref,
-                request_kind=d.request_kind,
-                pieces_received=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
-                                      if p.status == "received"),
-                pieces_missing=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
-                                     if p.status == "missing"),
-                timbres=tuple(pd.Timbre(t.number, t.amount_cents) for t in d.timbres),
-                qr_payload=d.qr_payload, human_code=short_code(d.qr_payload),
-                duplicate_printed_at=local(now) if reprint else None,
+            doc = self.attestation_in(s, actor, number, reprint=reprint, now=now)
+        return self.keep(doc)
+
+    def attestation_in(self, s: Session, actor: Actor, number: str, *, reprint: bool,
+                       now: datetime) -> RenderedDocument:
+        """Gather, audit and render inside the caller's transaction (a failed render undoes
+        the act that asked for it)."""
+        from ..printing.attestation import render_attestation
+
+        d = s.scalar(select(Dossier).where(Dossier.number == number).with_for_update())
+        if d is None or not d.complete or d.qr_payload is None:
+            raise NotFound(f"Aucune attestation pour le dossier {number}.")
+        if d.revoked_at is not None:
+            raise ValidationError(
+                f"L'attestation {number} a été révoquée : elle ne peut plus être imprimée."
             )
-            if reprint:
-                d.reprint_count += 1
-            record(s, actor, now, "attestation_reprinted" if reprint else "attestation_printed",
-                   "dossier", number, after={"reprint_count": d.reprint_count},
-                   appointment_id=a.id)
+        a = s.get(Appointment, d.appointment_id)
+        agent = s.get(User, d.agent_id)
+        assert a is not None
+        data = pd.AttestationData(
+            site=self.site_info(s), dossier_number=number,
+            deposited_at=local(d.deposited_at), agent_id=agent.login if agent else "",
+            applicant=applicant_of(a), motif_label=d.motif_label, ceseda_ref=d.ceseda_ref,
+            request_kind=d.request_kind,
+            pieces_received=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
+                                  if p.status == "received"),
+            pieces_missing=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
+                                 if p.status == "missing"),
+            timbres=tuple(pd.Timbre(t.number, t.amount_cents) for t in d.timbres),
+            qr_payload=d.qr_payload, human_code=short_code(d.qr_payload),
+            duplicate_printed_at=local(now) if reprint else None,
+        )
+        if reprint:
+            d.reprint_count += 1
+        record(s, actor, now, "attestation_reprinted" if reprint else "attestation_printed",
+               "dossier", number, after={"reprint_count": d.reprint_count},
+               appointment_id=a.id)
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
         pdf = render_attestation(data)
-        return self.keep(RenderedDocument(f"Attestation de dépôt {number}",
-                                          f"attestation-{number}{suffix}.pdf", pdf))
+        return RenderedDocument(f"Attestation de dépôt {number}",
+                                f"attestation-{number}{suffix}.pdf", pdf)
 
     # -- liste des pièces manquantes ---------------------------------------------------------
 
     def missing_pieces(self, actor: Actor, dossier_id: int, *, reprint: bool = False,
                        next_appointment: datetime | None = None) -> RenderedDocument:
         self.ctx.require(actor, "dossier.reprint" if reprint else "dossier.deposit")
-        from ..printing.missing_pieces import render_missing_pieces
-
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
-            d = s.get(Dossier, dossier_id)
-            if d is None or d.complete:
-                raise NotFound("Aucune liste de pièces manquantes pour ce dossier.")
-            a = s.get(Appointment, d.appointment_id)
-            agent = s.get(User, d.agent_id)
-            assert a is not None
-            data = pd.MissingPiecesData(
-                site=self.site_info(s), applicant=applicant_of(a), motif_label=d.motif_label,
-                ceseda_ref=d.ceseda_ref, checked_at=local(d.deposited_at),
-                agent_id=agent.login if agent else "",
-                pieces_missing=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
-                                     if p.status == "missing"),
-                pieces_received=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
-                                      if p.status == "received"),
-                next_appointment=local(next_appointment) if next_appointment else None,
-                how_to_come_back=HOW_TO_COME_BACK, reference=a.reference,
-                duplicate_printed_at=local(now) if reprint else None,
-            )
-            if reprint:
-                d.reprint_count += 1
-            record(s, actor, now, "missing_list_reprinted" if reprint else "missing_list_printed",
-                   "dossier", d.id, appointment_id=a.id)
+            doc = self.missing_pieces_in(s, actor, dossier_id, reprint=reprint, now=now,
+                                         next_appointment=next_appointment)
+        return self.keep(doc)
+
+    def missing_pieces_in(self, s: Session, actor: Actor, dossier_id: int, *, reprint: bool,
+                          now: datetime, next_appointment: datetime | None = None
+                          ) -> RenderedDocument:
+        """The list of missing pieces, gathered, audited and rendered in the caller's
+        transaction."""
+        from ..printing.missing_pieces import render_missing_pieces
+
+        d = s.get(Dossier, dossier_id)
+        if d is None or d.complete:
+            raise NotFound("Aucune liste de pièces manquantes pour ce dossier.")
+        a = s.get(Appointment, d.appointment_id)
+        agent = s.get(User, d.agent_id)
+        assert a is not None
+        data = pd.MissingPiecesData(
+            site=self.site_info(s), applicant=applicant_of(a), motif_label=d.motif_label,
+            ceseda_ref=d.ceseda_ref, checked_at=local(d.deposited_at),
+            agent_id=agent.login if agent else "",
+            pieces_missing=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
+                                 if p.status == "missing"),
+            pieces_received=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
+                                  if p.status == "received"),
+            next_appointment=local(next_appointment) if next_appointment else None,
+            how_to_come_back=HOW_TO_COME_BACK, reference=a.reference,
+            duplicate_printed_at=local(now) if reprint else None,
+        )
+        if reprint:
+            d.reprint_count += 1
+        record(s, actor, now, "missing_list_reprinted" if reprint else "missing_list_printed",
+               "dossier", d.id, appointment_id=a.id)
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else f"-{self._stamp(now)}"
         safe_ref = _SAFE.sub("", a.reference)
-        return self.keep(RenderedDocument(f"Pièces manquantes — {a.family_name}",
-                                          f"pieces-manquantes-{safe_ref}{suffix}.pdf",
-                                          render_missing_pieces(data)))
+        return RenderedDocument(f"Pièces manquantes — {a.family_name}",
+                                f"pieces-manquantes-{safe_ref}{suffix}.pdf",
+                                render_missing_pieces(data))
 
     # -- convocation -------------------------------------------------------------------------
 
@@ -173,38 +189,46 @@ class DocumentService:
     def convocation(self, actor: Actor, appointment_id: int, *, reprint: bool = False
                     ) -> RenderedDocument:
         self.ctx.require(actor, "appointment.create")
-        from ..printing.convocation import render_convocation
-
         catalogue = self.catalogue.current()
         signer = self.keys.signer(create_if_missing=True)
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
-            a = s.get(Appointment, appointment_id)
-            if a is None:
-                raise NotFound("Rendez-vous introuvable.")
-            pieces: tuple[pd.PieceLine, ...] = ()
-            motif_label = a.motif_source_label or "à préciser au guichet"
-            if a.motif_code:
-                motif = catalogue.motif(a.motif_code)
-                motif_label = motif.label
-                pieces = tuple(
-                    pd.PieceLine(p.label, "" if p.requirement == "required" else
-                                 "selon votre situation" if p.requirement == "conditional"
-                                 else "facultatif")
-                    for p in motif.pieces)
-            code = self.checkin_code(a, signer)
-            data = pd.ConvocationData(
-                site=self.site_info(s), applicant=applicant_of(a), booking_reference=a.reference,
-                slot=at_paris(a.slot_date, a.slot_time), motif_label=motif_label,
-                pieces_to_bring=pieces, checkin_payload=code, human_code=short_code(code),
-                duplicate_printed_at=local(now) if reprint else None,
-            )
-            record(s, actor, now, "convocation_reprinted" if reprint else "convocation_printed",
-                   "appointment", a.id, appointment_id=a.id)
+            doc = self.convocation_in(s, actor, appointment_id, catalogue, signer,
+                                      reprint=reprint, now=now)
+        return self.keep(doc)
+
+    def convocation_in(self, s: Session, actor: Actor, appointment_id: int,
+                       catalogue: CatalogueInfo, signer: Signer, *, reprint: bool,
+                       now: datetime) -> RenderedDocument:
+        """The convocation, signed, audited and rendered in the caller's transaction."""
+        from ..printing.convocation import render_convocation
+
+        a = s.get(Appointment, appointment_id)
+        if a is None:
+            raise NotFound("Rendez-vous introuvable.")
+        pieces: tuple[pd.PieceLine, ...] = ()
+        motif_label = a.motif_source_label or "à préciser au guichet"
+        if a.motif_code:
+            motif = catalogue.motif(a.motif_code)
+            motif_label = motif.label
+            pieces = tuple(
+                pd.PieceLine(p.label, "" if p.requirement == "required" else
+                             "selon votre situation" if p.requirement == "conditional"
+                             else "facultatif")
+                for p in motif.pieces)
+        code = self.checkin_code(a, signer)
+        data = pd.ConvocationData(
+            site=self.site_info(s), applicant=applicant_of(a), booking_reference=a.reference,
+            slot=at_paris(a.slot_date, a.slot_time), motif_label=motif_label,
+            pieces_to_bring=pieces, checkin_payload=code, human_code=short_code(code),
+            duplicate_printed_at=local(now) if reprint else None,
+        )
+        record(s, actor, now, "convocation_reprinted" if reprint else "convocation_printed",
+               "appointment", a.id, appointment_id=a.id)
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
-        return self.keep(RenderedDocument(f"Convocation {a.reference}",
-                                          f"convocation-{_SAFE.sub('', a.reference)}{suffix}.pdf",
-                                          render_convocation(data)))
+        return RenderedDocument(f"Convocation {a.reference}",
+                                f"convocation-{_SAFE.sub('', a.reference)}{suffix}.pdf",
+                                render_convocation(data))
 
     # -- the day's list ----------------------------------------------------------------------
 

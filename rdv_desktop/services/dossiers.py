@@ -9,15 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import NotFound, ValidationError
+from ..errors import InvalidTransition, NotFound, ValidationError
 from ..models import Appointment, Dossier, DossierPiece, Timbre
 from .actor import Actor
 from .appointments import AppointmentService
 from .audit import record
+from .booking import set_motif
 from .catalogue import CatalogueInfo, CatalogueService, MotifInfo
 from .checklist import PieceCheck, checklist, missing_blocking
 from .clock import local
@@ -43,6 +45,22 @@ class DepositRequest:
     situations: frozenset[str] = frozenset()
     checks: tuple[PieceCheck, ...] = ()
     timbres: tuple[TimbreEntry, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class PreparedDeposit:
+    """A checked request: its catalogue, motif, checks, what is missing and the signer."""
+
+    request: DepositRequest
+    catalogue: CatalogueInfo
+    motif: MotifInfo
+    checks: dict[str, PieceCheck]
+    missing: tuple[str, ...]
+    signer: object | None
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,13 @@ class DossierService:
     def register(self, actor: Actor, request: DepositRequest) -> DossierView:
         """Complete when every applicable required piece is received; otherwise incomplete."""
         self.ctx.require(actor, "dossier.deposit")
+        prepared = self.prepare(request)
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            return view_of(self.register_in(s, actor, prepared, now))
+
+    def prepare(self, request: DepositRequest) -> PreparedDeposit:
+        """Validate the request and decide completeness before any transaction opens."""
         if request.request_kind not in REQUEST_KINDS:
             raise ValidationError(f"Type de demande inconnu : {request.request_kind}")
         validate_timbres(request.timbres)
@@ -98,23 +123,28 @@ class DossierService:
         if motif.anef_redirect:
             raise ValidationError("Ce motif relève de l'ANEF : réorientez la personne.")
         checks = {c.code: c for c in request.checks}
-        complete = not missing_blocking(motif, request.situations, checks)
-        signer = self.keys.signer(create_if_missing=True) if complete else None
-        now = self.ctx.clock.now()
-        with self.ctx.db.write() as s:
-            a = s.scalar(select(Appointment).where(Appointment.id == request.appointment_id)
-                         .with_for_update())
-            if a is None:
-                raise NotFound("Rendez-vous introuvable.")
-            if a.motif_code != motif.code:
-                record(s, actor, now, "motif_corrected", "appointment", a.id,
-                       before={"motif_code": a.motif_code}, after={"motif_code": motif.code},
-                       appointment_id=a.id)
-                a.motif_code, a.motif_to_confirm = motif.code, False
-            dossier = self.build(s, actor, a, cat, motif, request, checks, now, complete, signer)
-            self.appointments.finish(s, actor, a, "deposited" if complete else "incomplete",
-                                     now, {"dossier_id": dossier.id, "number": dossier.number})
-            return view_of(dossier)
+        missing = tuple(p.label for p in missing_blocking(motif, request.situations, checks))
+        signer = self.keys.signer(create_if_missing=True) if not missing else None
+        return PreparedDeposit(request, cat, motif, checks, missing, signer)
+
+    def register_in(self, s: Session, actor: Actor, prepared: PreparedDeposit,
+                    now: datetime, extra: dict[str, Any] | None = None) -> Dossier:
+        """Write the dossier and close the appointment inside the caller's transaction."""
+        request, motif = prepared.request, prepared.motif
+        a = s.scalar(select(Appointment).where(Appointment.id == request.appointment_id)
+                     .with_for_update())
+        if a is None:
+            raise NotFound("Rendez-vous introuvable.")
+        self.appointments.require_pending(a)
+        if a.service_started_at is None:
+            raise InvalidTransition("La personne n'est pas au guichet.")
+        set_motif(s, actor, a, motif.code, now)
+        dossier = self.build(s, actor, a, prepared.catalogue, motif, request, prepared.checks,
+                             now, prepared.complete, prepared.signer)
+        self.appointments.finish(s, actor, a, "deposited" if prepared.complete else "incomplete",
+                                 now, {"dossier_id": dossier.id, "number": dossier.number,
+                                       **(extra or {})})
+        return dossier
 
     def build(self, s: Session, actor: Actor, a: Appointment, cat: CatalogueInfo,
               motif: MotifInfo, request: DepositRequest, checks: dict[str, PieceCheck],

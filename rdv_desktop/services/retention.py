@@ -77,7 +77,7 @@ class RetentionService:
         self.ctx.require(actor, "data.purge")
         months = older_than_months
         if months is None:
-            months = int(self.ctx.setting("retention_months"))  # type: ignore[arg-type]
+            months = self.ctx.read_settings().retention_months
         if months < 1:
             raise ValidationError("La durée de conservation doit être d'au moins un mois.")
         if not dry_run and not confirmed:

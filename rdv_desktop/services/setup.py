@@ -23,6 +23,8 @@ from .users import UserService
 
 if TYPE_CHECKING:  # services a station may not use before its first print, scan or deposit
     from .checkin import CheckInService
+    from .counter import CounterCommands
+    from .desk import DeskCommands
     from .documents import DocumentService
     from .dossiers import DossierService
     from .keys import KeyService
@@ -77,6 +79,20 @@ class Services:
         from .documents import DocumentService
 
         return DocumentService(self.appointments, self.catalogue, self.keys)
+
+    @cached_property
+    def counter(self) -> CounterCommands:
+        """The guichet's acts, one command and one transaction each."""
+        from .counter import CounterCommands
+
+        return CounterCommands(self.appointments, self.booking, self.dossiers, self.documents)
+
+    @cached_property
+    def desk(self) -> DeskCommands:
+        """The arrival desk's walk-ins and later appointments, one command each."""
+        from .desk import DeskCommands
+
+        return DeskCommands(self.appointments, self.booking, self.documents, self.keys)
 
     @cached_property
     def office(self) -> ManagerOffice:

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from ..errors import RdvError
 from ..services.actor import Actor
-from ..services.admin import SETTING_BOUNDS, SETTING_LABELS
 from ..services.clock import fr_date, local_today
 from ..services.setup import Services
+from ..services.site_settings import TUNABLES
 from .date_fields import date_field
 from .table_model import TextRowsModel
 
@@ -108,12 +108,12 @@ class SettingsPanel(QWidget):
         self.tunables: dict[str, QSpinBox] = {}
         tunable_box = QGroupBox("Réglages")
         tunable_form = QFormLayout(tunable_box)
-        for key, label in SETTING_LABELS.items():
+        for key, tunable in TUNABLES.items():
             spin = QSpinBox()
-            spin.setRange(*SETTING_BOUNDS[key])
-            spin.setAccessibleName(label)
+            spin.setRange(tunable.low, tunable.high)
+            spin.setAccessibleName(tunable.label)
             self.tunables[key] = spin
-            tunable_form.addRow(label, spin)
+            tunable_form.addRow(tunable.label, spin)
         self.save_tunables = _button("Enregistrer les réglages", "Enregistrer les réglages")
         tunable_form.addRow("", self.save_tunables)
 

@@ -55,7 +55,7 @@ def test_site_counters_and_tunables(panel: SettingsPanel, services: Services,
     by_name(panel, QSpinBox, "Retard toléré (minutes)").setValue(20)
     by_name(panel, QPushButton, "Enregistrer les réglages").click()
     assert message(panel) == "Réglages enregistrés."
-    assert services.ctx.setting("late_after_minutes") == 20
+    assert services.ctx.read_settings().late_after_minutes == 20
 
 
 def test_dated_fee_and_refused_fee(panel: SettingsPanel, services: Services) -> None:

@@ -1,4 +1,5 @@
-"""Four counters pressing « Appeler le suivant » at the same moment never get the same person."""
+"""Counters pressing « Appeler le suivant » at the same moment never get the same person, and
+stations signed in on one counter number never put two people on it."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def test_parallel_call_next_on_postgresql(pg_schema_url: str, tmp_path: Path) ->
         services.appointments.check_in(accueil, view.id, accept_timing=True)
         ids.append(view.id)
     db.dispose()
-    procs = [subprocess.Popen([sys.executable, str(WORKER), pg_schema_url, str(n), f"agent{n}"],
+    procs = [subprocess.Popen([sys.executable, str(WORKER), pg_schema_url, str(n), f"agent{n}",
+                               "serve"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
              for n in range(1, 5)]
     for p in procs:
@@ -57,3 +59,39 @@ def test_parallel_call_next_on_postgresql(pg_schema_url: str, tmp_path: Path) ->
     views = check.appointments.day(system_actor(), date(2026, 11, 26))
     assert all(v.called_at is not None and v.counter_number is not None for v in views)
     assert len({v.counter_number for v in views}) >= 2
+
+
+def test_one_counter_number_on_four_stations_calls_one_person(pg_schema_url: str,
+                                                               tmp_path: Path) -> None:
+    _empty_pg(pg_schema_url)
+    db = Database(pg_schema_url)
+    ctx = ServiceContext.create(db, "CANTAL", FixedClock(TEST_NOW), "TEST", tmp_path / "k")
+    prepare_database(ctx)
+    services = Services.build(ctx)
+    accueil = make_actor(services, "accueil1", {"accueil"})
+    for n in range(1, 5):
+        make_actor(services, f"agent{n}", {"agent"}, 1)
+    for i in range(8):
+        view = services.booking.create(accueil, NewAppointment(
+            f"Personne{i}", "Test", date(2026, 11, 26), time(10, i), "RETRAITE"))
+        services.appointments.check_in(accueil, view.id, accept_timing=True)
+    db.dispose()
+    procs = [subprocess.Popen([sys.executable, str(WORKER), pg_schema_url, "1", f"agent{n}",
+                               "once"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for n in range(1, 5)]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    answers = [p.communicate(timeout=120)[0].strip() for p in procs]
+    called = [a for a in answers if a.startswith("called")]
+    refused = [a for a in answers if a.startswith("refused")]
+    assert len(called) == 1, answers
+    assert len(refused) == 3, answers
+    assert all("Guichet 1 :" in a and "est déjà appelé" in a for a in refused)
+    check = Services.build(ServiceContext.create(Database(pg_schema_url), "CANTAL",
+                                                 FixedClock(TEST_NOW)))
+    views = check.appointments.day(system_actor(), date(2026, 11, 26))
+    assert sum(1 for v in views if v.counter_number == 1) == 1

@@ -17,13 +17,13 @@ from .conftest import TODAY
 def test_settings_are_checked_and_audited(services: Services, admin: Actor) -> None:
     office = services.office
     office.admin.set_setting(admin, "retention_months", 36)
-    assert services.ctx.setting("retention_months") == 36
+    assert services.ctx.read_settings().retention_months == 36
     for bad in (0, 999, "12", True):
         with pytest.raises(ValidationError, match="entier"):
             office.admin.set_setting(admin, "retention_months", bad)
     with pytest.raises(ValidationError, match="inconnu"):
         office.admin.set_setting(admin, "colour", 1)
-    assert services.ctx.setting("retention_months") == 36
+    assert services.ctx.read_settings().retention_months == 36
     log = office.admin.audit_log(admin, AuditFilter(TODAY, TODAY, action="setting_changed"))
     assert [(e.before, e.after) for e in log] == [({"value": 24}, {"value": 36})]
 

@@ -1,0 +1,60 @@
+"""What a command hands back: what changed and the papers to print, never an ORM object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from ..appointment_views import AppointmentView
+from ..documents import RenderedDocument
+from ..dossiers import DossierView
+
+
+class Outcome(StrEnum):
+    """The final outcomes an appointment can reach (« pending » until then)."""
+
+    PENDING = "pending"
+    DEPOSITED = "deposited"
+    INCOMPLETE = "incomplete"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    REDIRECTED = "redirected"
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """One act's effect: a French sentence, the appointments it changed (their views, for every
+    screen), the dossier it registered and the documents rendered inside its transaction."""
+
+    message: str
+    views: tuple[AppointmentView, ...] = ()
+    dossier: DossierView | None = None
+    documents: tuple[RenderedDocument, ...] = ()
+
+    @property
+    def changed(self) -> tuple[int, ...]:
+        return tuple(v.id for v in self.views)
+
+    @property
+    def view(self) -> AppointmentView | None:
+        """The appointment the act was about (first of `views`)."""
+        return self.views[0] if self.views else None
+
+
+@dataclass(frozen=True)
+class UndoPreview:
+    """What « Annuler la dernière étape » would take back, for the dialog to say first."""
+
+    appointment_id: int
+    step_label: str
+    takes_back: tuple[str, ...]  # French sentences: the attestation revoked, the rebooking…
+
+
+@dataclass(frozen=True)
+class PendingOutcome:
+    """A command whose COMMIT reply was lost: what to look for once the database answers."""
+
+    appointment_id: int
+    action: str
+    started_at: datetime

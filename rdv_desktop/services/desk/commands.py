@@ -1,0 +1,49 @@
+"""The arrival desk's acts that write more than one thing, each one command, one transaction."""
+
+from __future__ import annotations
+
+from ..actor import Actor
+from ..appointments import AppointmentService
+from ..booking import BookingService, NewAppointment
+from ..counter.results import CommandResult
+from ..documents import DocumentService
+from ..keys import KeyService
+
+
+class DeskCommands:
+    def __init__(self, appointments: AppointmentService, booking: BookingService,
+                 documents: DocumentService, keys: KeyService) -> None:
+        self.appointments = appointments
+        self.booking = booking
+        self.documents = documents
+        self.keys = keys
+        self.ctx = appointments.ctx
+
+    def walk_in(self, actor: Actor, new: NewAppointment, *, check_in_now: bool,
+                print_convocation: bool) -> CommandResult:
+        """Create the appointment and, together, check the person in (walk-in) or render its
+        convocation (a later slot): a refused step leaves no appointment behind."""
+        self.ctx.require(actor, "appointment.create")
+        if check_in_now:
+            self.ctx.require(actor, "checkin")
+        now = self.ctx.clock.now()
+        self.booking.validate(new, now)
+        signer = self.keys.signer(create_if_missing=True) if print_convocation else None
+        catalogue = self.documents.catalogue.current() if print_convocation else None
+        with self.ctx.db.write() as s:
+            a = self.booking.insert(s, actor, new, now)
+            if check_in_now:
+                a = self.appointments.apply(s, actor, a.id, "checkin",
+                                            self.appointments.arrival(actor, accept_timing=True),
+                                            now)
+            docs = ()
+            if signer is not None and catalogue is not None:
+                docs = (self.documents.convocation_in(s, actor, a.id, catalogue, signer,
+                                                      reprint=False, now=now),)
+            s.flush()
+            view = self.appointments.builder(s).view(a)
+        message = (f"Arrivée enregistrée : ticket {view.ticket} — {view.full_name}"
+                   if check_in_now else
+                   f"Rendez-vous créé pour {view.full_name} : réf. {view.reference}")
+        return CommandResult(message, (view,), None,
+                             tuple(self.documents.keep(d) for d in docs))
