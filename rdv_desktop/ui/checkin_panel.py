@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -39,6 +39,9 @@ from .feedback_panel import FeedbackPanel
 from .printing import PdfPrinter
 from .walkin_dialog import WalkInDialog
 from .worker import run_in_background
+
+if TYPE_CHECKING:
+    from ..services.counter import CommandResult
 
 SCAN_MAX_CHARS = 1024
 
@@ -252,17 +255,17 @@ class CheckInPanel(QWidget):
         dialog.open()
         return dialog
 
-    def _created(self, view: AppointmentView, walk_in: bool, print_convocation: bool) -> None:
-        self.say(f"Rendez-vous créé : {view.full_name}, référence {view.reference}.")
-        if walk_in:
-            self._in_worker(lambda: self.services.checkin.check_in_id(self.actor, view.id,
-                                                                       accept_timing=True))
-        if print_convocation:
-            run_in_background(
-                lambda: self.services.documents.convocation(self.actor, view.id),
-                lambda doc: isValid(self) and self.document_requested.emit(doc),
-                lambda exc: isValid(self) and self.say(getattr(exc, "message", str(exc)),
-                                                       error=True))
+    def _created(self, result: CommandResult) -> None:
+        """A walk-in checked in, or a later appointment with its convocation: one act."""
+        self.say(result.message)
+        view = result.view
+        if view is not None and view.arrived_at is not None:
+            self.last_arrival = view
+            self.ticket_button.setEnabled(True)
+            self.checked_in.emit(view)
+            self._refresh_result(view)
+        for doc in result.documents:
+            self.document_requested.emit(doc)
 
     # -- manual search -----------------------------------------------------------------------
 

@@ -3,13 +3,20 @@
 Keyboard first: R / M / N mark the selected piece reçu / manquant / non concerné, Ctrl+Shift+R
 marks every applicable piece received, Ctrl+Return registers the deposit, Ctrl+I the incomplete
 outcome, Ctrl+Shift+A the redirection to ANEF.
+
+Each outcome is one counter command run by the window's executor: the dialog stays open, its
+buttons disabled, until the command answers; a refusal is shown here and nothing was written;
+a lost reply is looked up (`settle`) once the database answers again, and only then does the
+dialog close or let the agent try again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,32 +37,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import DatabaseUnavailable, RdvError
+from ..errors import DatabaseUnavailable, OutcomeUnknown, RdvError
 from ..services.actor import Actor
 from ..services.appointment_views import AppointmentView
-from ..services.booking import rebook_request
 from ..services.catalogue import CatalogueInfo
 from ..services.clock import fr_date, local
+from ..services.counter.results import PendingOutcome
 from ..services.dossiers import REQUEST_KINDS, DepositRequest
 from ..services.setup import Services
 from .checklist_model import ChecklistModel
+from .executor import DbExecutor
 from .timbre_box import TimbreBox
+
+if TYPE_CHECKING:
+    from ..services.counter import CommandResult
 
 KIND_FLAGS = {"Renouvellement": "renouvellement", "Changement de statut": "changement_statut"}
 MARK_KEYS = {Qt.Key.Key_R: "received", Qt.Key.Key_M: "missing", Qt.Key.Key_N: "not_applicable",
              Qt.Key.Key_1: "received", Qt.Key.Key_2: "missing", Qt.Key.Key_3: "not_applicable"}
 
 
+SETTLE_RETRY_MS = 2000
+
+
 class ChecklistDialog(QDialog):
-    deposited = Signal(object)  # DossierView
-    incomplete = Signal(object, object)  # DossierView, next AppointmentView or None
-    redirected = Signal(object)  # AppointmentView
+    act_done = Signal(object)  # CommandResult: deposit, incomplete or redirection
 
     def __init__(self, services: Services, actor: Actor, view: AppointmentView,
+                 executor: DbExecutor, catalogue: CatalogueInfo, fee_cents: int | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor, self.view = services, actor, view
-        self.catalogue: CatalogueInfo = services.catalogue.current()
+        self.executor = executor
+        self.busy = False
+        self.catalogue = catalogue
         self.setWindowTitle(f"Contrôle du dossier — {view.full_name}")
         self.resize(1100, 760)
 
@@ -113,7 +128,7 @@ class ChecklistDialog(QDialog):
         self.message.setStyleSheet("color: #b00020; font-weight: bold")
 
         today = local(services.ctx.clock.now()).date()
-        self.timbres = TimbreBox(services.catalogue.fee_on("DVR_DEPOT", today))
+        self.timbres = TimbreBox(fee_cents)
         self.timbres.error.connect(self.message.setText)
         self.rebook = QCheckBox("Donner un nouveau rendez-vous")
         self.rebook.setAccessibleName("Nouveau rendez-vous")
@@ -241,6 +256,9 @@ class ChecklistDialog(QDialog):
         self.deposit_button.setEnabled(code is not None and not anef and not missing)
         self.incomplete_button.setEnabled(code is not None and not anef and bool(missing))
         self.redirect_button.setVisible(anef)
+        if self.busy:
+            for button in (self.deposit_button, self.incomplete_button, self.redirect_button):
+                button.setEnabled(False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """The dialog's shortcuts, also reached when a child widget passes the key on."""
@@ -280,9 +298,64 @@ class ChecklistDialog(QDialog):
         return DepositRequest(self.view.id, code, self.kind.currentText(), self.situations(),
                               self.model.checks(), tuple(self.timbres.entries))
 
-    def _fail(self, exc: RdvError) -> None:
-        prefix = "Rien n'a été enregistré. " if isinstance(exc, DatabaseUnavailable) else ""
-        self.message.setText(prefix + exc.message)
+    def _fail(self, exc: Exception) -> None:
+        self._set_busy(False)
+        if isinstance(exc, OutcomeUnknown):
+            self._set_busy(True)
+            self.message.setText(exc.message)
+            return
+        if isinstance(exc, RdvError):
+            prefix = "Rien n'a été enregistré. " if isinstance(exc, DatabaseUnavailable) else ""
+            self.message.setText(prefix + exc.message)
+        else:
+            self.message.setText(f"Rien n'a été enregistré : erreur inattendue ({exc}).")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for button in (self.deposit_button, self.incomplete_button, self.redirect_button):
+            button.setEnabled(not busy)
+        if not busy:
+            self._refresh()
+
+    def _run(self, action: str, command: Callable[[], CommandResult]) -> None:
+        if self.busy:
+            return
+        self._set_busy(True)
+        self.message.setText("Enregistrement en cours…")
+        pending = PendingOutcome(self.view.id, action, self.services.ctx.clock.now())
+
+        def failed(exc: Exception) -> None:
+            self._fail(exc)
+            if isinstance(exc, OutcomeUnknown):
+                self._settle(pending)
+
+        self.executor.submit(command, self._done, failed, owner=self)
+
+    def _settle(self, pending: PendingOutcome) -> None:
+        """Ask, until the database answers, whether the act whose reply was lost happened."""
+
+        def answered(result: CommandResult) -> None:
+            if result.dossier is not None or (result.view and result.view.outcome != "pending"):
+                self._done(result)
+            else:
+                self._set_busy(False)
+                self.message.setText(result.message)
+
+        def still_down(_exc: Exception) -> None:
+            QTimer.singleShot(SETTLE_RETRY_MS, self, lambda: self._settle(pending))
+
+        self.executor.submit(lambda: self.services.counter.settle(self.actor, pending),
+                             answered, still_down, owner=self)
+
+    def _done(self, result: CommandResult) -> None:
+        self.busy = False
+        self.accept()
+        self.act_done.emit(result)
+
+    def reject(self) -> None:
+        """Escape or « Fermer sans décider »: never while an outcome is being registered."""
+        if not self.busy:
+            super().reject()
 
     def register_deposit(self) -> None:
         if not self.deposit_button.isEnabled():
@@ -290,16 +363,7 @@ class ChecklistDialog(QDialog):
         request = self._request()
         if request is None:
             return
-        try:
-            dossier = self.services.dossiers.register(self.actor, request)
-        except RdvError as exc:
-            self._fail(exc)
-            return
-        if not dossier.complete:  # the server's checklist is the one that decides
-            self.message.setText("Le dossier a été jugé incomplet par le contrôle.")
-        self.accept()
-        (self.deposited.emit(dossier) if dossier.complete
-         else self.incomplete.emit(dossier, None))
+        self._run("deposit", lambda: self.services.counter.register_deposit(self.actor, request))
 
     def register_incomplete(self) -> None:
         if not self.incomplete_button.isEnabled():
@@ -307,31 +371,17 @@ class ChecklistDialog(QDialog):
         request = self._request()
         if request is None:
             return
-        try:
-            dossier = self.services.dossiers.register(self.actor, request)
-            next_view = None
-            if self.rebook.isChecked():
-                when = self.rebook_at.dateTime().toPython()
-                assert isinstance(when, datetime)
-                view = self.services.appointments.get(self.view.id)
-                next_view = self.services.booking.create(
-                    self.actor, rebook_request(view, when.date(), when.time()))
-        except RdvError as exc:
-            self._fail(exc)
-            return
-        self.accept()
-        self.incomplete.emit(dossier, next_view)
+        when: datetime | None = None
+        if self.rebook.isChecked():
+            picked = self.rebook_at.dateTime().toPython()
+            assert isinstance(picked, datetime)
+            when = picked
+        self._run("incomplete", lambda: self.services.counter.register_incomplete(
+            self.actor, request, when))
 
     def redirect(self) -> None:
         code = self.motif_code()
         if code is None or not self.catalogue.motif(code).anef_redirect:
             return
-        try:
-            if code != self.view.motif_code:
-                self.services.booking.correct_motif(self.actor, self.view.id, code)
-            view = self.services.appointments.set_outcome(self.actor, self.view.id, "redirected")
-        except RdvError as exc:
-            self._fail(exc)
-            return
-        self.accept()
-        self.redirected.emit(view)
+        self._run("redirect", lambda: self.services.counter.redirect(self.actor, self.view.id,
+                                                                     code))

@@ -1,11 +1,17 @@
-"""The main window: a composition root that builds the panels and wires them; no logic here."""
+"""The main window: a composition root that builds the panels and wires them; no logic here.
+
+It owns the executor every screen's database work runs in, and broadcasts each change (a
+command's result here, an arrival at the desk, what the poll saw from other stations) once, by
+`appointments_changed`, to every screen that shows appointments.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -17,19 +23,21 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..errors import RdvError
+from ..errors import NotFound
 from ..services.actor import ROLE_LABELS, Actor
 from ..services.appointment_views import AppointmentView
-from ..services.clock import at_paris
+from ..services.clock import local
 from ..services.setup import Services
 from .admin_screen import add_admin_screen
+from .executor import DbExecutor
 from .office_screens import add_office_screens
 from .printing import PdfPrinter
 from .queue_panel import QueuePanel
 
 if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keeping start-up short
+    from ..services.catalogue import CatalogueInfo
+    from ..services.counter import CommandResult
     from ..services.documents import RenderedDocument
-    from ..services.dossiers import DossierView
     from .checkin_panel import CheckInPanel
     from .checklist_dialog import ChecklistDialog
     from .document_dialog import DocumentDialog
@@ -40,13 +48,22 @@ BANNER_STYLE = ("QLabel { background: #b00020; color: white; font-weight: bold;"
                 " padding: 8px; }")
 
 
+STALL_TEXT = ("La base ne répond pas : une opération attend sa réponse. Les actions sont "
+              "suspendues ; l'écran reste à jour dès que la base répond.")
+
+
 class MainWindow(QMainWindow):
+    appointments_changed = Signal(object)  # tuple[AppointmentView, ...]
+
     def __init__(self, services: Services, actor: Actor, db_label: str,
                  printer_name: str = "") -> None:
         super().__init__()
         self.services = services
         self.actor = actor
         self.printer = PdfPrinter(printer_name, self)
+        self.executor = DbExecutor(self)
+        self.executor.stalled.connect(self._stalled)
+        self._offline_message = ""
         self.setWindowTitle(f"rdv-desktop — {services.ctx.site_code} — {actor.display_name}")
         self.resize(1280, 780)
 
@@ -55,9 +72,12 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
-        self.queue = QueuePanel(services, actor)
+        self.queue = QueuePanel(services, actor, self.executor)
         self.queue.connection_changed.connect(self.show_connection)
         self.queue.serve_requested.connect(self.open_checklist)
+        self.queue.changed.connect(self.appointments_changed)
+        self.queue.act_done.connect(self._act_done)
+        self.appointments_changed.connect(self.queue.apply_changes)
         self.waiting_display: WaitingDisplay | None = None
         self._checkin: CheckInPanel | None = None
         self._desk_tab: QWidget | None = None
@@ -176,7 +196,11 @@ class MainWindow(QMainWindow):
         self.status_user = QLabel(f"{self.actor.display_name} ({roles})")
         self.status_station = QLabel(f"Poste {self.actor.station} — {counter}")
         self.status_db = QLabel(f"Base : {db_label}")
-        for label in (self.status_user, self.status_station, self.status_db):
+        self.status_current = QLabel(self.queue.current_label.text())
+        self.status_current.setVisible(self.actor.counter_number is not None)
+        self.queue.current_changed.connect(self.status_current.setText)
+        for label in (self.status_user, self.status_station, self.status_current,
+                      self.status_db):
             label.setAccessibleName(label.text().split(" ")[0])
             self.statusBar().addPermanentWidget(label)
 
@@ -188,56 +212,57 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def open_checklist(self, view: AppointmentView) -> ChecklistDialog:
+    def open_checklist(self, view: AppointmentView) -> None:
+        """Fetch the catalogue and the fee off the UI thread, then open the checklist."""
+        today = local(self.services.ctx.clock.now()).date()
+
+        def fetch() -> tuple[CatalogueInfo, int | None]:
+            return (self.services.catalogue.current(),
+                    self.services.catalogue.fee_on("DVR_DEPOT", today))
+
+        self.executor.submit(fetch, lambda got: self._show_checklist(view, *got),
+                             lambda exc: self.queue.say(getattr(exc, "message", str(exc)),
+                                                        error=True), owner=self)
+
+    def _show_checklist(self, view: AppointmentView, catalogue: CatalogueInfo,
+                        fee_cents: int | None) -> ChecklistDialog:
         from .checklist_dialog import ChecklistDialog
 
-        dialog = ChecklistDialog(self.services, self.actor, view, self)
-        dialog.deposited.connect(self._after_deposit)
-        dialog.incomplete.connect(self._after_incomplete)
-        dialog.redirected.connect(self._after_redirect)
+        dialog = ChecklistDialog(self.services, self.actor, view, self.executor, catalogue,
+                                 fee_cents, self)
+        dialog.act_done.connect(self.queue.apply_result)
+        dialog.act_done.connect(self._act_done)
         dialog.open()
+        self.checklist = dialog
         return dialog
 
-    def _document(self, make: Callable[[], RenderedDocument]) -> None:
-        try:
-            self.show_document(make())
-        except RdvError as exc:
-            self.queue.say(exc.message, error=True)
+    def _act_done(self, result: CommandResult) -> None:
+        """Each document an act rendered goes to the printer, in its own window."""
+        for doc in result.documents:
+            self.show_document(doc)
 
-    def _after_deposit(self, dossier: DossierView) -> None:
-        self.queue.reload()
-        self.queue.say(f"Dépôt enregistré : dossier {dossier.number}. Impression de l'attestation.")
-        number = dossier.number or ""
-        self._document(lambda: self.services.documents.attestation(self.actor, number,
-                                                                   reprint=False))
-
-    def _after_incomplete(self, dossier: DossierView, next_view: AppointmentView | None) -> None:
-        self.queue.reload()
-        when = None
-        if next_view is not None:
-            when = at_paris(next_view.slot_date, next_view.slot_time)
-        self.queue.say(f"Dossier incomplet : {len(dossier.missing)} pièce(s) manquante(s).")
-        self._document(lambda: self.services.documents.missing_pieces(
-            self.actor, dossier.id, next_appointment=when))
-        if next_view is not None:
-            self._document(lambda: self.services.documents.convocation(self.actor, next_view.id))
-
-    def _after_redirect(self, view: AppointmentView) -> None:
-        self.queue.reload()
-        self.queue.say(f"{view.full_name} réorienté(e) vers l'ANEF.")
+    def _document(self, make: Callable[[], RenderedDocument], auto_print: bool = True) -> None:
+        """Render (and audit) a document off the UI thread, then show it."""
+        self.executor.submit(make, lambda doc: self.show_document(doc, auto_print),
+                             lambda exc: self.queue.say(getattr(exc, "message", str(exc)),
+                                                        error=True), owner=self)
 
     def reprint_selected(self) -> None:
         view = self.queue.selected()
-        dossier = self.services.dossiers.latest_for(view.id) if view else None
-        if dossier is None:
+        if view is None:
             self.queue.say("Aucun document à réimprimer pour cette ligne.", error=True)
-        elif dossier.complete and dossier.number:
-            number = dossier.number
-            self._document(lambda: self.services.documents.attestation(self.actor, number,
-                                                                       reprint=True))
-        else:
-            self._document(lambda: self.services.documents.missing_pieces(
-                self.actor, dossier.id, reprint=True))
+            return
+
+        def reprint() -> RenderedDocument:
+            dossier = self.services.dossiers.latest_for(view.id)
+            if dossier is None:
+                raise NotFound("Aucun document à réimprimer pour cette ligne.")
+            if dossier.complete and dossier.number:
+                return self.services.documents.attestation(self.actor, dossier.number,
+                                                           reprint=True)
+            return self.services.documents.missing_pieces(self.actor, dossier.id, reprint=True)
+
+        self._document(reprint)
 
     def show_document(self, doc: RenderedDocument, auto_print: bool = True) -> DocumentDialog:
         from .document_dialog import DocumentDialog
@@ -247,10 +272,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _arrived(self, view: AppointmentView) -> None:
-        """An arrival at this desk shows in the queue at once, not at the next poll."""
-        if view.slot_date == self.queue.shown_day():
-            self.queue.model.upsert([view])
-            self.queue.counts.update_from(self.queue.model.views())
+        """An arrival at this desk shows in every screen at once, not at the next poll."""
+        self.appointments_changed.emit((view,))
 
     def open_waiting_display(self) -> WaitingDisplay:
         if self.waiting_display is None:
@@ -270,21 +293,34 @@ class MainWindow(QMainWindow):
         return dialog
 
     def print_day_list(self) -> None:
-        try:
-            doc = self.services.documents.day_list(self.actor, self.queue.shown_day())
-        except RdvError as exc:
-            self.queue.say(exc.message, error=True)
-            return
-        self.show_document(doc, auto_print=False)
+        day = self.queue.shown_day()
+        self._document(lambda: self.services.documents.day_list(self.actor, day),
+                       auto_print=False)
 
     def show_connection(self, online: bool, message: str) -> None:
+        self._offline_message = "" if online else message
+        self._update_banner()
         if online:
-            self.banner.hide()
             self.statusBar().showMessage("Connexion à la base rétablie.", 5000)
-        else:
-            self.banner.setText(f"Connexion à la base perdue — {message} Les modifications "
-                                "sont refusées tant que la base ne répond pas.")
-            self.banner.show()
+
+    def _stalled(self, stalled: bool) -> None:
+        self._update_banner()
+
+    def _update_banner(self) -> None:
+        """Red while the database is unreachable or a call hangs; the acts wait meanwhile."""
+        stalled = self.executor.is_stalled
+        if self._offline_message:
+            self.banner.setText(f"Connexion à la base perdue — {self._offline_message} Les "
+                                "modifications sont refusées tant que la base ne répond pas.")
+        elif stalled:
+            self.banner.setText(STALL_TEXT)
+        self.banner.setVisible(bool(self._offline_message) or stalled)
+        self.queue.set_writable(not self._offline_message and not stalled)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
+        self.queue.timer.stop()
+        self.executor.shutdown()
+        super().closeEvent(event)
 
     def _about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "À propos",

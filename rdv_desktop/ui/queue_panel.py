@@ -1,9 +1,16 @@
-"""The day's queue: table, filters, search, figures, and the counter's keyboard actions."""
+"""The day's queue: table, filters, search, figures, and the counter's keyboard actions.
+
+Every database call goes through the window's executor: an action submits one command and its
+result comes back by signal (`changed`, which the main window broadcasts to every screen). The
+counter's actions apply to the counter's current person, shown above the table; the table's
+selection only says whom « Appeler la personne choisie », « Marquer absent » and undo concern.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,27 +30,36 @@ from ..errors import DatabaseBusy, DatabaseUnavailable, RdvError
 from ..services.actor import Actor
 from ..services.appointment_views import AppointmentView
 from ..services.clock import local_today
-from ..services.queue_feed import QueueFeed
+from ..services.queue_feed import QueueChanges, QueueFeed
 from ..services.setup import Services
 from ..services.stage import Stage
 from .date_fields import date_field, qdate
+from .executor import DbExecutor
 from .queue_counts import QueueCounts
 from .queue_filter import QueueFilter
 from .queue_model import QueueModel
 from .reason_dialog import ReasonDialog
 
+if TYPE_CHECKING:  # commands load with the first act, not at start-up
+    from ..services.counter import CommandResult, UndoPreview
+
 POLL_MS = 1000
 
 
 class QueuePanel(QWidget):
-    serve_requested = Signal(object)  # AppointmentView now at the counter
+    serve_requested = Signal(object)  # AppointmentView now at this counter's desk
     connection_changed = Signal(bool, str)  # reachable, message
     called = Signal(object)  # AppointmentView called at any counter (for the display)
+    changed = Signal(object)  # tuple[AppointmentView, ...] changed here or seen by the poll
+    act_done = Signal(object)  # CommandResult of an act started here
+    current_changed = Signal(str)  # the counter's current person, in words
 
-    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, actor: Actor, executor: DbExecutor,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.actor = actor
+        self.executor = executor
         self.feed = QueueFeed(services.appointments)
         self.last_event = 0
         self.online = True
@@ -80,6 +96,9 @@ class QueuePanel(QWidget):
         self.search.setAccessibleName("Recherche dans la file")
         self.search.setClearButtonEnabled(True)
         self.counts = QueueCounts()
+        self.current_label = QLabel()
+        self.current_label.setAccessibleName("Personne au guichet")
+        self.current_label.setStyleSheet("font-weight: bold; padding: 2px")
         self.message = QLabel()
         self.message.setAccessibleName("Message de la file")
         self.message.setWordWrap(True)
@@ -93,6 +112,7 @@ class QueuePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.counts)
+        layout.addWidget(self.current_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
 
@@ -102,15 +122,16 @@ class QueuePanel(QWidget):
         self.motif_filter.currentIndexChanged.connect(
             lambda _i: self.proxy.set_motif(self.motif_filter.currentData()))
         self.search.textChanged.connect(self.proxy.set_search)
-        self.table.doubleClicked.connect(lambda _i: self._serve_selected())
+        self.table.doubleClicked.connect(lambda _i: self.receive())
 
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
         self._ticks = 0
-        self._load_motifs()
         today = local_today(services.ctx.clock)
         self.day.setDate(qdate(today))
+        self._show_current()
+        self._load_motifs()
         self.reload()
         self.day.dateChanged.connect(lambda _d: self.reload())  # after the first load: once
         self.timer.start()
@@ -121,8 +142,8 @@ class QueuePanel(QWidget):
         specs: list[tuple[str, str, str, Callable[[], None]]] = [
             ("call_next", "Appeler le suivant", "F2", self.call_next),
             ("call", "Appeler la personne choisie", "Shift+F2", self.call_selected),
-            ("recall", "Rappeler", "F3", self.call_selected),
-            ("serve", "Recevoir au guichet", "F4", self._serve_selected),
+            ("recall", "Rappeler", "F3", self.recall),
+            ("serve", "Recevoir au guichet", "F4", self.receive),
             ("send_back", "Renvoyer en attente", "F6", self.send_back),
             ("no_show", "Marquer absent", "F8", self.mark_no_show),
             ("undo", "Annuler la dernière étape…", "Ctrl+Z", self.undo_selected),
@@ -141,6 +162,14 @@ class QueuePanel(QWidget):
             actions[name] = action
         return actions
 
+    WRITES = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo",
+              "close_day")
+
+    def set_writable(self, writable: bool) -> None:
+        """While the database does not answer, the acts are refused before they are tried."""
+        for name in self.WRITES:
+            self.actions_by_name[name].setEnabled(writable)
+
     def selected(self) -> AppointmentView | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
@@ -158,22 +187,71 @@ class QueuePanel(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollTo(index)
 
-    def _run(self, fn: Callable[[], AppointmentView | None], done: str = "") -> None:
-        try:
-            view = fn()
-        except (DatabaseUnavailable, DatabaseBusy) as exc:
-            self._set_online(False, exc.message)
-            self.say(exc.message, error=True)
+    def current(self) -> AppointmentView | None:
+        """This counter's current person as the queue knows it (called or at the desk)."""
+        if self.actor.counter_number is None:
+            return None
+        today = local_today(self.services.ctx.clock)
+        for view in self.model.views():
+            if (view.counter_number == self.actor.counter_number and view.outcome == "pending"
+                    and view.called_at is not None and view.slot_date == today):
+                return view
+        return None
+
+    def _show_current(self) -> None:
+        if self.actor.counter_number is None:
+            self.current_label.hide()
             return
-        except RdvError as exc:
-            self.say(exc.message, error=True)
-            return
+        view = self.current()
         if view is None:
+            text = f"Guichet {self.actor.counter_number} : libre — F2 appelle la personne suivante"
+        else:
+            where = "au guichet" if view.stage is Stage.AT_COUNTER else "appelé(e)"
+            text = (f"Guichet {self.actor.counter_number} : ticket {view.ticket} — "
+                    f"{view.full_name} — {where}")
+        if text != self.current_label.text():
+            self.current_label.setText(text)
+            self.current_changed.emit(text)
+
+    def act(self, command: Callable[[], CommandResult],
+            then: Callable[[CommandResult], None] | None = None) -> None:
+        """Run one command in the executor; its result is shown and broadcast."""
+        if not self.online:
+            self.say("La base de données ne répond pas : action refusée, rien n'a été "
+                     "enregistré.", error=True)
             return
-        self.model.upsert([view])
-        self.counts.update_from(self.model.views())
-        self.select_appointment(view.id)
-        self.say(done.format(v=view))
+
+        def done(result: CommandResult) -> None:
+            self.apply_result(result)
+            self.act_done.emit(result)
+            if then is not None:
+                then(result)
+
+        self.executor.submit(command, done, self._failed, owner=self)
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, DatabaseUnavailable | DatabaseBusy):
+            if isinstance(exc, DatabaseUnavailable):
+                self._set_online(False, exc.message)
+            self.say(exc.message, error=True)
+        elif isinstance(exc, RdvError):
+            self.say(exc.message, error=True)
+        else:
+            self.say(f"Erreur inattendue, rien n'a été enregistré : {exc}", error=True)
+
+    def apply_result(self, result: CommandResult) -> None:
+        self.say(result.message)
+        if result.views:
+            self.changed.emit(result.views)
+            self.select_appointment(result.views[0].id)
+
+    def apply_changes(self, views: tuple[AppointmentView, ...]) -> None:
+        """Every screen's changes (this panel's acts, the desk's, other stations') land here."""
+        shown = tuple(v for v in views if v.slot_date == self.shown_day())
+        if shown:
+            self.model.upsert(list(shown))
+            self.counts.update_from(self.model.views())
+        self._show_current()
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020; font-weight: bold" if error else "")
@@ -186,66 +264,55 @@ class QueuePanel(QWidget):
         return view
 
     def call_next(self) -> None:
-        def act() -> AppointmentView | None:
-            view = self.services.appointments.call_next(self.actor)
-            if view is None:
-                self.say("Personne n'attend pour le moment.")
-            return view
-
-        self._run(act, "Appelé : ticket {v.ticket} — {v.full_name}")
+        self.act(lambda: self.services.counter.call_next(self.actor))
 
     def call_selected(self) -> None:
         if view := self._need_selection():
-            self._run(lambda: self.services.appointments.call(self.actor, view.id),
-                      "Appelé : ticket {v.ticket} — {v.full_name}")
+            self.act(lambda: self.services.counter.call_person(self.actor, view.id))
 
-    def _serve_selected(self) -> None:
-        view = self._need_selection()
-        if view is None:
-            return
-        if view.stage is Stage.AT_COUNTER:
-            self.serve_requested.emit(view)
-            return
-        if view.stage is Stage.WAITING:
-            self._run(lambda: self.services.appointments.call(self.actor, view.id))
-        current = self.selected()
-        if current is not None and current.stage is Stage.CALLED:
-            self._run(lambda: self.services.appointments.start_service(self.actor, current.id),
-                      "Au guichet : {v.full_name}")
-            served = self.selected()
-            if served is not None and served.stage is Stage.AT_COUNTER:
-                self.serve_requested.emit(served)
+    def recall(self) -> None:
+        self.act(lambda: self.services.counter.recall(self.actor))
+
+    def receive(self) -> None:
+        """F4: the counter's current person comes to the desk, and the checklist opens."""
+
+        def opened(result: CommandResult) -> None:
+            if result.view is not None and result.view.stage is Stage.AT_COUNTER:
+                self.serve_requested.emit(result.view)
+
+        self.act(lambda: self.services.counter.receive(self.actor), opened)
 
     def send_back(self) -> None:
-        if view := self._need_selection():
-            self._run(lambda: self.services.appointments.send_back(self.actor, view.id),
-                      "Renvoyé en attente : {v.full_name}")
+        self.act(lambda: self.services.counter.send_back(self.actor))
 
     def mark_no_show(self) -> None:
         if view := self._need_selection():
-            self._run(lambda: self.services.appointments.mark_no_show(self.actor, view.id),
-                      "Marqué absent : {v.full_name}")
+            self.act(lambda: self.services.counter.mark_no_show(self.actor, view.id))
 
     def undo_selected(self) -> None:
+        """Ask the service what the undo would take back, then ask the agent for a reason."""
         view = self._need_selection()
         if view is None:
             return
-        dialog = ReasonDialog("Annuler une étape",
-                              f"Pourquoi annuler la dernière étape de {view.full_name} ?", self)
+        self.executor.submit(
+            lambda: self.services.counter.undo_preview(self.actor, view.id),
+            lambda preview: self._ask_undo_reason(view, preview), self._failed, owner=self)
+
+    def _ask_undo_reason(self, view: AppointmentView, preview: UndoPreview) -> ReasonDialog:
+        lines = [f"Annuler {preview.step_label} pour {view.full_name} ?", *preview.takes_back,
+                 "Indiquez la raison :"]
+        dialog = ReasonDialog("Annuler une étape", "\n".join(lines), self)
         dialog.setAccessibleName("Raison de l'annulation")
-        dialog.reason_given.connect(lambda reason: self._run(
-            lambda: self.services.appointments.undo(self.actor, view.id, reason),
-            "Étape annulée pour {v.full_name}"))
+        dialog.reason_given.connect(lambda reason: self.act(
+            lambda: self.services.counter.undo(self.actor, view.id, reason)))
         dialog.open()
+        self.undo_dialog = dialog
+        return dialog
 
     def close_day(self) -> None:
-        try:
-            marked = self.services.appointments.close_day(self.actor, self.shown_day())
-        except RdvError as exc:
-            self.say(exc.message, error=True)
-            return
-        self.reload()
-        self.say(f"Journée clôturée : {marked} personne(s) marquée(s) absente(s).")
+        day = self.shown_day()
+        self.act(lambda: self.services.counter.close_day(self.actor, day),
+                 lambda _result: self.reload())
 
     def go_today(self) -> None:
         today = local_today(self.services.ctx.clock)
@@ -258,48 +325,59 @@ class QueuePanel(QWidget):
         return date(d.year(), d.month(), d.day())
 
     def _load_motifs(self) -> None:
-        try:
-            catalogue = self.services.catalogue.current()
-        except RdvError:
-            return
+        self.executor.submit(self.services.catalogue.current, self._motifs_loaded,
+                             lambda _exc: None, owner=self)
+
+    def _motifs_loaded(self, catalogue: Any) -> None:
         for motif in catalogue.motifs:
             self.motif_filter.addItem(motif.label, motif.code)
 
     def reload(self) -> None:
+        day = self.shown_day()
+
+        def load() -> tuple[int, list[AppointmentView]]:
+            return (self.feed.latest_event_id(),
+                    self.services.appointments.day(self.actor, day))
+
+        self.executor.submit(load, lambda loaded: self._loaded(day, *loaded), self._load_failed,
+                             owner=self, key="reload")
+
+    def _loaded(self, day: date, last_event: int, views: list[AppointmentView]) -> None:
+        if day != self.shown_day():
+            return  # the day changed while loading: its own load follows
         selected = self.selected()
-        try:
-            self.last_event = self.feed.latest_event_id()
-            views = self.services.appointments.day(self.actor, self.shown_day())
-        except (DatabaseUnavailable, DatabaseBusy) as exc:
-            self._set_online(False, exc.message)
-            return
-        except RdvError as exc:
-            self.say(exc.message, error=True)
-            return
+        self.last_event = last_event
         self._set_online(True, "")
         self.model.reset_rows(views)
         self.counts.update_from(views)
+        self._show_current()
         if selected is not None:
             self.select_appointment(selected.id)
+
+    def _load_failed(self, exc: Exception) -> None:
+        if isinstance(exc, DatabaseUnavailable | DatabaseBusy):
+            self._set_online(False, exc.message)
+        elif isinstance(exc, RdvError):
+            self.say(exc.message, error=True)
 
     def poll(self) -> None:
         """Cheap check for other stations' changes; only changed rows are touched."""
         self._ticks += 1
-        try:
-            changes = self.feed.changes(self.actor, self.shown_day(), self.last_event)
-        except (DatabaseUnavailable, DatabaseBusy) as exc:
-            self._set_online(False, exc.message)
-            return
-        except RdvError:
-            return
+        day, since = self.shown_day(), self.last_event
+        self.executor.submit(lambda: self.feed.changes(self.actor, day, since),
+                             lambda changes: self._polled(day, changes), self._load_failed,
+                             owner=self, key="poll")
+
+    def _polled(self, day: date, changes: QueueChanges) -> None:
         if not self.online:
             self._set_online(True, "")
             self.reload()
             return
+        if day != self.shown_day():
+            return
         self.last_event = changes.last_event_id
         if changes.changed:
-            self.model.upsert(changes.changed)
-            self.counts.update_from(self.model.views())
+            self.changed.emit(changes.changed)
         for view in changes.calls:
             self.called.emit(view)
         if self._ticks % 30 == 0:

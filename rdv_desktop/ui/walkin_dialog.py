@@ -30,6 +30,7 @@ from ..services.booking import NewAppointment
 from ..services.clock import local
 from ..services.setup import Services
 from .date_fields import date_field, qdate
+from .worker import run_in_background
 
 TO_CONFIRM = "Motif à confirmer au guichet"
 
@@ -53,9 +54,10 @@ def next_quarter(now: datetime) -> time:
 
 
 class WalkInDialog(QDialog):
-    """Emits `created(view, walk_in, print_convocation)` once the appointment exists."""
+    """Emits `created(result)` once the appointment exists (checked in, or its convocation
+    rendered): one desk command, run off the UI thread."""
 
-    created = Signal(object, bool, bool)
+    created = Signal(object)  # CommandResult
 
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,13 +160,26 @@ class WalkInDialog(QDialog):
             source="walk_in" if walk_in else "manual")
 
     def submit(self) -> None:
+        if not self.create_button.isEnabled():
+            return
         try:
-            view = self.services.booking.create(self.actor, self.request())
+            request = self.request()
         except ValueError as exc:
             self.message.setText(str(exc))
             return
-        except RdvError as exc:
-            self.message.setText(exc.message)
-            return
-        self.created.emit(view, self.walk_in.isChecked(), self.print_convocation.isChecked())
+        walk_in, convocation = self.walk_in.isChecked(), self.print_convocation.isChecked()
+        self.create_button.setEnabled(False)
+        self.message.setText("Enregistrement…")
+        run_in_background(
+            lambda: self.services.desk.walk_in(self.actor, request, check_in_now=walk_in,
+                                               print_convocation=convocation),
+            self._created, self._refused, owner=self)
+
+    def _created(self, result: object) -> None:
+        self.created.emit(result)
         self.accept()
+
+    def _refused(self, exc: Exception) -> None:
+        self.create_button.setEnabled(True)
+        text = exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"
+        self.message.setText(f"Rien n'a été enregistré. {text}")

@@ -8,12 +8,11 @@ refusal, to race stations signed in on the same counter number.
 import sys
 from datetime import datetime
 
+from rdv_desktop.errors import InvalidTransition
 from rdv_desktop.models.db import Database
 from rdv_desktop.services.clock import PARIS, FixedClock
 from rdv_desktop.services.context import ServiceContext
 from rdv_desktop.services.setup import Services
-
-from rdv_desktop.errors import InvalidTransition
 
 url, counter, login, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 ctx = ServiceContext.create(Database(url), "CANTAL", FixedClock(datetime(2026, 11, 26, 11, 0,

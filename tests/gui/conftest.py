@@ -15,4 +15,10 @@ def window(qtbot, services: Services, agent: Actor) -> MainWindow:
     qtbot.addWidget(win)
     win.queue.timer.stop()  # tests drive polling explicitly
     win.show()
+    settle(qtbot, win)
     return win
+
+
+def settle(qtbot, win: MainWindow, timeout: int = 10000) -> None:
+    """Wait until every database call and render the window started has answered."""
+    qtbot.waitUntil(win.executor.is_idle, timeout=timeout)

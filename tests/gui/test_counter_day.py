@@ -15,6 +15,7 @@ from rdv_desktop.services.clock import FixedClock
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.checklist_dialog import ChecklistDialog
 from rdv_desktop.ui.main_window import MainWindow
+from tests.gui.conftest import settle
 
 DAY = date(2026, 11, 26)
 
@@ -24,9 +25,14 @@ def book(services: Services, accueil: Actor, name: str, motif: str, hour: int) -
         name, "Test", DAY, time(hour, 0), motif, date(1990, 1, 1))).id
 
 
+def press(window: MainWindow, qtbot, name: str) -> None:
+    window.queue.actions_by_name[name].trigger()
+    settle(qtbot, window)
+
+
 def open_dialog(window: MainWindow, qtbot) -> ChecklistDialog:
-    window.queue.actions_by_name["call_next"].trigger()
-    window.queue.actions_by_name["serve"].trigger()
+    press(window, qtbot, "call_next")
+    press(window, qtbot, "serve")
     dialogs = [w for w in QApplication.topLevelWidgets()
                if isinstance(w, ChecklistDialog) and w.isVisible()]
     assert len(dialogs) == 1
@@ -53,6 +59,7 @@ def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, acc
         services.appointments.check_in(accueil, aid, accept_timing=True)
         clock.advance(minutes=1)
     window.queue.reload()
+    settle(qtbot, window)
 
     # 1. Complete deposit: keyboard marks, a timbre, Ctrl+Return.
     dialog = open_dialog(window, qtbot)
@@ -65,8 +72,9 @@ def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, acc
         qtbot.keyClick(dialog.table, Qt.Key.Key_R)
     assert dialog.model.blocking_missing() == []
     qtbot.keyClicks(dialog.timbres.number, "1111 2222 3333 4444")
-    qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.deposit_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
     assert not dialog.isVisible()
     number = services.dossiers.latest_for(complete).number
     assert number == "CANTAL-2026-000001"
@@ -88,6 +96,7 @@ def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, acc
     assert not dialog.deposit_button.isEnabled() and dialog.incomplete_button.isEnabled()
     dialog.rebook.setChecked(True)
     dialog.incomplete_button.click()
+    settle(qtbot, window)
     assert services.appointments.get(partial).outcome == "incomplete"
     dossier = services.dossiers.latest_for(partial)
     assert dossier.number is None and len(dossier.missing) == 2
@@ -103,6 +112,7 @@ def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, acc
     assert dialog.redirect_button.isVisible() and not dialog.deposit_button.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_A,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    settle(qtbot, window)
     view = services.appointments.get(anef)
     assert view.outcome == "redirected" and view.motif_code == "ETRANGER_MALADE"
     assert "motif_corrected" in actions(services, anef)
@@ -114,7 +124,7 @@ def test_a_day_at_the_counter(qtbot, window: MainWindow, services: Services, acc
 
     # 5. Close the day: only the one who never came, after the grace period.
     clock.advance(hours=2)
-    window.queue.actions_by_name["close_day"].trigger()
+    press(window, qtbot, "close_day")
     assert services.appointments.get(absent).outcome == "no_show"
     assert "Journée clôturée : 1" in window.queue.message.text()
 
@@ -129,7 +139,8 @@ def test_conditional_pieces_follow_situations(qtbot, window: MainWindow, service
     for motif, (flag, piece) in cases.items():
         aid = book(services, accueil, f"Cas {motif}", motif, 10)
         view = services.appointments.get(aid)
-        dialog = ChecklistDialog(services, accueil, view)
+        dialog = ChecklistDialog(services, accueil, view, window.executor,
+                                 services.catalogue.current(), None)
         qtbot.addWidget(dialog)
 
         def applies(code: str, dialog: ChecklistDialog = dialog) -> bool:
@@ -150,14 +161,16 @@ def test_undo_through_the_reason_dialog(qtbot, window: MainWindow, services: Ser
     aid = book(services, accueil, "Erreur", "RETRAITE", 10)
     services.appointments.check_in(accueil, aid)
     window.queue.reload()
-    window.queue.actions_by_name["call_next"].trigger()
+    settle(qtbot, window)
+    press(window, qtbot, "call_next")
     window.queue.select_appointment(aid)
-    window.queue.actions_by_name["undo"].trigger()
+    press(window, qtbot, "undo")
     dialog = next(w for w in QApplication.topLevelWidgets()
                   if isinstance(w, ReasonDialog) and w.isVisible())
     assert not any(b.isEnabled() for b in dialog.buttons.buttons() if b.text() == "Valider")
     qtbot.keyClicks(dialog.edit, "mauvais guichet")
     qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert services.appointments.get(aid).stage.value == "en attente"
     assert "Étape annulée" in window.queue.message.text()
 

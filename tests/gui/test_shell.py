@@ -17,6 +17,7 @@ from rdv_desktop.ui.printing import PdfPrinter, paint_pdf
 from rdv_desktop.ui.queue_model import QueueModel
 from rdv_desktop.ui.verify_dialog import VerifyDialog
 from tests.flows import at_counter, deposit
+from tests.gui.conftest import settle
 
 
 def by_name(widget, cls, name):
@@ -40,26 +41,29 @@ def test_login_failure_then_success(qtbot, services: Services, agent: Actor) -> 
     assert dialog.actor is not None and dialog.actor.counter_number == 1
 
 
-def test_queue_shows_and_follows_another_station(window: MainWindow, services: Services,
+def test_queue_shows_and_follows_another_station(qtbot, window: MainWindow, services: Services,
                                                  accueil: Actor, agent: Actor) -> None:
     assert window.queue.model.rowCount() == 0
     aid = at_counter(services, accueil, agent, name="Çelik")
     window.queue.poll()
+    settle(qtbot, window)
     assert window.queue.model.rowCount() == 1
     window.queue.select_appointment(aid)
     deposit(services, agent, aid)
     window.queue.poll()
+    settle(qtbot, window)
     row = window.queue.model.row_of(aid)
     assert window.queue.model.view_at(row).stage.value == "déposé"
     assert window.queue.selected().id == aid  # selection kept across the update
     assert window.queue.counts.value("Déposés") == 1
 
 
-def test_search_folds_accents(window: MainWindow, services: Services, accueil: Actor,
-                              agent: Actor) -> None:
+def test_search_folds_accents(qtbot, window: MainWindow, services: Services, accueil: Actor,
+                              agent: Actor, manager: Actor) -> None:
     at_counter(services, accueil, agent, name="Çelik")
-    at_counter(services, accueil, agent, name="Diallo")
+    at_counter(services, accueil, manager, name="Diallo")
     window.queue.reload()
+    settle(qtbot, window)
     window.queue.search.setText("celik")
     assert window.queue.proxy.rowCount() == 1
 

@@ -289,6 +289,10 @@ class CounterCommands:
                     rows.append(self.appointments.builder(s).view(other))
         return CommandResult(f"Étape annulée pour {view.full_name}.", tuple(rows))
 
+    def mark_no_show(self, actor: Actor, appointment_id: int) -> CommandResult:
+        view = self.appointments.mark_no_show(actor, appointment_id)
+        return CommandResult(f"Marqué absent : {view.full_name}", (view,))
+
     def close_day(self, actor: Actor, day: date) -> CommandResult:
         marked = self.appointments.close_day(actor, day)
         return CommandResult(f"Journée clôturée : {marked} personne(s) marquée(s) absente(s).")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from ..appointment_views import AppointmentView
-from ..documents import RenderedDocument
-from ..dossiers import DossierView
+if TYPE_CHECKING:  # the queue imports these results at start-up; the PDF side loads later
+    from ..appointment_views import AppointmentView
+    from ..documents import RenderedDocument
+    from ..dossiers import DossierView
 
 
 class Outcome(StrEnum):
