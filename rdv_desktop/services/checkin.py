@@ -83,6 +83,12 @@ def _person(view: AppointmentView) -> tuple[str, str, str]:
     return view.full_name, slot, view.motif_label or "Motif à confirmer au guichet"
 
 
+def arrived(view: AppointmentView) -> ScanResult:
+    """The green answer for an arrival, however it was recorded (scan, search, walk-in)."""
+    name, slot, motif = _person(view)
+    return ScanResult(GREEN, "checked_in", "Arrivée enregistrée", (name, slot, motif), view)
+
+
 @dataclass
 class _KeyCache:
     ring: KeyRing | None = None
@@ -214,8 +220,7 @@ class CheckInService:
             return self._refused(appointment_id, refused.message)
         except NotFound as missing:
             return _red("not_found", "Rendez-vous introuvable", missing.message)
-        name, slot, motif = _person(view)
-        return ScanResult(GREEN, "checked_in", "Arrivée enregistrée", (name, slot, motif), view)
+        return arrived(view)
 
     def _refused(self, appointment_id: int, message: str) -> ScanResult:
         view = self.appointments.get(appointment_id)

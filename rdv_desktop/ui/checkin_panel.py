@@ -30,7 +30,7 @@ from shiboken6 import isValid
 from ..errors import RdvError
 from ..services.actor import Actor
 from ..services.appointment_views import AppointmentView
-from ..services.checkin import ScanResult
+from ..services.checkin import ScanResult, arrived
 from ..services.clock import fr_date, fr_time, local_today
 from ..services.documents import RenderedDocument
 from ..services.setup import Services
@@ -260,10 +260,8 @@ class CheckInPanel(QWidget):
         self.say(result.message)
         view = result.view
         if view is not None and view.arrived_at is not None:
-            self.last_arrival = view
-            self.ticket_button.setEnabled(True)
-            self.checked_in.emit(view)
-            self._refresh_result(view)
+            self.pending_scans += 1  # shown as the answer to a scan would be
+            self._show(arrived(view))
         for doc in result.documents:
             self.document_requested.emit(doc)
 

@@ -81,6 +81,8 @@ class DbExecutor(QObject):
 
         def deliver(handler: Callable[[Any], None]) -> Callable[[Any], None]:
             def call(value: Any) -> None:
+                if not shiboken6.isValid(self):
+                    return  # the window that owned the work is gone: nobody to tell
                 try:
                     if _alive(owner) and _alive(getattr(handler, "__self__", None)):
                         handler(value)
