@@ -19,6 +19,14 @@ class DatabaseUnavailable(RdvError):
     """The database server does not answer; nothing was written."""
 
 
+class OutcomeUnknown(DatabaseUnavailable):
+    """The link died while a write was being committed: it may or may not have been saved.
+
+    Unlike its parent, nothing can be said about the write; the caller looks it up once the
+    database answers again (the transaction itself is all-or-nothing either way).
+    """
+
+
 class DatabaseBusy(RdvError):
     """Another station holds the SQLite write lock for longer than the retry budget."""
 
