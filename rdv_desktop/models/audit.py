@@ -1,11 +1,11 @@
-"""The audit trail. Append-only; its increasing id doubles as the stations' change feed."""
+"""The audit trail. Append-only; it doubles as the stations' change feed (services/queue_feed)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, FetchedValue, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -33,3 +33,8 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
     undone_by: Mapped[int | None] = mapped_column(BigInteger)
+    # PostgreSQL: the writing transaction's id, stamped by the server default (migration 0004),
+    # so the feed can tell what committed since its last snapshot whatever the commit order.
+    # Never set by the application (FetchedValue keeps it out of INSERTs); NULL on SQLite.
+    xact_id: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue(),
+                                                index=True)

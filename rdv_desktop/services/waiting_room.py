@@ -1,6 +1,6 @@
 """What the waiting-room screen shows: the last tickets called and their guichet, nothing else.
 
-No names: the screen faces the public. Live updates come from the same audit-id feed as the
+No names: the screen faces the public. Live updates come from the same audit-trail feed as the
 queue (`QueueFeed`), so a call at any counter shows within one poll.
 """
 
@@ -15,7 +15,7 @@ from ..models import Appointment, Counter
 from .actor import Actor
 from .appointment_views import AppointmentView
 from .appointments import AppointmentService
-from .queue_feed import QueueFeed
+from .queue_feed import FeedCursor, QueueFeed
 
 SHOWN_CALLS = 6
 
@@ -37,7 +37,7 @@ def call_of(view: AppointmentView) -> CallShown | None:
 
 @dataclass(frozen=True)
 class DisplayUpdate:
-    last_event_id: int
+    last_event_id: FeedCursor  # the feed's cursor, handed back to the next `changes`
     calls: tuple[CallShown, ...]  # newest first
     withdrawn: tuple[int, ...] = ()  # appointment ids no longer called (sent back, undone)
 
@@ -62,7 +62,7 @@ class WaitingRoomService:
             ).all()
         return DisplayUpdate(last, tuple(CallShown(r[0], r[1], r[2], r[3]) for r in rows))
 
-    def changes(self, actor: Actor, day: date, since: int) -> DisplayUpdate:
+    def changes(self, actor: Actor, day: date, since: FeedCursor | int) -> DisplayUpdate:
         """Calls made anywhere since `since`, and called people who are not called any more."""
         changes = self.feed.changes(actor, day, since)
         calls = tuple(c for v in changes.calls if (c := call_of(v)) is not None)
