@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -156,3 +160,109 @@ def accueil(services: Services) -> Actor:
 @pytest.fixture
 def manager(services: Services) -> Actor:
     return make_actor(services, "chef", {"manager"}, counter=2)
+
+
+# -- nothing left running after a test -------------------------------------------------------
+
+LEFTOVER_GRACE_S = 5.0  # returns at once when all is idle; only a real leftover waits it out
+
+
+def _qt_loaded() -> bool:
+    """Qt is checked only once something imported it: pure storage tests never load it."""
+    return "PySide6.QtWidgets" in sys.modules
+
+
+def _active_timers() -> dict[int, Any]:
+    """Active QTimers reachable from the QApplication: under every top-level widget (shown or
+    not) and under the application object, keyed by C++ address. A parentless QTimer held only
+    by Python cannot be reached from Qt and is not seen."""
+    import shiboken6
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return {}
+    timers = {}
+    for root in [*QApplication.topLevelWidgets(), app]:
+        for timer in root.findChildren(QTimer):
+            if timer.isActive():
+                timers[shiboken6.getCppPointer(timer)[0]] = timer
+    return timers
+
+
+def _timer_owner(timer: Any) -> Any:
+    from PySide6.QtWidgets import QWidget
+
+    owner = timer.parent()
+    while owner is not None and not isinstance(owner, QWidget):
+        owner = owner.parent()
+    return owner
+
+
+def _describe_timer(timer: Any) -> str:
+    owner = _timer_owner(timer)
+    where = "no widget" if owner is None else f"hidden {type(owner).__name__}"
+    parent = timer.parent()
+    return (f"QTimer {timer.objectName() or '(unnamed)'} every {timer.interval()} ms, child of "
+            f"{type(parent).__name__ if parent is not None else 'nothing'}, owned by {where}")
+
+
+def _qt_leftovers(timers_before: dict[int, Any]) -> list[str]:
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    problems = []
+    pool = QThreadPool.globalInstance()
+    if not pool.waitForDone(int(LEFTOVER_GRACE_S * 1000)):
+        problems.append(f"{pool.activeThreadCount()} job(s) of QThreadPool.globalInstance() "
+                        f"still running {LEFTOVER_GRACE_S:.0f} s after the test")
+    if QCoreApplication.instance() is None:
+        return problems
+    # pytest-qt closed the test's widgets and called deleteLater(); let those deletions happen
+    # (as the next event loop would) so a closed widget's timers go with it.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    for address, timer in _active_timers().items():
+        if address in timers_before:
+            continue  # already running before this test: not its leak
+        owner = _timer_owner(timer)
+        if owner is None or not owner.isVisible():
+            problems.append(_describe_timer(timer))
+    return problems
+
+
+def _is_foreign(thread: threading.Thread) -> bool:
+    """A thread Python did not start (threading made a _DummyThread for it the first time it
+    ran Python code): QThreadPool's workers, which stay parked between jobs by design and whose
+    jobs are checked above with waitForDone; such threads can be neither joined nor named."""
+    return isinstance(thread, threading._DummyThread)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_running() -> Iterator[None]:
+    """Fail the test that leaves work behind: a Python thread it started still alive after a
+    grace period, a job still running in Qt's global thread pool, or an active QTimer that
+    belongs to no visible widget (a closed window's clock still ticking into the next test)."""
+    threads_before = set(threading.enumerate())
+    timers_before = _active_timers() if _qt_loaded() else {}
+    yield
+    problems = _qt_leftovers(timers_before) if _qt_loaded() else []
+    deadline = time.monotonic() + LEFTOVER_GRACE_S
+    for thread in threading.enumerate():
+        if thread not in threads_before and not _is_foreign(thread):
+            thread.join(max(0.0, deadline - time.monotonic()))
+    problems += [f"thread {t.name} ({'daemon' if t.daemon else 'not daemon'}) still alive"
+                 for t in threading.enumerate()
+                 if t not in threads_before and not _is_foreign(t) and t.is_alive()]
+    if problems:
+        pytest.fail("left running after the test:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+def settle(qtbot: Any, timeout_ms: int = 10_000) -> None:
+    """Let background work end and its results reach the UI thread, without a fixed wait: the
+    global pool empties, then a zero-delay timer posted after every result comes back."""
+    from PySide6.QtCore import QThreadPool, QTimer
+
+    assert QThreadPool.globalInstance().waitForDone(timeout_ms), "background job still running"
+    flushed: list[bool] = []
+    QTimer.singleShot(0, lambda: flushed.append(True))
+    qtbot.waitUntil(lambda: bool(flushed), timeout=timeout_ms)

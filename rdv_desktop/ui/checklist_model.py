@@ -66,6 +66,8 @@ class ChecklistModel(ColumnTableModel):
         return len(self.rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():  # the table's root: no item there to enable or edit
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return base | Qt.ItemFlag.ItemIsEditable if index.column() == 2 else base
 

@@ -29,6 +29,8 @@ class PieceDraftModel(ColumnTableModel):
         return len(self.drafts)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():  # the table's root: no item there to enable or edit
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return base | Qt.ItemFlag.ItemIsEditable if index.column() != 0 else base
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import qrcode
+import shiboken6
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, Qt
@@ -26,6 +27,7 @@ from rdv_desktop.ui.camera_scanner import NO_CAMERA, CameraScanner, decode_image
 from rdv_desktop.ui.checkin_panel import CheckInPanel
 from rdv_desktop.ui.main_window import MainWindow
 from tests.arrival.conftest import Book, arrivals, audit_count
+from tests.conftest import settle
 from tests.signing.test_scan_input import azerty_mangle, azerty_mangle_with_capslock, capslock
 
 Code = Callable[[AppointmentView], str]
@@ -257,5 +259,7 @@ def test_closing_the_desk_during_a_scan_is_harmless(qtbot, services: Services, a
     reference = book().reference
     desk.submit_scan(reference)
     desk.deleteLater()  # the window closes before the answer comes back
-    qtbot.wait(500)
+    # deleting the desk deletes its scan pool, which first lets the scan finish
+    qtbot.waitUntil(lambda: not shiboken6.isValid(desk), timeout=10_000)
+    settle(qtbot)  # the answer reached the UI thread and found no desk
     assert arrivals(services) == 1  # the arrival itself was registered

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 
+import shiboken6
 from PySide6.QtWidgets import QLabel
 
 from rdv_desktop.ui.worker import run_in_background
+from tests.conftest import settle
 
 
 def test_result_reaches_the_widget(qtbot) -> None:
@@ -39,7 +41,7 @@ def test_result_for_a_deleted_widget_is_dropped(qtbot) -> None:
     run_in_background(slow, lambda v: delivered.append(v), delivered.append, owner=label)
     run_in_background(slow, label.setText, delivered.append)
     label.deleteLater()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=5000)
     release.set()
-    qtbot.wait(300)
+    settle(qtbot)  # both results came back to the UI thread, and were dropped
     assert delivered == []

@@ -11,6 +11,7 @@ from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.dashboard_panel import DashboardPanel
 from rdv_desktop.ui.office_screens import add_office_screens
 from rdv_desktop.ui.review_panel import ReviewPanel
+from tests.conftest import settle
 
 pytestmark = pytest.mark.gui
 
@@ -24,7 +25,7 @@ def by_name(widget, cls, name):
 def test_dashboard_shows_the_report(qtbot, history: Services, manager: Actor) -> None:
     panel = DashboardPanel(history, manager)
     qtbot.addWidget(panel)
-    qtbot.wait(200)
+    settle(qtbot)  # any load started by building the panel would have come back by now
     assert panel.report is None, "nothing is computed before the tab is opened"
     panel.show()
     qtbot.waitUntil(lambda: panel.report is not None, timeout=10_000)
