@@ -52,6 +52,7 @@ PG_KEEPALIVES_IDLE_S = 5
 PG_KEEPALIVES_INTERVAL_S = 2
 PG_KEEPALIVES_COUNT = 3
 # Client-side deadlines enforced by the watchdog (see `Database`).
+LONG_SESSION_DEADLINE_S = 900  # imports, exports, purges, rollup rebuilds: bulk jobs
 SESSION_DEADLINE_S = 8.0
 PING_DEADLINE_S = 3.0
 
@@ -324,12 +325,23 @@ class Database:
         return describe_url(self.url)
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        with self._translated(), self._session(self._read, self.session_deadline_s) as session:
+    def read(self, *, long: bool = False) -> Iterator[Session]:
+        """A read transaction; `long` for a bulk job (export, report, purge count) that may
+        legitimately outlast the counter's deadlines."""
+        with self._translated(), self._session(self._read, self._deadline(long)) as session:
+            self._lift_statement_timeout(session, long)
             yield session
 
+    def _deadline(self, long: bool) -> float:
+        return max(self.session_deadline_s, LONG_SESSION_DEADLINE_S) if long else (
+            self.session_deadline_s)
+
+    def _lift_statement_timeout(self, session: Session, long: bool) -> None:
+        if long and self.dialect == "postgresql":
+            session.execute(text(f"SET LOCAL statement_timeout = '{LONG_SESSION_DEADLINE_S}s'"))
+
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, long: bool = False) -> Iterator[Session]:
         """One transaction that commits on success and leaves nothing behind on error.
 
         The pending changes are flushed first, so a failure left for the COMMIT itself can
@@ -342,7 +354,8 @@ class Database:
             committing[0] = self.dialect == "postgresql"
 
         with self._translated(lambda: committing[0]), self._session(
-                self._write, self.session_deadline_s, flush_then_commit) as session:
+                self._write, self._deadline(long), flush_then_commit) as session:
+            self._lift_statement_timeout(session, long)
             yield session
 
     def ping(self) -> None:

@@ -105,6 +105,9 @@ def upgrade(db: Database, revision: str = "head") -> None:
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
+                # Another station may be migrating: wait for it, however long, not 3 s.
+                conn.execute(text("SET LOCAL lock_timeout = 0"))
+                conn.execute(text("SET LOCAL statement_timeout = 0"))
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
             cfg.attributes["connection"] = conn
             from alembic.runtime.migration import MigrationContext

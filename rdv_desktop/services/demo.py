@@ -217,7 +217,7 @@ def generate_demo(services: Services, admin: Actor, opts: DemoOptions) -> DemoSu
     gen = _Generator(services, opts, [actors["agent"], actors["agent2"], actors["chef"]])
     now = services.ctx.clock.now()
     total = 0
-    with services.ctx.db.write() as s:
+    with services.ctx.db.write(long=True) as s:
         gen.site_id = services.appointments.site_id(s)
         day = opts.day - timedelta(days=opts.days_back)
         while day < opts.day:

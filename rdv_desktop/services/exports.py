@@ -183,7 +183,7 @@ class ExportService:
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            with self.ctx.db.read() as s:
+            with self.ctx.db.read(long=True) as s:
                 rows = export_rows(s, start, end)
                 if kind == "csv":
                     with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -197,7 +197,7 @@ class ExportService:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        with self.ctx.db.write() as s:
+        with self.ctx.db.write(long=True) as s:
             record(s, actor, self.ctx.clock.now(), "export", "export", path.name,
                    after={"path": str(path), "kind": kind, "rows": count,
                           "from": start, "to": end})

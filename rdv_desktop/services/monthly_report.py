@@ -92,7 +92,7 @@ def monthly_report(stats: StatsService, actor: Actor, year: int, month: int) -> 
     start, end = month_bounds(year, month)
     report = stats.report(actor, start, end)
     ctx = stats.ctx
-    with ctx.db.read() as s:
+    with ctx.db.read(long=True) as s:
         site = s.scalar(select(Site).where(Site.code == ctx.site_code))
         info = SiteInfo(site.name, site.service, site.address, site.code) if site else \
             SiteInfo(ctx.site_code, "", "", ctx.site_code)

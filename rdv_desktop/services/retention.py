@@ -89,10 +89,10 @@ class RetentionService:
                   Appointment.anonymised_at.is_(None))
         now = self.ctx.clock.now()
         if dry_run:
-            with self.ctx.db.read() as s:
+            with self.ctx.db.read(long=True) as s:
                 count = len(s.scalars(select(Appointment.id).where(*target)).all())
             return PurgeReport(cutoff, count, True)
-        with self.ctx.db.write() as s:
+        with self.ctx.db.write(long=True) as s:
             result = s.execute(update(Appointment).where(*target)
                                .values(**IDENTITY_FIELDS, anonymised_at=now, updated_at=now))
             count = result.rowcount
@@ -115,7 +115,7 @@ class RetentionService:
                 "Indiquez la référence du rendez-vous, ou le nom et la date de naissance."
             )
         now = self.ctx.clock.now()
-        with self.ctx.db.write() as s:
+        with self.ctx.db.write(long=True) as s:
             appointments = s.scalars(select(Appointment).where(where).order_by(Appointment.id)
                                      ).all()
             if not appointments:
@@ -163,7 +163,7 @@ class RetentionService:
             raise ValidationError(f"Sauvegarde impossible vers {out} : {exc}") from exc
         finally:
             raw.close()
-        with self.ctx.db.write() as s:
+        with self.ctx.db.write(long=True) as s:
             record(s, actor, self.ctx.clock.now(), "backup", "database", out.name,
                    after={"path": str(out)})
         return out

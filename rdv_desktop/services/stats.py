@@ -175,7 +175,7 @@ class StatsService:
 
     def refresh_days(self, days: list[date]) -> int:
         """For bulk writers that bypass the audit trail (imports, generators)."""
-        with self.ctx.db.write() as s:
+        with self.ctx.db.write(long=True) as s:
             return refresh_days(s, days)
 
     # -- reading -----------------------------------------------------------------------------

@@ -82,7 +82,7 @@ class ImportService:
         total = len(result.rows)
         if progress:
             progress(0, total)
-        with (self.ctx.db.read() if dry_run else self.ctx.db.write()) as s:
+        with (self.ctx.db.read(long=True) if dry_run else self.ctx.db.write(long=True)) as s:
             site_id = self.appointments.site_id(s)
             existing = self._existing(s, [r.reference for r in result.rows], cancelled)
             created: list[tuple[ImportRow, Appointment]] = []
