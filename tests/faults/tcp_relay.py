@@ -44,12 +44,13 @@ class TcpRelay:
         self._links = 0
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._lifetime: threading.Timer | None = None
 
     def __enter__(self) -> TcpRelay:
         self._spawn(self._accept_loop)
-        timer = threading.Timer(self.lifetime_s, self.close)
-        timer.daemon = True
-        timer.start()
+        self._lifetime = threading.Timer(self.lifetime_s, self.close)
+        self._lifetime.daemon = True
+        self._lifetime.start()
         return self
 
     def __exit__(self, _type: type[BaseException] | None, _value: BaseException | None,
@@ -76,6 +77,9 @@ class TcpRelay:
             _reset(sock)
 
     def close(self) -> None:
+        if self._lifetime is not None and self._lifetime is not threading.current_thread():
+            self._lifetime.cancel()
+            self._lifetime.join(timeout=1)
         self._closed.set()
         self.sever()
         with contextlib.suppress(OSError):

@@ -1,0 +1,115 @@
+"""One person per counter, driven through the real window with a filter hiding the queue.
+
+The scenario that once put three people at one guichet: a search filter hides the first people
+waiting, F2 calls one of them (hidden), F2 again must be refused with who holds the counter, and
+F4 with another row selected must receive the counter's current person, not the selected row.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from PySide6.QtWidgets import QApplication
+
+from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.checklist_dialog import ChecklistDialog
+from rdv_desktop.ui.main_window import MainWindow
+from tests.flows import TODAY
+from tests.gui.conftest import settle
+
+
+def arrive(services: Services, accueil: Actor, name: str, hour: time) -> int:
+    view = services.booking.create(accueil, NewAppointment(name, "Test", TODAY, hour,
+                                                           "AES_SALARIE"))
+    services.appointments.check_in(accueil, view.id, accept_timing=True)
+    return view.id
+
+
+def press(qtbot, window: MainWindow, name: str) -> None:
+    window.queue.actions_by_name[name].trigger()
+    settle(qtbot, window)
+
+
+def at_counter_one(services: Services, agent: Actor) -> list[str]:
+    return [v.ticket or "" for v in services.appointments.day(agent, TODAY)
+            if v.counter_number == 1 and v.outcome == "pending"]
+
+
+def test_filtered_queue_cannot_put_two_people_on_a_counter(qtbot, window: MainWindow,
+                                                           services: Services,
+                                                           accueil: Actor,
+                                                           agent: Actor) -> None:
+    first = arrive(services, accueil, "Premier", time(9, 30))
+    arrive(services, accueil, "Second", time(9, 45))
+    visible = arrive(services, accueil, "Visible", time(10, 0))
+    window.queue.reload()
+    settle(qtbot, window)
+    window.queue.search.setText("visible")
+    assert window.queue.proxy.rowCount() == 1
+
+    press(qtbot, window, "call_next")
+    assert at_counter_one(services, agent) == ["A001"]
+    assert "A001" in window.queue.current_label.text()
+    assert "A001" in window.status_current.text()
+
+    press(qtbot, window, "call_next")
+    assert "Guichet 1 : A001 est déjà appelé" in window.queue.message.text()
+    assert at_counter_one(services, agent) == ["A001"]
+
+    window.queue.select_appointment(visible)
+    assert window.queue.selected().id == visible
+    press(qtbot, window, "call")  # Maj+F2 on the selected row: refused too
+    assert "Guichet 1 : A001 est déjà appelé" in window.queue.message.text()
+
+    press(qtbot, window, "serve")  # F4: the counter's person, not the selected row
+    dialogs = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ChecklistDialog) and w.isVisible()]
+    assert [d.view.id for d in dialogs] == [first]
+    assert at_counter_one(services, agent) == ["A001"]
+    assert "au guichet" in window.queue.current_label.text()
+    dialogs[0].reject()
+
+
+def test_send_back_then_call_next_moves_on(qtbot, window: MainWindow, services: Services,
+                                           accueil: Actor, agent: Actor) -> None:
+    arrive(services, accueil, "Premier", time(9, 30))
+    window.queue.reload()
+    settle(qtbot, window)
+    press(qtbot, window, "send_back")
+    assert "Personne n'est appelé au guichet 1" in window.queue.message.text()
+    press(qtbot, window, "call_next")
+    press(qtbot, window, "send_back")
+    assert "Renvoyé en attente : ticket A001" in window.queue.message.text()
+    assert "libre" in window.queue.current_label.text()
+    assert at_counter_one(services, agent) == []
+
+
+def test_undo_dialog_names_the_step_and_what_it_takes_back(qtbot, window: MainWindow,
+                                                            services: Services, accueil: Actor,
+                                                            agent: Actor) -> None:
+    from datetime import datetime
+
+    from rdv_desktop.services.checklist import PieceCheck, checklist
+    from rdv_desktop.services.dossiers import DepositRequest
+
+    person = arrive(services, accueil, "Incomplet", time(9, 30))
+    services.counter.call_next(agent)
+    services.counter.receive(agent)
+    info = services.catalogue.current().motif("AES_SALARIE")
+    situations = frozenset({"entree_irreguliere"})
+    checks = tuple(PieceCheck(line.piece.code, "missing") for line in checklist(info, situations))
+    services.counter.register_incomplete(
+        agent, DepositRequest(person, "AES_SALARIE", "Première demande", situations, checks),
+        datetime(2026, 12, 14, 14, 0))
+    window.queue.reload()
+    settle(qtbot, window)
+    window.queue.select_appointment(person)
+    press(qtbot, window, "undo")
+    dialog = window.queue.undo_dialog
+    assert dialog.isVisible()
+    text = " ".join(label.text() for label in dialog.findChildren(type(window.queue.message)))
+    assert "Annuler le dossier incomplet pour INCOMPLET Test" in text
+    assert "Le nouveau rendez-vous du 14/12/2026 à 14:00 sera annulé." in text
+    dialog.reject()
