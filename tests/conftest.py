@@ -237,6 +237,12 @@ def _is_foreign(thread: threading.Thread) -> bool:
     return isinstance(thread, threading._DummyThread)  # type: ignore[attr-defined]
 
 
+def _is_process_service(thread: threading.Thread) -> bool:
+    """The one process-wide PostgreSQL deadline watchdog (models/db.py `WATCHDOG`): started by
+    the first PostgreSQL session, asleep while nothing is watched, shared by every Database."""
+    return thread.name == "rdv-db-watchdog"
+
+
 @pytest.fixture(autouse=True)
 def nothing_left_running() -> Iterator[None]:
     """Fail the test that leaves work behind: a Python thread it started still alive after a
@@ -248,11 +254,13 @@ def nothing_left_running() -> Iterator[None]:
     problems = _qt_leftovers(timers_before) if _qt_loaded() else []
     deadline = time.monotonic() + LEFTOVER_GRACE_S
     for thread in threading.enumerate():
-        if thread not in threads_before and not _is_foreign(thread):
+        if (thread not in threads_before and not _is_foreign(thread)
+                and not _is_process_service(thread)):
             thread.join(max(0.0, deadline - time.monotonic()))
     problems += [f"thread {t.name} ({'daemon' if t.daemon else 'not daemon'}) still alive"
                  for t in threading.enumerate()
-                 if t not in threads_before and not _is_foreign(t) and t.is_alive()]
+                 if t not in threads_before and not _is_foreign(t)
+                 and not _is_process_service(t) and t.is_alive()]
     if problems:
         pytest.fail("left running after the test:\n  " + "\n  ".join(problems), pytrace=False)
 

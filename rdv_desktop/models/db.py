@@ -235,7 +235,8 @@ class _Watch:
 
 
 class _Watchdog:
-    """One daemon thread per Database that cuts the connections of overdue sessions.
+    """One daemon thread per process that cuts the connections of overdue sessions (every
+    PostgreSQL `Database` shares it: a test suite or a CLI opening many never piles up threads).
 
     The thread sleeps until the earliest deadline (or forever when nothing is watched), so
     it costs nothing while the link is healthy.
@@ -291,6 +292,9 @@ class _Watchdog:
                 self._cond.wait(timeout=max(0.0, min(pending) - now) if pending else None)
 
 
+WATCHDOG = _Watchdog()
+
+
 class Database:
     """The one handle services get: engine, session factories and error translation.
 
@@ -313,7 +317,7 @@ class Database:
         self._watched_here = threading.local()  # this thread's stack of open watches
         self._watchdog: _Watchdog | None = None
         if self.dialect == "postgresql":
-            self._watchdog = _Watchdog()
+            self._watchdog = WATCHDOG
             event.listen(self.engine, "checkout", self._on_checkout)
 
     @property
@@ -364,8 +368,6 @@ class Database:
             session.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
-        if self._watchdog is not None:
-            self._watchdog.stop()
         self.engine.dispose()
 
     @contextmanager

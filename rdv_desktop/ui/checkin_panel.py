@@ -50,6 +50,7 @@ class CheckInPanel(QWidget):
     checked_in = Signal(object)  # AppointmentView that has just arrived (queue row update)
     scan_finished = Signal(object)  # every ScanResult, once shown
     document_requested = Signal(object)  # RenderedDocument for the main window to show/print
+    search_done = Signal(int)  # how many people the manual search found
 
     def __init__(self, services: Services, actor: Actor, printer: PdfPrinter | None = None,
                  parent: QWidget | None = None) -> None:
@@ -226,13 +227,14 @@ class CheckInPanel(QWidget):
         if view is None:
             self.say("Aucun ticket à imprimer : enregistrez d'abord une arrivée.", error=True)
             return
-        try:
-            doc = self.services.checkin.ticket(self.actor, view.id)
-        except RdvError as exc:
-            self.say(exc.message, error=True)
-            return
-        self.send(doc)
+        appointment_id = view.id
+        run_in_background(lambda: self.services.checkin.ticket(self.actor, appointment_id),
+                          self.send, self._document_failed, self.pool, owner=self)
         self.focus_scan()
+
+    def _document_failed(self, exc: Exception) -> None:
+        self.say(exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}",
+                 error=True)
 
     def send(self, doc: RenderedDocument) -> None:
         """Tickets go straight to the desk printer (no dialog stealing the scan focus)."""
@@ -269,19 +271,24 @@ class CheckInPanel(QWidget):
 
     def run_search(self) -> None:
         text = self.search.text()
+        today = local_today(self.services.ctx.clock)
         self.results.clear()
-        try:
-            views = self.services.checkin.search(self.actor, text,
-                                                 local_today(self.services.ctx.clock))
-        except RdvError as exc:
-            self.search_note.setText(exc.message)
-            return
+        self.search_note.setText("Recherche…")
+        run_in_background(lambda: self.services.checkin.search(self.actor, text, today),
+                          self._found, self._search_failed, self.pool, owner=self)
+
+    def _search_failed(self, exc: Exception) -> None:
+        self.search_note.setText(exc.message if isinstance(exc, RdvError) else str(exc))
+
+    def _found(self, views: list[AppointmentView]) -> None:
+        self.results.clear()
         for view in views:
             self.results.addItem(self._item(view))
         self.search_note.setText(f"{len(views)} personne(s) trouvée(s)." if views
                                  else "Personne ne correspond aujourd'hui.")
         if views:
             self.results.setCurrentRow(0)
+        self.search_done.emit(len(views))
 
     @staticmethod
     def _item(view: AppointmentView) -> QListWidgetItem:

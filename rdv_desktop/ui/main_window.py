@@ -279,7 +279,10 @@ class MainWindow(QMainWindow):
         if self.waiting_display is None:
             from .waiting_display import WaitingDisplay
 
-            self.waiting_display = WaitingDisplay(self.services, self.actor, parent=self)
+            self.waiting_display = WaitingDisplay(self.services, self.actor, self.executor,
+                                                  parent=self)
+            self.appointments_changed.connect(self.waiting_display.apply_changes)
+            self.queue.connection_changed.connect(self.waiting_display.connection_changed)
             self.waiting_display.place_on_second_screen()
         self.waiting_display.show()
         self.waiting_display.raise_()

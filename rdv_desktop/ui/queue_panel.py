@@ -49,7 +49,6 @@ POLL_MS = 1000
 class QueuePanel(QWidget):
     serve_requested = Signal(object)  # AppointmentView now at this counter's desk
     connection_changed = Signal(bool, str)  # reachable, message
-    called = Signal(object)  # AppointmentView called at any counter (for the display)
     changed = Signal(object)  # tuple[AppointmentView, ...] changed here or seen by the poll
     act_done = Signal(object)  # CommandResult of an act started here
     current_changed = Signal(str)  # the counter's current person, in words
@@ -61,7 +60,7 @@ class QueuePanel(QWidget):
         self.actor = actor
         self.executor = executor
         self.feed = QueueFeed(services.appointments)
-        self.last_event = 0
+        self.cursors: dict[date, Any] = {}  # the feed's position per day polled
         self.online = True
 
         self.model = QueueModel(services.ctx.clock.now, self)
@@ -335,18 +334,18 @@ class QueuePanel(QWidget):
     def reload(self) -> None:
         day = self.shown_day()
 
-        def load() -> tuple[int, list[AppointmentView]]:
+        def load() -> tuple[Any, list[AppointmentView]]:
             return (self.feed.latest_event_id(),
                     self.services.appointments.day(self.actor, day))
 
         self.executor.submit(load, lambda loaded: self._loaded(day, *loaded), self._load_failed,
                              owner=self, key="reload")
 
-    def _loaded(self, day: date, last_event: int, views: list[AppointmentView]) -> None:
+    def _loaded(self, day: date, cursor: Any, views: list[AppointmentView]) -> None:
         if day != self.shown_day():
             return  # the day changed while loading: its own load follows
         selected = self.selected()
-        self.last_event = last_event
+        self.cursors[day] = cursor
         self._set_online(True, "")
         self.model.reset_rows(views)
         self.counts.update_from(views)
@@ -361,25 +360,42 @@ class QueuePanel(QWidget):
             self.say(exc.message, error=True)
 
     def poll(self) -> None:
-        """Cheap check for other stations' changes; only changed rows are touched."""
-        self._ticks += 1
-        day, since = self.shown_day(), self.last_event
-        self.executor.submit(lambda: self.feed.changes(self.actor, day, since),
-                             lambda changes: self._polled(day, changes), self._load_failed,
-                             owner=self, key="poll")
+        """Cheap check for other stations' changes; only changed rows are touched.
 
-    def _polled(self, day: date, changes: QueueChanges) -> None:
+        Today is always followed (the waiting-room display and the counter's person live
+        there), and the day shown when it is another one.
+        """
+        self._ticks += 1
+        today = local_today(self.services.ctx.clock)
+        days = list(dict.fromkeys((self.shown_day(), today)))
+        since = {day: self.cursors.get(day) for day in days}
+
+        def changes() -> list[tuple[date, QueueChanges | Any]]:
+            found: list[tuple[date, QueueChanges | Any]] = []
+            for day in days:
+                cursor = since[day]
+                if cursor is None:  # first look at this day: from now on
+                    found.append((day, self.feed.latest_event_id()))
+                else:
+                    found.append((day, self.feed.changes(self.actor, day, cursor)))
+            return found
+
+        self.executor.submit(changes, self._polled, self._load_failed, owner=self, key="poll")
+
+    def _polled(self, found: list[tuple[date, QueueChanges | Any]]) -> None:
         if not self.online:
             self._set_online(True, "")
             self.reload()
             return
-        if day != self.shown_day():
-            return
-        self.last_event = changes.last_event_id
-        if changes.changed:
-            self.changed.emit(changes.changed)
-        for view in changes.calls:
-            self.called.emit(view)
+        seen: list[AppointmentView] = []
+        for day, changes in found:
+            if not isinstance(changes, QueueChanges):
+                self.cursors.setdefault(day, changes)
+                continue
+            self.cursors[day] = changes.last_event_id
+            seen.extend(changes.changed)
+        if seen:
+            self.changed.emit(tuple(seen))
         if self._ticks % 30 == 0:
             self.model.refresh_times()
 

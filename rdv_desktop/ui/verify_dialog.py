@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..errors import RdvError
 from ..services.verifier import Verification, VerificationStatus
+from .worker import run_in_background
 
 COLOURS = {
     VerificationStatus.AUTHENTIC: "#1b5e20",
@@ -21,6 +22,7 @@ COLOURS = {
 
 
 class VerifyDialog(QDialog):
+    verified = Signal()  # a verdict (or a refusal) is on screen
     def __init__(self, verify: Callable[[str], Verification],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,16 +53,23 @@ class VerifyDialog(QDialog):
         super().keyPressEvent(event)
 
     def check(self) -> None:
+        """Verify off the UI thread (the key ring and the dossier come from the database)."""
         text = self.field.text()
         self.field.clear()
-        try:
-            outcome = self.verify(text)
-        except RdvError as exc:
-            self.verdict.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
-                                      " background: #e65100;")
-            self.verdict.setText(exc.message)
-            return
+        self.verdict.setStyleSheet("font-size: 18pt; padding: 10px;")
+        self.verdict.setText("Vérification…")
+        run_in_background(lambda: self.verify(text), self._verified, self._failed, owner=self)
+
+    def _failed(self, exc: Exception) -> None:
+        self.verdict.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
+                                  " background: #e65100;")
+        self.verdict.setText(exc.message if isinstance(exc, RdvError)
+                             else f"Vérification impossible : {exc}")
+        self.verified.emit()
+
+    def _verified(self, outcome: Verification) -> None:
         self.last = outcome
         self.verdict.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
                                   f" background: {COLOURS[outcome.status]};")
         self.verdict.setText(outcome.message)
+        self.verified.emit()

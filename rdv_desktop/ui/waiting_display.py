@@ -1,8 +1,10 @@
 """The waiting-room screen: a separate window for a second monitor facing the public.
 
 It shows the ticket just called and its guichet in very large type, and the previous calls
-below; no names (the screen is public). It polls the shared feed every second, so a call made
-at any counter appears within about a second. F11 toggles full screen, F12 the chime.
+below; no names (the screen is public). It has no poller of its own: the main window hands it
+every change it broadcasts (this station's acts and what the queue's poll saw from the others),
+so a call made at any counter appears within about a second. F11 toggles full screen, F12 the
+chime.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..errors import DatabaseBusy, DatabaseUnavailable, RdvError
+from ..errors import RdvError
 from ..services.actor import Actor
+from ..services.appointment_views import AppointmentView
 from ..services.clock import fr_time, local, local_today
 from ..services.setup import Services
-from ..services.waiting_room import SHOWN_CALLS, CallShown
+from ..services.waiting_room import SHOWN_CALLS, CallShown, DisplayUpdate, call_of
 from .chime import Chime
+from .executor import DbExecutor
 
-POLL_MS = 1000
 FLASH_MS = 4000
 BACKGROUND, TEXT, HIGHLIGHT, MUTED = "#0d1b2a", "#ffffff", "#ffd54f", "#90a4ae"
 WIDEST = "Ticket W999  →  Guichet 88"  # the longest line the screen must fit on one line
@@ -34,17 +37,17 @@ def call_text(call: CallShown) -> str:
 class WaitingDisplay(QWidget):
     """Top-level window; `calls` holds what is shown, newest first."""
 
-    def __init__(self, services: Services, actor: Actor, *, chime: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, actor: Actor, executor: DbExecutor, *,
+                 chime: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.services = services
+        self.executor = executor
         self.actor = actor
         self.setWindowTitle("Salle d'attente — appels")
         self.setAccessibleName("Écran de la salle d'attente")
         self.setStyleSheet(f"background: {BACKGROUND}; color: {TEXT};")
         self.resize(1280, 720)
         self.calls: list[CallShown] = []
-        self.last_event = 0
         self.chime_on = chime
         self.chime = Chime(self)
         self.last_ring = ""
@@ -83,11 +86,7 @@ class WaitingDisplay(QWidget):
         self.flash = QTimer(self)
         self.flash.setSingleShot(True)
         self.flash.timeout.connect(lambda: self._highlight(False))
-        self.timer = QTimer(self)
-        self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.poll)
         self.load()
-        self.timer.start()
 
     # -- sizes follow the window, so the same code suits a laptop and a 55" screen -----------
 
@@ -123,42 +122,47 @@ class WaitingDisplay(QWidget):
         return local_today(self.services.ctx.clock)
 
     def load(self) -> None:
-        try:
-            update = self.services.waiting_room.recent(self.actor, self.today())
-        except RdvError as exc:
-            self._footer(exc.message)
-            return
-        self.last_event = update.last_event_id
+        today = self.today()
+        self.executor.submit(lambda: self.services.waiting_room.recent(self.actor, today),
+                             self._loaded, self._failed, owner=self)
+
+    def _loaded(self, update: DisplayUpdate) -> None:
         self.calls = list(update.calls)
         self._render()
         self._footer()
 
-    def poll(self) -> None:
-        try:
-            update = self.services.waiting_room.changes(self.actor, self.today(),
-                                                        self.last_event)
-        except (DatabaseUnavailable, DatabaseBusy):
-            self._footer("Connexion à la base perdue : l'écran reprendra seul.")
-            return
-        except RdvError as exc:
-            self._footer(exc.message)
-            return
-        self.last_event = update.last_event_id
-        changed = False
-        if update.withdrawn:
-            before = len(self.calls)
-            self.calls = [c for c in self.calls if c.appointment_id not in update.withdrawn]
-            changed = len(self.calls) != before
-        for call in reversed(update.calls):  # oldest first, so the newest ends on top
+    def _failed(self, exc: Exception) -> None:
+        self._footer(exc.message if isinstance(exc, RdvError) else str(exc))
+
+    def connection_changed(self, online: bool, _message: str) -> None:
+        self._footer("" if online else "Connexion à la base perdue : l'écran reprendra seul.")
+
+    def apply_changes(self, views: tuple[AppointmentView, ...]) -> None:
+        """New calls go on top (and flash); people no longer called leave the screen."""
+        today = self.today()
+        shown = {c.appointment_id: c for c in self.calls}
+        fresh: list[CallShown] = []
+        withdrawn = False
+        for view in views:
+            if view.slot_date != today:
+                continue
+            call = call_of(view)
+            if call is None:
+                if view.id in shown:
+                    self.calls = [c for c in self.calls if c.appointment_id != view.id]
+                    withdrawn = True
+            elif view.id not in shown or shown[view.id].called_at != call.called_at:
+                fresh.append(call)
+        for call in sorted(fresh, key=lambda c: c.called_at):  # the newest ends on top
             self.calls = [c for c in self.calls if c.appointment_id != call.appointment_id]
             self.calls.insert(0, call)
         self.calls = self.calls[:SHOWN_CALLS]
-        if update.calls:
+        if fresh:
             self._highlight(True)
             self.flash.start(FLASH_MS)
             if self.chime_on:
                 self.last_ring = self.chime.play()
-        if update.calls or changed:
+        if fresh or withdrawn:
             self._render()
         self._footer()
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ..errors import RdvError
 from ..services.actor import Actor
 from ..services.booking import NewAppointment
+from ..services.catalogue import CatalogueInfo
 from ..services.clock import local
 from ..services.setup import Services
 from .date_fields import date_field, qdate
@@ -84,12 +85,8 @@ class WalkInDialog(QDialog):
         self.motif = QComboBox()
         self.motif.setAccessibleName("Motif")
         self.motif.addItem(TO_CONFIRM, None)
-        try:
-            for motif in services.catalogue.current().motifs:
-                if not motif.anef_redirect:
-                    self.motif.addItem(motif.label, motif.code)
-        except RdvError:
-            pass
+        run_in_background(services.catalogue.current, self._motifs_loaded, lambda _exc: None,
+                          owner=self)
         self.walk_in = QRadioButton("Personne présente, sans rendez-vous : enregistrer son "
                                     "arrivée maintenant")
         self.walk_in.setAccessibleName("Personne sans rendez-vous")
@@ -136,6 +133,11 @@ class WalkInDialog(QDialog):
         self.walk_in.toggled.connect(self._mode_changed)
         self.walk_in.setChecked(True)
         self._mode_changed(True)
+
+    def _motifs_loaded(self, catalogue: CatalogueInfo) -> None:
+        for motif in catalogue.motifs:
+            if not motif.anef_redirect:
+                self.motif.addItem(motif.label, motif.code)
 
     def _mode_changed(self, walk_in: bool) -> None:
         self.day.setEnabled(not walk_in)

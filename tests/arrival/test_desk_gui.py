@@ -150,7 +150,8 @@ def test_manual_search_then_check_in(qtbot, panel: CheckInPanel, services: Servi
     book("Diallo", "Mamadou", hour=time(10, 15))
     search = by_name(panel, QLineEdit, "Recherche d'une personne")
     qtbot.keyClicks(search, "celik")
-    qtbot.keyClick(search, Qt.Key.Key_Return)
+    with qtbot.waitSignal(panel.search_done, timeout=10000):
+        qtbot.keyClick(search, Qt.Key.Key_Return)
     assert panel.results.count() == 1 and "ÇELIK Zeynep" in panel.results.item(0).text()
     with qtbot.waitSignal(panel.scan_finished, timeout=10000):
         qtbot.mouseClick(by_name(panel, QPushButton,
@@ -166,8 +167,9 @@ def test_ticket_goes_to_the_printer_path(qtbot, panel: CheckInPanel, book: Book,
     scanner_types(qtbot, panel, code_of(book()))
     docs: list[RenderedDocument] = []
     panel.document_requested.connect(docs.append)
-    qtbot.mouseClick(by_name(panel, QPushButton, "Imprimer le ticket"),
-                     Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.document_requested, timeout=10000):
+        qtbot.mouseClick(by_name(panel, QPushButton, "Imprimer le ticket"),
+                         Qt.MouseButton.LeftButton)
     assert [d.title for d in docs] == ["Ticket A001"]
 
 
@@ -191,6 +193,7 @@ def test_walk_in_gets_a_ticket_and_later_slot_a_convocation(
     qtbot.keyClicks(by_name(later, QLineEdit, "Nom de famille"), "Ivanova")
     later.later.setChecked(True)
     later.day.setDate(later.day.date().addDays(7))
+    qtbot.waitUntil(lambda: later.motif.count() > 1)  # the motifs load off the UI thread
     later.motif.setCurrentIndex(1)
     assert later.print_convocation.isChecked()
     with qtbot.waitSignal(panel.document_requested, timeout=10000) as sent:

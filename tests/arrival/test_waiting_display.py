@@ -16,6 +16,7 @@ from rdv_desktop.ui.main_window import MainWindow
 from rdv_desktop.ui.waiting_display import WaitingDisplay
 from tests.arrival.conftest import Book
 from tests.conftest import TEST_NOW, make_actor
+from tests.gui.conftest import settle
 
 
 def by_name(widget, name):
@@ -31,6 +32,24 @@ def other_station(db_url: str, tmp_path) -> Services:
     return Services.build(ctx)
 
 
+def open_display(qtbot, services: Services, actor: Actor, chime: bool = False
+                 ) -> tuple[MainWindow, WaitingDisplay]:
+    """The display as a station opens it: from the main window, fed by its broadcast."""
+    window = MainWindow(services, actor, "base de test")
+    qtbot.addWidget(window)
+    window.queue.timer.stop()  # the test drives the polls
+    display = window.open_waiting_display()
+    display.chime_on = chime
+    settle(qtbot, window)
+    return window, display
+
+
+def poll(qtbot, window: MainWindow) -> None:
+    window.queue.poll()
+    settle(qtbot, window)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen has no stacking
 def test_display_shows_a_call_made_from_another_session(qtbot, services: Services,
                                                         accueil: Actor, agent: Actor,
                                                         book: Book, db_url: str,
@@ -39,46 +58,44 @@ def test_display_shows_a_call_made_from_another_session(qtbot, services: Service
     for view in (first, second):
         services.checkin.scan(accueil, view.reference, accept_timing=True)
     services.appointments.call(agent, first.id)
-    display = WaitingDisplay(services, accueil)
-    qtbot.addWidget(display)
-    display.timer.stop()  # the test drives the polls
-    display.show()
+    window, display = open_display(qtbot, services, accueil)
+    poll(qtbot, window)  # the feed's first look: from now on
     current = by_name(display, "Dernier appel")
     assert current.text() == "Ticket A001  →  Guichet 1"
 
     remote = other_station(db_url, tmp_path)
     agent3 = make_actor(remote, "agent3", {"agent"}, counter=3)
     remote.appointments.call(agent3, second.id)
-    display.poll()
+    poll(qtbot, window)
     assert current.text() == "Ticket A002  →  Guichet 3"
     assert by_name(display, "Appel précédent 1").text() == "Ticket A001  →  Guichet 1"
     assert "#ffd54f" in current.styleSheet()  # the new call flashes
 
     remote.appointments.send_back(agent3, second.id)  # called by mistake: off the screen
-    display.poll()
+    poll(qtbot, window)
     assert current.text() == "Ticket A001  →  Guichet 1"
     remote.ctx.db.dispose()
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
 def test_recall_moves_to_the_top_and_chimes(qtbot, services: Services, accueil: Actor,
                                             agent: Actor, book: Book,
                                             clock: FixedClock) -> None:
     first, second = book(), book("Petrov", "Ivan", hour=time(10, 15))
     for view in (first, second):
         services.checkin.scan(accueil, view.reference, accept_timing=True)
-    display = WaitingDisplay(services, accueil, chime=True)
-    qtbot.addWidget(display)
-    display.timer.stop()
+    window, display = open_display(qtbot, services, accueil, chime=True)
+    poll(qtbot, window)
     assert by_name(display, "Dernier appel").text() == "—"
     services.appointments.call(agent, first.id)
     clock.advance(seconds=20)
     services.appointments.call(agent, second.id, counter_number=2)
-    display.poll()
+    poll(qtbot, window)
     assert display.last_ring in ("son", "bip")
     assert [c.ticket for c in display.calls] == ["A002", "A001"]
     clock.advance(minutes=2)
     services.appointments.call(agent, first.id)  # recall at the same guichet
-    display.poll()
+    poll(qtbot, window)
     assert [c.ticket for c in display.calls] == ["A001", "A002"]
     display.toggle_chime()
     assert "carillon coupé" in by_name(display, "Pied de l'écran").text()
@@ -86,13 +103,9 @@ def test_recall_moves_to_the_top_and_chimes(qtbot, services: Services, accueil: 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen has no stacking
 def test_menu_opens_one_display_window(qtbot, services: Services, accueil: Actor) -> None:
-    window = MainWindow(services, accueil, "base de test")
-    qtbot.addWidget(window)
-    window.queue.timer.stop()
+    window, display = open_display(qtbot, services, accueil)
     titles = [a.text() for a in window.view_menu.actions()]
     assert "Écran de la salle d'&attente" in titles
-    display = window.open_waiting_display()
-    display.timer.stop()
     assert window.open_waiting_display() is display and display.isWindow()
     display.toggle_full_screen()
     assert display.isFullScreen()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.faults.throwaway_pg import ThrowawayServer
+from tests.ui_thread_guard import ui_thread_guard  # noqa: F401 (autouse: UI code never opens a session on the main thread)
 
 
 @pytest.fixture(scope="session")

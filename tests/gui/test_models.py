@@ -94,7 +94,7 @@ def test_queue_model_and_its_filter(check: Check, services: Services, accueil: A
 
     proxy.set_stage("en attente")
     assert proxy.rowCount() == 1
-    services.appointments.call(agent, waiting)
+    services.appointments.call(agent, waiting, 2)  # guichet 1 is busy with Diallo
     assert model.upsert([services.appointments.get(waiting)]) == [2]
     assert proxy.rowCount() == 0  # called: no longer waiting, the filter drops the row
     proxy.set_stage("")

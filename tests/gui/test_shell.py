@@ -84,12 +84,14 @@ def test_verify_dialog_reads_a_scanned_attestation(qtbot, services: Services, ac
     dialog.open()
     field = by_name(dialog, QLineEdit, "Code à vérifier")
     qtbot.keyClicks(field, f"  {dossier.qr_payload.lower()} ")  # Caps Lock on, stray spaces
-    qtbot.keyClick(field, Qt.Key.Key_Return)
+    with qtbot.waitSignal(dialog.verified, timeout=10000):
+        qtbot.keyClick(field, Qt.Key.Key_Return)
     result = by_name(dialog, QLabel, "Résultat de la vérification").text()
     assert "authentique" in result.lower() and dossier.number in result
     assert dialog.isVisible()  # the scanner's Enter did not close the dialog
     qtbot.keyClicks(field, dossier.qr_payload[:-3] + "AAA")
-    qtbot.keyClick(field, Qt.Key.Key_Return)
+    with qtbot.waitSignal(dialog.verified, timeout=10000):
+        qtbot.keyClick(field, Qt.Key.Key_Return)
     assert "authentique" not in by_name(dialog, QLabel, "Résultat de la vérification").text()
 
 

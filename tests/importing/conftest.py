@@ -9,6 +9,7 @@ import pytest
 
 from rdv_desktop.services.importing import ImportService
 from rdv_desktop.services.setup import Services
+from tests.ui_thread_guard import ui_thread_guard  # noqa: F401 (autouse: UI code never opens a session on the main thread)
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -26,6 +26,7 @@ from rdv_desktop.services.context import ServiceContext
 from rdv_desktop.services.demo import DemoOptions, generate_demo
 from rdv_desktop.services.setup import Services, prepare_database
 from tests.conftest import PG_BASE_URL, TEST_NOW, make_actor
+from tests.ui_thread_guard import ui_thread_guard  # noqa: F401 (autouse: UI code never opens a session on the main thread)
 
 TODAY = date(2026, 11, 26)
 HISTORY = DemoOptions(TODAY, per_day=16, days_back=30, seed=7)
