@@ -155,7 +155,8 @@ def time_window(services: Services, clock: FixedClock, scans: list[tuple[int, st
     window = MainWindow(services, actor, "bench")
     window.queue.timer.stop()  # only the scan's own update of the row is measured
     window.show()
-    app.processEvents()
+    while not window.executor.is_idle():  # the day's queue loads in the window's executor
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     desk = window.checkin
     assert desk is not None and window.queue.model.rowCount() == TODAY_COUNT
     shown: list[float] = []

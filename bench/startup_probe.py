@@ -39,6 +39,11 @@ def station(url: str) -> None:
         window = MainWindow(services, actor, services.ctx.db.display_url)
         window.show()
         app.processEvents()
+        from PySide6.QtCore import QEventLoop
+
+        while not window.executor.is_idle():  # the queue is visible once its rows are in
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+        app.processEvents()
     print(window.queue.model.rowCount())
 
 

@@ -154,7 +154,11 @@ def _window(services, actor) -> None:
     window = MainWindow(services, actor, "auto-test")
     window.queue.timer.stop()
     window.show()
-    app.processEvents()
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    deadline = QDeadlineTimer(30_000)  # the queue loads in the window's executor
+    while not window.executor.is_idle() and not deadline.hasExpired():
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     rows = window.queue.model.rowCount()
     window.close()
     app.processEvents()
