@@ -30,7 +30,7 @@ from ..errors import DatabaseBusy, DatabaseUnavailable, RdvError
 from ..services.actor import Actor
 from ..services.appointment_views import AppointmentView
 from ..services.clock import local_today
-from ..services.queue_feed import QueueChanges, QueueFeed
+from ..services.queue_feed import FeedCursor, QueueChanges, QueueFeed
 from ..services.setup import Services
 from ..services.stage import Stage
 from .date_fields import date_field, qdate
@@ -61,7 +61,7 @@ class QueuePanel(QWidget):
         self.actor = actor
         self.executor = executor
         self.feed = QueueFeed(services.appointments)
-        self.last_event = 0
+        self.last_event: FeedCursor | int = 0  # 0 until the first load: the whole feed
         self.online = True
 
         self.model = QueueModel(services.ctx.clock.now, self)
@@ -335,14 +335,14 @@ class QueuePanel(QWidget):
     def reload(self) -> None:
         day = self.shown_day()
 
-        def load() -> tuple[int, list[AppointmentView]]:
+        def load() -> tuple[FeedCursor, list[AppointmentView]]:
             return (self.feed.latest_event_id(),
                     self.services.appointments.day(self.actor, day))
 
         self.executor.submit(load, lambda loaded: self._loaded(day, *loaded), self._load_failed,
                              owner=self, key="reload")
 
-    def _loaded(self, day: date, last_event: int, views: list[AppointmentView]) -> None:
+    def _loaded(self, day: date, last_event: FeedCursor, views: list[AppointmentView]) -> None:
         if day != self.shown_day():
             return  # the day changed while loading: its own load follows
         selected = self.selected()

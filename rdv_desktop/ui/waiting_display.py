@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ..errors import DatabaseBusy, DatabaseUnavailable, RdvError
 from ..services.actor import Actor
 from ..services.clock import fr_time, local, local_today
+from ..services.queue_feed import FeedCursor
 from ..services.setup import Services
 from ..services.waiting_room import SHOWN_CALLS, CallShown
 from .chime import Chime
@@ -44,7 +45,7 @@ class WaitingDisplay(QWidget):
         self.setStyleSheet(f"background: {BACKGROUND}; color: {TEXT};")
         self.resize(1280, 720)
         self.calls: list[CallShown] = []
-        self.last_event = 0
+        self.last_event: FeedCursor | int = 0  # 0 until the first load: the whole feed
         self.chime_on = chime
         self.chime = Chime(self)
         self.last_ring = ""
