@@ -16,10 +16,16 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from . import __version__
 from .config import StationConfig
+
+if TYPE_CHECKING:  # the services are imported lazily, like the app does
+    from .services.actor import Actor
+    from .services.setup import Services
+
+_T = TypeVar("_T")
 
 DEMO_PER_DAY = 20
 DEMO_DAYS_BACK = 5
@@ -35,7 +41,7 @@ class _Steps:
     def __init__(self) -> None:
         self.timings: list[tuple[str, float]] = []
 
-    def run(self, name: str, step: Callable[[], object]) -> object:
+    def run(self, name: str, step: Callable[[], _T]) -> _T:
         started = time.perf_counter()
         try:
             result = step()
@@ -52,7 +58,7 @@ class _Failed(Exception):
         self.cause = cause
 
 
-def _services(folder: Path):  # -> Services (imported lazily, like the app does)
+def _services(folder: Path) -> Services:
     from .services.setup import open_services
 
     config = StationConfig(db_url=f"sqlite:///{folder / 'autotest.sqlite3'}",
@@ -61,7 +67,7 @@ def _services(folder: Path):  # -> Services (imported lazily, like the app does)
     return open_services(config)
 
 
-def _check_schema(services) -> None:
+def _check_schema(services: Services) -> None:
     from .models.migrate import current_revision, head_revision
 
     current, head = current_revision(services.ctx.db), head_revision()
@@ -69,7 +75,7 @@ def _check_schema(services) -> None:
         raise SelfTestFailure(f"schéma à la révision {current}, attendu {head}")
 
 
-def _demo(services):
+def _demo(services: Services) -> Actor:
     from .services.actor import system_actor
     from .services.clock import local_today
     from .services.demo import DEMO_PASSWORD, DemoOptions, generate_demo
@@ -82,7 +88,7 @@ def _demo(services):
     return services.users.authenticate("chef", DEMO_PASSWORD, "AUTOTEST", 1)
 
 
-def _deposit(services, actor) -> str:
+def _deposit(services: Services, actor: Actor) -> str:
     """A walk-in brought to the counter and deposited complete, through the real services."""
     from .services.booking import NewAppointment
     from .services.checklist import PieceCheck, checklist
@@ -108,7 +114,7 @@ def _deposit(services, actor) -> str:
     return dossier.number
 
 
-def _attestation(services, actor, number: str, folder: Path) -> None:
+def _attestation(services: Services, actor: Actor, number: str, folder: Path) -> None:
     """Render the attestation, read its QR back from the rendered page, verify the signature."""
     from .services.qr_image import decode_image
 
@@ -134,7 +140,7 @@ def _postgresql_driver() -> None:
     build_engine("postgresql+psycopg://autotest@127.0.0.1/autotest").dispose()
 
 
-def _window(services, actor) -> None:
+def _window(services: Services, actor: Actor) -> None:
     """The real main window on Qt's offscreen platform, with the day's queue loaded."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import qInstallMessageHandler

@@ -27,7 +27,8 @@ _REVISION = re.compile(r"""^(down_revision|revision)\s*=\s*["']([^"']+)["']""", 
 
 def _shipped() -> tuple[set[str], set[str]]:
     """Revisions and parent revisions of the migration files (read as text, no Alembic)."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
         for key, value in _REVISION.findall(path.read_text(encoding="utf-8")):
             (revisions if key == "revision" else parents).add(value)

@@ -17,7 +17,7 @@ def nice_max(value: float, ticks: int = 4) -> float:
     if value <= 0:
         return float(ticks)
     raw = value / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))
     for step in (1, 2, 2.5, 5, 10):
         if raw <= step * power:
             return step * power * ticks

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -31,11 +32,11 @@ class _FooterCanvas(Canvas):
     def __init__(self, buffer: io.BytesIO, footer: str) -> None:
         super().__init__(buffer, pagesize=(PAGE_W, PAGE_H))
         self._footer = footer
-        self._pages: list[dict] = []
+        self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:  # reportlab's name
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # private reportlab method, not stubbed
 
     def save(self) -> None:
         total = len(self._pages)

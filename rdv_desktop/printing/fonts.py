@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from typing import cast
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
@@ -54,7 +55,8 @@ def register_fonts() -> None:
 def font(name: str) -> TTFont:
     """The registered TTFont (its ``face.charToGlyph`` tells which characters it can draw)."""
     register_fonts()
-    return pdfmetrics.getFont(name)
+    # types-reportlab types getFont as the base Font; every font registered here is a TTFont.
+    return cast(TTFont, pdfmetrics.getFont(name))
 
 
 def visual(text: str) -> str:
@@ -68,7 +70,8 @@ def visual(text: str) -> str:
     import arabic_reshaper  # only needed for right-to-left scripts
     from bidi import get_display
 
-    return get_display(arabic_reshaper.reshape(text))
+    shaped: str = get_display(arabic_reshaper.reshape(text))  # both libraries are untyped
+    return shaped
 
 
 def width(text: str, font_name: str, size: float) -> float:

@@ -27,7 +27,8 @@ def qr_matrix(payload: str) -> Matrix:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QR_QUIET_ZONE_MODULES)
     raw = payload.encode("utf-8")
     if RE_ALPHA_NUM.match(raw):
-        code.add_data(QRData(raw, mode=MODE_ALPHA_NUM))
+        # types-qrcode declares MODE_ALPHA_NUM as int where the overloads want Literal[1, 2, 4].
+        code.add_data(QRData(raw, mode=MODE_ALPHA_NUM))  # type: ignore[call-overload]
     else:
         code.add_data(payload)
     code.make(fit=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
 
 from ..errors import NotFound, ValidationError
 from ..models import AuditEvent, Counter, Fee, Setting, Site
@@ -101,7 +102,7 @@ class AdminService:
 
     # -- site and counters -------------------------------------------------------------------
 
-    def _site(self, s) -> Site:
+    def _site(self, s: Session) -> Site:
         site = s.scalar(select(Site).where(Site.code == self.ctx.site_code))
         if site is None:
             raise NotFound(f"Site {self.ctx.site_code} absent de la base.")
@@ -184,7 +185,7 @@ class AdminService:
 
     # -- the audit log -----------------------------------------------------------------------
 
-    def _audit_query(self, actor: Actor, flt: AuditFilter) -> Select:
+    def _audit_query(self, actor: Actor, flt: AuditFilter) -> Select[tuple[AuditEvent]]:
         """The rows `flt` matches, after the permission check and the period check."""
         self.ctx.require(actor, "audit.view")
         start, end = check_range(flt.start, flt.end)

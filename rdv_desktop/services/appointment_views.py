@@ -63,10 +63,10 @@ class ViewBuilder:
         self.motifs = dict(
             session.execute(
                 select(Motif.code, Motif.label).where(Motif.catalogue_version_id.in_(current))
-            ).all()
+            ).tuples().all()
         )
-        self.counters = dict(session.execute(select(Counter.id, Counter.number)).all())
-        self.agents = dict(session.execute(select(User.id, User.display_name)).all())
+        self.counters = dict(session.execute(select(Counter.id, Counter.number)).tuples().all())
+        self.agents = dict(session.execute(select(User.id, User.display_name)).tuples().all())
 
     def view(self, a: Appointment) -> AppointmentView:
         motif_label = self.motifs.get(a.motif_code or "", "") or a.motif_source_label

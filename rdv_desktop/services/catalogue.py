@@ -137,7 +137,7 @@ class CatalogueService:
                 select(Situation.code, Situation.label)
                 .where(Situation.catalogue_version_id == version.id)
                 .order_by(Situation.position)
-            ).all())
+            ).tuples().all())
             motifs = s.scalars(
                 select(Motif)
                 .where(Motif.catalogue_version_id == version.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypedDict, TypeGuard, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,10 +20,23 @@ from ..models import CatalogueVersion, Motif, Piece, Situation
 from . import conditions
 from .actor import Actor
 from .catalogue import CatalogueService
-from .catalogue_file import CatalogueSpec, MotifSpec, PieceSpec, SituationSpec
+from .catalogue_file import CatalogueSpec, MotifSpec, PieceSpec, Requirement, SituationSpec
 from .clock import local_today
 
-REQUIREMENTS = ("required", "conditional", "optional")
+REQUIREMENTS: tuple[Requirement, ...] = ("required", "conditional", "optional")
+
+
+def is_requirement(value: str) -> TypeGuard[Requirement]:
+    return value in REQUIREMENTS
+
+
+class _MotifChanges(TypedDict, total=False):
+    """The `MotifSpec` fields `CatalogueEditor.edit_motif` may change."""
+
+    label: str
+    note: str | None
+    active: bool
+    piece_codes: tuple[str, ...]
 
 
 def current_spec(s: Session) -> CatalogueSpec:
@@ -33,7 +47,9 @@ def current_spec(s: Session) -> CatalogueSpec:
         select(Situation.code, Situation.label)
         .where(Situation.catalogue_version_id == version.id).order_by(Situation.position)))
     pieces = tuple(
-        PieceSpec(p.code, p.label, p.category, p.position, p.requirement, p.condition)  # type: ignore[arg-type]
+        # The column is only ever written from a checked PieceSpec.
+        PieceSpec(p.code, p.label, p.category, p.position, cast(Requirement, p.requirement),
+                  p.condition)
         for p in s.scalars(select(Piece).where(Piece.catalogue_version_id == version.id)
                            .order_by(Piece.position, Piece.id)))
     motifs = tuple(
@@ -98,7 +114,7 @@ class CatalogueEditor:
         motif = next((m for m in spec.motifs if m.code == code), None)
         if motif is None:
             raise NotFound(f"Motif inconnu : {code}")
-        changes: dict[str, object] = {}
+        changes: _MotifChanges = {}
         if label is not None:
             if not label.strip():
                 raise ValidationError("Le libellé du motif ne peut pas être vide.")
@@ -114,8 +130,7 @@ class CatalogueEditor:
                 raise ValidationError(f"Pièce inconnue : {', '.join(unknown)}.")
             check_keeps_a_piece(motif, piece_codes)
             changes["piece_codes"] = tuple(dict.fromkeys(piece_codes))
-        motifs = tuple(replace(m, **changes) if m.code == code else m  # type: ignore[arg-type]
-                       for m in spec.motifs)
+        motifs = tuple(replace(m, **changes) if m.code == code else m for m in spec.motifs)
         return self.save(actor, replace(spec, motifs=motifs), f"motif {code}")
 
     def edit_piece(self, actor: Actor, code: str, *, label: str | None = None,
@@ -129,13 +144,13 @@ class CatalogueEditor:
         if not new_label:
             raise ValidationError("Le libellé de la pièce ne peut pas être vide.")
         new_req = requirement or piece.requirement
-        if new_req not in REQUIREMENTS:
+        if not is_requirement(new_req):
             raise ValidationError(f"Exigence inconnue : {new_req}")
         new_cond = None
         if new_req == "conditional":
             new_cond = (condition if condition is not None else piece.condition or "").strip()
             check_condition(spec, new_cond)
-        pieces = tuple(replace(p, label=new_label, requirement=new_req, condition=new_cond)  # type: ignore[arg-type]
+        pieces = tuple(replace(p, label=new_label, requirement=new_req, condition=new_cond)
                        if p.code == code else p for p in spec.pieces)
         return self.save(actor, replace(spec, pieces=pieces), f"pièce {code}")
 

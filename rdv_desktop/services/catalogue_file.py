@@ -13,12 +13,15 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeGuard
 
 from rdv_desktop.services import conditions
 from rdv_desktop.services.conditions import ConditionError, Flags
 
 Requirement = Literal["required", "conditional", "optional"]
+_RequirementKey = Literal["required", "optional", "condition"]  # how the file spells it
+_REQUIREMENT_KEYS: tuple[_RequirementKey, ...] = ("required", "optional", "condition")
+_Table = dict[str, Any]  # a TOML table as tomllib parses it
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 _SITUATION = re.compile(r"[a-z][a-z0-9_]*")
@@ -140,7 +143,7 @@ def _at(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -159,7 +162,7 @@ class _Loader:
         self.problems.append(f"{self.source}: {path}: {message}" if path else
                              f"{self.source}: {message}")
 
-    def text(self, table: dict, key: str, path: str, required: bool = True) -> str | None:
+    def text(self, table: _Table, key: str, path: str, required: bool = True) -> str | None:
         value = table.get(key)
         if value is None:
             if required:
@@ -170,21 +173,21 @@ class _Loader:
             return value.strip()
         return None
 
-    def day(self, table: dict, key: str, path: str) -> date | None:
+    def day(self, table: _Table, key: str, path: str) -> date | None:
         value = table.get(key)
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
         self.error(_at(path, key), f"date invalide {value!r} (AAAA-MM-JJ, sans guillemets)")
         return None
 
-    def flag(self, table: dict, key: str, path: str, default: bool | None = None) -> bool | None:
+    def flag(self, table: _Table, key: str, path: str, default: bool | None = None) -> bool | None:
         value = table.get(key, default)
         if isinstance(value, bool):
             return value
         self.error(_at(path, key), "true ou false attendu")
         return None
 
-    def code(self, table: dict, path: str, seen: dict[str, str], what: str) -> str | None:
+    def code(self, table: _Table, path: str, seen: dict[str, str], what: str) -> str | None:
         """A unique UPPER_SNAKE code; ``seen`` maps the codes met so far to their path."""
         value = self.text(table, "code", path)
         if value is None:
@@ -197,12 +200,13 @@ class _Loader:
         seen.setdefault(value, path)
         return value
 
-    def tables(self, data: dict, key: str, path: str, allowed: set[str]) -> list[tuple[str, dict]]:
+    def tables(self, data: _Table, key: str, path: str, allowed: set[str]
+               ) -> list[tuple[str, _Table]]:
         value = data.get(key, [])
         if not isinstance(value, list):
             self.error(_at(path, key), "liste de tables attendue")
             return []
-        out = []
+        out: list[tuple[str, _Table]] = []
         for i, item in enumerate(value):
             if not isinstance(item, dict):
                 self.error(f"{_at(path, key)}[{i}]", "table attendue")
@@ -211,11 +215,11 @@ class _Loader:
             self.known_keys(item, allowed, out[-1][0])
         return out
 
-    def known_keys(self, table: dict, allowed: set[str], path: str) -> None:
+    def known_keys(self, table: _Table, allowed: set[str], path: str) -> None:
         for key in [k for k in table if k not in allowed]:
             self.error(_at(path, key), "clé inconnue")
 
-    def load(self, data: dict[str, Any]) -> CatalogueSpec:
+    def load(self, data: _Table) -> CatalogueSpec:
         self.known_keys(data, _TOP_KEYS, "")
         version = self.text(data, "version", "")
         valid_from = self.day(data, "valid_from", "")
@@ -249,7 +253,7 @@ class _Loader:
                 out.append(SituationSpec(code, label.strip()))
         return tuple(out)
 
-    def load_piece(self, raw: dict, path: str, motif: str | None) -> PieceSpec | None:
+    def load_piece(self, raw: _Table, path: str, motif: str | None) -> PieceSpec | None:
         code = self.code(raw, path, self.piece_paths, "de pièce")
         if motif is None and code:
             self.common_declared.add(code)
@@ -258,12 +262,13 @@ class _Loader:
         if not _is_int(order) or order < 0:
             self.error(_at(path, "order"), "entier positif ou nul attendu")
         requirement, condition = self.requirement(raw, path)
-        if None in (code, label, category, requirement) or not _is_int(order):
+        if (code is None or label is None or category is None or requirement is None
+                or not _is_int(order)):
             return None
         return PieceSpec(code, label, category, order, requirement, condition, motif)
 
-    def requirement(self, raw: dict, path: str) -> tuple[Any, str | None]:
-        kinds = [k for k in ("required", "optional", "condition") if k in raw]
+    def requirement(self, raw: _Table, path: str) -> tuple[Requirement | None, str | None]:
+        kinds = [k for k in _REQUIREMENT_KEYS if k in raw]
         if len(kinds) != 1:
             self.error(path, "indiquer exactement un de required = true, optional = true "
                              'ou condition = "…"')
@@ -287,7 +292,8 @@ class _Loader:
             self.error(_at(path, "condition"), f"situation inconnue {name!r}")
         return (None, None) if unknown else ("conditional", text)
 
-    def code_list(self, raw: dict, key: str, path: str, common: dict[str, PieceSpec]) -> list[str]:
+    def code_list(self, raw: _Table, key: str, path: str, common: dict[str, PieceSpec]
+                  ) -> list[str]:
         value = raw.get(key, [])
         if value == "all" and key == "common":
             return list(common)
@@ -300,7 +306,7 @@ class _Loader:
                 self.error(f"{_at(path, key)}[{i}]", f"pièce {code!r} {what}")
         return [c for c in value if c in common]
 
-    def load_motif(self, raw: dict, path: str, common: dict[str, PieceSpec],
+    def load_motif(self, raw: _Table, path: str, common: dict[str, PieceSpec],
                    specific_out: list[PieceSpec]) -> MotifSpec | None:
         code = self.code(raw, path, self.motif_paths, "de motif")
         label, ceseda = self.text(raw, "label", path), self.text(raw, "ceseda", path)
@@ -317,14 +323,14 @@ class _Loader:
             self.error(path, "un motif ANEF (réorientation) ne doit lister aucune pièce")
         elif anef is False and not has_pieces:
             self.error(path, "un motif déposé au guichet doit lister des pièces")
-        if None in (code, label, ceseda, anef, active):
+        if code is None or label is None or ceseda is None or anef is None or active is None:
             return None
         specific_out.extend(specific)
         chosen = sorted((common[c] for c in dict.fromkeys(common_codes)), key=_order)
         codes = [p.code for p in chosen + sorted(specific, key=_order)]
         return MotifSpec(code, label, ceseda, anef, redirect_note, tuple(codes), active, note)
 
-    def load_fees(self, data: dict) -> tuple[FeeSpec, ...]:
+    def load_fees(self, data: _Table) -> tuple[FeeSpec, ...]:
         fees: dict[tuple[str, date], FeeSpec] = {}
         for path, raw in self.tables(data, "fees", "", _FEE_KEYS):
             code, label = self.text(raw, "code", path), self.text(raw, "label", path)

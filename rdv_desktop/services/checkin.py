@@ -140,7 +140,7 @@ class CheckInService:
                 rows = dict(s.execute(
                     select(Appointment.reference, Appointment.id)
                     .where(Appointment.reference.in_(references))
-                ).all())
+                ).tuples().all())
             for reference in references:
                 if reference in rows:
                     return rows[reference]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..models import Appointment, User
 from .actor import Actor
@@ -56,7 +57,7 @@ def ensure_demo_users(services: Services, admin: Actor) -> dict[str, Actor]:
         if login not in existing:
             services.users.create_user(admin, login, name, roles, DEMO_PASSWORD)
         with services.ctx.db.read() as s:
-            user = s.scalar(select(User).where(User.login == login))
+            user = s.scalars(select(User).where(User.login == login)).one()
             actors[login] = Actor(user.id, login, name, user.role_set, "DEMO", None)
     return actors
 
@@ -99,7 +100,7 @@ class _Generator:
             for _ in range(count)
         )
 
-    def new(self, s, day: date, slot: time, motif_code: str | None) -> Appointment:
+    def new(self, s: Session, day: date, slot: time, motif_code: str | None) -> Appointment:
         created = at_paris(day, slot) - timedelta(days=self.rng.randint(3, 30))
         code = "".join(self.rng.choice(REFERENCE_ALPHABET) for _ in range(6))
         a = Appointment(reference=f"RDV-{day:%y%m%d}-{code}",
@@ -122,7 +123,8 @@ class _Generator:
         a.agent_id = agent.user_id
         return a.service_started_at + timedelta(minutes=self.rng.randint(7, 25))
 
-    def finish(self, s, a: Appointment, outcome: str, when: datetime, agent: Actor) -> None:
+    def finish(self, s: Session, a: Appointment, outcome: str, when: datetime, agent: Actor
+               ) -> None:
         a.finished_at, a.updated_at = when, when
         if outcome == "redirected":
             a.motif_code = self.rng.choice(self.anef).code
@@ -140,7 +142,7 @@ class _Generator:
             PieceCheck(ln.piece.code, "missing" if ln.piece.code in missing else
                        ("received" if ln.applies else "not_applicable"))
             for ln in lines)
-        timbres = ()
+        timbres: tuple[TimbreEntry, ...] = ()
         if "entree_irreguliere" in situations:
             amount = self.services.catalogue.fee_on("DVR_DEPOT", when.date()) or 5000
             timbres = (TimbreEntry("".join(str(self.rng.randint(0, 9)) for _ in range(16)),
@@ -155,7 +157,7 @@ class _Generator:
         self.deposits += int(complete)
         del dossier
 
-    def past_day(self, s, day: date) -> int:
+    def past_day(self, s: Session, day: date) -> int:
         slots = self.slots(day, self.opts.per_day, time(8, 30), time(16, 30))
         for slot in slots:
             a = self.new(s, day, slot, self.rng.choice(self.paper).code)
@@ -175,7 +177,7 @@ class _Generator:
             self.finish(s, a, outcome, done, agent)
         return len(slots)
 
-    def today(self, s, now: datetime) -> int:
+    def today(self, s: Session, now: datetime) -> int:
         """Slots from three hours before now to three hours after, on the quarter hour."""
         day = local(now).date()
         centre = local(now).replace(minute=local(now).minute // 15 * 15, second=0,

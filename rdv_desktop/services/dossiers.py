@@ -26,6 +26,7 @@ from .clock import local
 from .keys import KeyService
 from .numbering import dossier_number
 from .signed_code import sign_code
+from .signing import Signer
 
 REQUEST_KINDS = ("Première demande", "Renouvellement", "Changement de statut")
 _TIMBRE_RE = re.compile(r"\d{16}")
@@ -56,7 +57,7 @@ class PreparedDeposit:
     motif: MotifInfo
     checks: dict[str, PieceCheck]
     missing: tuple[str, ...]
-    signer: object | None
+    signer: Signer | None
 
     @property
     def complete(self) -> bool:
@@ -148,12 +149,12 @@ class DossierService:
 
     def build(self, s: Session, actor: Actor, a: Appointment, cat: CatalogueInfo,
               motif: MotifInfo, request: DepositRequest, checks: dict[str, PieceCheck],
-              now: datetime, complete: bool, signer: object | None) -> Dossier:
+              now: datetime, complete: bool, signer: Signer | None) -> Dossier:
         """Snapshot the checklist into a new dossier row (shared with the demo generator)."""
         number = dossier_number(s, self.ctx.site_code, local(now).year) if complete else None
         payload = None
-        if complete and signer is not None:
-            payload = sign_code("A", self.ctx.site_code, number, now, signer)  # type: ignore[arg-type]
+        if number is not None and signer is not None:  # a number is given to complete ones only
+            payload = sign_code("A", self.ctx.site_code, number, now, signer)
         dossier = Dossier(
             number=number, appointment_id=a.id, motif_code=motif.code, motif_label=motif.label,
             ceseda_ref=motif.ceseda_ref, catalogue_version=cat.version,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -55,7 +56,7 @@ def _table(items: tuple[Breakdown, ...]) -> tuple[tuple[str, ...], ...]:
 
 
 def report_data(report: StatsReport, site: SiteInfo, year: int, month: int,
-                generated_at) -> MonthlyReportData:
+                generated_at: datetime) -> MonthlyReportData:
     t = report.totals
     kpis = (
         Kpi("Rendez-vous", str(t.appointments), f"dont {t.cancelled} annulés"),

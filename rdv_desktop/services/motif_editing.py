@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 from ..errors import NotFound, ValidationError
 from .actor import Actor
-from .catalogue_edit import REQUIREMENTS, CatalogueEditor, check_condition, check_keeps_a_piece
-from .catalogue_file import CatalogueSpec, PieceSpec
+from .catalogue_edit import CatalogueEditor, check_condition, check_keeps_a_piece, is_requirement
+from .catalogue_file import CatalogueSpec, PieceSpec, Requirement
 
 NEW_PIECE_CATEGORY = "spécifique"
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -27,6 +27,16 @@ class PieceDraft:
     label: str
     requirement: str
     condition: str | None = None
+
+
+@dataclass(frozen=True)
+class _CheckedPiece:
+    """A `PieceDraft` once checked: trimmed label, known requirement, parsed condition."""
+
+    code: str | None
+    label: str
+    requirement: Requirement
+    condition: str | None
 
 
 @dataclass(frozen=True)
@@ -49,20 +59,21 @@ def _new_code(taken: set[str], motif: str) -> str:
     return f"{motif}_P{n}"
 
 
-def _check_piece(spec: CatalogueSpec, draft: PieceDraft, where: str) -> PieceDraft:
+def _check_piece(spec: CatalogueSpec, draft: PieceDraft, where: str) -> _CheckedPiece:
     label = draft.label.strip()
     if not label:
         raise ValidationError(f"{where} : le libellé de la pièce ne peut pas être vide.")
-    if draft.requirement not in REQUIREMENTS:
-        raise ValidationError(f"{where} : exigence inconnue « {draft.requirement} ».")
+    requirement = draft.requirement
+    if not is_requirement(requirement):
+        raise ValidationError(f"{where} : exigence inconnue « {requirement} ».")
     condition = None
-    if draft.requirement == "conditional":
+    if requirement == "conditional":
         condition = (draft.condition or "").strip()
         try:
             check_condition(spec, condition)
         except ValidationError as exc:
             raise ValidationError(f"{where} : {exc.message}") from exc
-    return replace(draft, label=label, condition=condition)
+    return _CheckedPiece(draft.code, label, requirement, condition)
 
 
 def apply_draft(spec: CatalogueSpec, draft: MotifDraft) -> CatalogueSpec:
@@ -86,11 +97,11 @@ def apply_draft(spec: CatalogueSpec, draft: MotifDraft) -> CatalogueSpec:
             taken.add(code)
             order += 1
             pieces[code] = PieceSpec(code, checked.label, NEW_PIECE_CATEGORY, order,
-                                     checked.requirement, checked.condition)  # type: ignore[arg-type]
+                                     checked.requirement, checked.condition)
         elif checked.code in known:
             code = checked.code
             pieces[code] = replace(known[code], label=checked.label,
-                                   requirement=checked.requirement,  # type: ignore[arg-type]
+                                   requirement=checked.requirement,
                                    condition=checked.condition)
         else:
             raise ValidationError(f"Pièce inconnue : {checked.code}.")

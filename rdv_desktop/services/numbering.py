@@ -14,15 +14,15 @@ from ..models import NumberSequence
 
 
 def next_number(session: Session, kind: str, site_code: str, period: str) -> int:
+    row = {"kind": kind, "site_code": site_code, "period": period, "last": 0}
     if session.get_bind().dialect.name == "postgresql":  # imported on use: ~40 ms at start
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(NumberSequence).values(**row).on_conflict_do_nothing())
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(
-        insert(NumberSequence)
-        .values(kind=kind, site_code=site_code, period=period, last=0)
-        .on_conflict_do_nothing()
-    )
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(NumberSequence).values(**row).on_conflict_do_nothing())
     row_filter = (
         (NumberSequence.kind == kind)
         & (NumberSequence.site_code == site_code)

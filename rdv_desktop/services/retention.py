@@ -11,9 +11,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 
 from ..errors import NotFound, ValidationError
 from ..models import Appointment, AuditEvent, Dossier
@@ -55,7 +55,8 @@ def months_before(day: date, months: int) -> date:
 
 def _appointment_data(a: Appointment) -> dict[str, Any]:
     columns = [c.key for c in Appointment.__table__.columns]
-    return jsonable({c: getattr(a, c) for c in columns})
+    data: dict[str, Any] = jsonable({c: getattr(a, c) for c in columns})
+    return data
 
 
 def _dossier_data(d: Dossier) -> dict[str, Any]:
@@ -64,7 +65,8 @@ def _dossier_data(d: Dossier) -> dict[str, Any]:
     data["pieces"] = [{"code": p.code, "label": p.label, "status": p.status, "note": p.note}
                       for p in d.pieces]
     data["timbres"] = [{"number": t.number, "amount_cents": t.amount_cents} for t in d.timbres]
-    return jsonable(data)
+    ready: dict[str, Any] = jsonable(data)
+    return ready
 
 
 class RetentionService:
@@ -93,8 +95,10 @@ class RetentionService:
                 count = len(s.scalars(select(Appointment.id).where(*target)).all())
             return PurgeReport(cutoff, count, True)
         with self.ctx.db.write(long=True) as s:
-            result = s.execute(update(Appointment).where(*target)
-                               .values(**IDENTITY_FIELDS, anonymised_at=now, updated_at=now))
+            # An UPDATE gives a CursorResult; Session.execute is typed as returning a Result.
+            result = cast(CursorResult[Any], s.execute(
+                update(Appointment).where(*target)
+                .values(**IDENTITY_FIELDS, anonymised_at=now, updated_at=now)))
             count = result.rowcount
             record(s, actor, now, "purge", "appointment", None,
                    after={"cutoff": cutoff, "months": months, "anonymised": count})
@@ -155,7 +159,8 @@ class RetentionService:
         try:
             target = sqlite3.connect(out)
             try:
-                raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                # The engine is SQLite here: the driver's connection is a sqlite3.Connection.
+                cast(sqlite3.Connection, raw.driver_connection).backup(target)
             finally:
                 target.close()
         except sqlite3.Error as exc:

@@ -8,10 +8,11 @@ called − arrived, service time is finished − service started, in whole secon
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
@@ -147,11 +148,11 @@ def check_range(start: date | None, end: date | None) -> tuple[date, date]:
     return start, end
 
 
-def _figures(values: tuple | list) -> Figures:
+def _figures(values: Sequence[int | None]) -> Figures:
     return Figures(*(int(v or 0) for v in values[:len(COUNT_FIELDS)]))
 
 
-def bucket_p90(counts: tuple | list) -> MinuteBucket | None:
+def bucket_p90(counts: Sequence[int | None]) -> MinuteBucket | None:
     """The bucket holding the nearest-rank 90th percentile of a bucketed histogram."""
     lower = nearest_rank({b: int(n or 0) for b, n in zip(DURATION_BUCKETS, counts, strict=True)},
                          0.9)
@@ -239,8 +240,8 @@ class StatsService:
         return tuple((m, _figures(points[m])) for m in sorted(points))
 
     @staticmethod
-    def _breakdown(rows: list[tuple[str, list[int]]], label, by_count: bool = False
-                   ) -> tuple[Breakdown, ...]:
+    def _breakdown(rows: list[tuple[str, list[int]]], label: Callable[[str], str],
+                   by_count: bool = False) -> tuple[Breakdown, ...]:
         counts, buckets = len(COUNT_FIELDS), len(DURATION_BUCKETS)
         items = [Breakdown(key, label(key), _figures(values),
                            bucket_p90(values[counts:counts + buckets]),
@@ -262,7 +263,8 @@ def whole_months(start: date, end: date) -> tuple[date, date] | None:
     return first, last_end.replace(day=1)
 
 
-def _covering(table, start: date, end: date):
+def _covering(table: type[StatsRollup] | type[StatsDuration], start: date, end: date
+              ) -> ColumnElement[bool]:
     """Rows whose periods exactly tile [start, end]: whole months, then days at both ends."""
     months = whole_months(start, end)
     if months is None:

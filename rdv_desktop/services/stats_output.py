@@ -88,8 +88,8 @@ def _row(dim: str, key: str, label: str, f: Figures, p90: tuple[str, str]) -> li
 def report_rows(report: StatsReport) -> list[list[str]]:
     """One row for the totals (exact 90th percentiles), then one per motif, counter, agent and
     hour (the bucket holding their 90th percentile)."""
-    exact = tuple("" if v is None else str(v)
-                  for v in (report.wait.p90_minutes, report.service.p90_minutes))
+    wait, service = report.wait.p90_minutes, report.service.p90_minutes
+    exact = ("" if wait is None else str(wait), "" if service is None else str(service))
     rows = [_row("all", "", "Total", report.totals, exact)]
     for dim, items in (("motif", report.by_motif), ("counter", report.by_counter),
                        ("agent", report.by_agent), ("hour", report.by_hour)):

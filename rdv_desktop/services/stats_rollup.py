@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Date, String, delete, func, insert, literal, select
@@ -46,6 +46,9 @@ _COLUMNS = (
     Appointment.counter_id, Appointment.agent_id, Appointment.outcome, Appointment.arrived_at,
     Appointment.called_at, Appointment.service_started_at, Appointment.finished_at,
 )
+# One appointment as _COLUMNS reads it.
+_Row = tuple[date, time, str | None, int | None, int | None, str,
+             datetime | None, datetime | None, datetime | None, datetime | None]
 
 
 def seconds_between(start: datetime | None, end: datetime | None) -> int | None:
@@ -68,7 +71,7 @@ _DIMS = StatsRollup.dim.in_(DIMENSIONS)
 _KINDS = StatsDuration.kind.in_(DURATION_KINDS)
 
 
-def _add(day: _Day, row: tuple, counters: dict[int, int]) -> None:
+def _add(day: _Day, row: _Row, counters: dict[int, int]) -> None:
     _, slot_time, motif, counter_id, agent_id, outcome, arrived, called, started, finished = row
     values = [0] * len(ROLLUP_FIELDS)
     values[_INDEX["appointments"]] = 1
@@ -99,7 +102,7 @@ def _add(day: _Day, row: tuple, counters: dict[int, int]) -> None:
                 cell[i] += v
 
 
-def _summarise(rows: Iterable[tuple], counters: dict[int, int]) -> dict[date, _Day]:
+def _summarise(rows: Iterable[_Row], counters: dict[int, int]) -> dict[date, _Day]:
     days: dict[date, _Day] = defaultdict(_Day)
     for row in rows:
         _add(days[row[0]], row, counters)
@@ -160,14 +163,14 @@ def _refresh_months(s: Session, days: Iterable[date]) -> None:
 def refresh_days(s: Session, days: Iterable[date]) -> int:
     """Recompute the rollups of `days` (and their months); returns the number of days."""
     wanted = sorted(set(days))
-    counters = dict(s.execute(select(Counter.id, Counter.number)).all())
+    counters = dict(s.execute(select(Counter.id, Counter.number)).tuples().all())
     for chunk in _chunks(wanted):
         s.execute(delete(StatsRollup).where(StatsRollup.period == "D", _DIMS,
                                             StatsRollup.day.in_(chunk)))
         s.execute(delete(StatsDuration).where(StatsDuration.period == "D", _KINDS,
                                               StatsDuration.day.in_(chunk)))
         rows = s.execute(select(*_COLUMNS).where(Appointment.slot_date.in_(chunk)))
-        _write(s, _summarise(rows, counters))
+        _write(s, _summarise(rows.tuples(), counters))
     _refresh_months(s, wanted)
     return len(wanted)
 
@@ -176,9 +179,9 @@ def rebuild_all(s: Session) -> int:
     """Throw every rollup away and rebuild from the whole appointment table."""
     s.execute(delete(StatsRollup))
     s.execute(delete(StatsDuration))
-    counters = dict(s.execute(select(Counter.id, Counter.number)).all())
+    counters = dict(s.execute(select(Counter.id, Counter.number)).tuples().all())
     rows = s.execute(select(*_COLUMNS).execution_options(yield_per=20_000))
-    days = _summarise(rows, counters)
+    days = _summarise(rows.tuples(), counters)
     _write(s, days)
     _refresh_months(s, days)
     return len(days)
@@ -193,7 +196,7 @@ def _locked_state(s: Session) -> StatsState:
             s.add(StatsState(id=1, last_audit_id=-1, refreshed_at=None))
     except IntegrityError:  # another station created it a moment ago
         pass
-    return s.scalar(select(StatsState).where(StatsState.id == 1).with_for_update())
+    return s.scalars(select(StatsState).where(StatsState.id == 1).with_for_update()).one()
 
 
 def refresh_stale(s: Session, now: datetime) -> int:

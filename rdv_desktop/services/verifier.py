@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from typing import TypedDict
 
 from cryptography.exceptions import InvalidSignature
 
@@ -73,7 +74,18 @@ def _not_ours(expected_kind: str | None) -> Verification:
     return Verification(VerificationStatus.NOT_OURS, f"Ce code n'est pas {noun} rdv-desktop")
 
 
-def _fields(code: SignedCode, payload: str) -> dict[str, object]:
+class _CodeFields(TypedDict):
+    """The parsed fields that every `Verification` of a parsed code carries."""
+
+    kind: str
+    key_id: str
+    site: str
+    reference: str
+    timestamp: datetime
+    payload: str
+
+
+def _fields(code: SignedCode, payload: str) -> _CodeFields:
     return {
         "kind": code.kind,
         "key_id": code.key_id,

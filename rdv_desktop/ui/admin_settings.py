@@ -6,8 +6,6 @@ audited with before and after values). Each block saves on its own button.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +29,7 @@ from ..services.actor import Actor
 from ..services.clock import fr_date, local_today
 from ..services.setup import Services
 from ..services.site_settings import TUNABLES
-from .date_fields import date_field
+from .date_fields import date_field, day_of
 from .table_model import TextRowsModel
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
@@ -53,9 +51,14 @@ def _table(headers: tuple[str, ...], name: str, stretch: int) -> QTableView:
     return table
 
 
-def _fill(table: QTableView, rows: list[tuple[str, ...]]) -> None:
+def _rows(table: QTableView) -> TextRowsModel:
     model = table.model()
     assert isinstance(model, TextRowsModel)
+    return model
+
+
+def _fill(table: QTableView, rows: list[tuple[str, ...]]) -> None:
+    model = _rows(table)
     model.set_rows(rows)
     for column in range(model.columnCount()):
         if table.horizontalHeader().sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
@@ -132,10 +135,10 @@ class SettingsPanel(QWidget):
         fee_layout = QVBoxLayout(fee_box)
         fee_layout.addWidget(self.fees)
         fee_form = QHBoxLayout()
-        for label, w in (("Code", self.fee_code), ("Libellé", self.fee_label),
-                         ("Montant", self.fee_amount), ("à partir du", self.fee_from)):
+        for label, field in (("Code", self.fee_code), ("Libellé", self.fee_label),
+                             ("Montant", self.fee_amount), ("à partir du", self.fee_from)):
             fee_form.addWidget(QLabel(label))
-            fee_form.addWidget(w)
+            fee_form.addWidget(field)
         fee_form.addWidget(self.add_fee)
         fee_layout.addLayout(fee_form)
 
@@ -210,7 +213,7 @@ class SettingsPanel(QWidget):
             self.say("Choisissez d'abord un guichet dans la liste.", error=True)
             return
         number = self.counter_numbers[row]
-        opened = self.counters.model().text(row, 2) != "oui"  # type: ignore[attr-defined]
+        opened = _rows(self.counters).text(row, 2) != "oui"
         self._apply(lambda: self.admin.set_counter_active(self.actor, number, opened),
                     f"Guichet {number} {'ouvert' if opened else 'fermé'}.")
         self.counters.selectRow(row)
@@ -226,7 +229,7 @@ class SettingsPanel(QWidget):
 
     def new_fee(self) -> None:
         cents = round(self.fee_amount.value() * 100)
-        day: date = self.fee_from.date().toPython()
+        day = day_of(self.fee_from)
         if self._apply(lambda: self.admin.add_fee(self.actor, self.fee_code.text(),
                                                   self.fee_label.text(), cents, day),
                        f"Tarif ajouté : {euros(cents)} à partir du {fr_date(day)}."):

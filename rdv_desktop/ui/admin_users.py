@@ -85,11 +85,11 @@ class UsersPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
 
-        self.create = QPushButton("Nouvel utilisateur…")
+        self.create_button = QPushButton("Nouvel utilisateur…")
         self.toggle = QPushButton("Désactiver")
         self.roles = QPushButton("Rôles…")
         self.password = QPushButton("Nouveau mot de passe…")
-        for button, name in ((self.create, "Nouvel utilisateur"),
+        for button, name in ((self.create_button, "Nouvel utilisateur"),
                              (self.toggle, "Activer ou désactiver"),
                              (self.roles, "Modifier les rôles"),
                              (self.password, "Réinitialiser le mot de passe")):
@@ -98,7 +98,7 @@ class UsersPanel(QWidget):
         self.message.setAccessibleName("Message des utilisateurs")
         self.message.setWordWrap(True)
         bar = QHBoxLayout()
-        for button in (self.create, self.toggle, self.roles, self.password):
+        for button in (self.create_button, self.toggle, self.roles, self.password):
             bar.addWidget(button)
         bar.addStretch(1)
         layout = QVBoxLayout(self)
@@ -106,7 +106,7 @@ class UsersPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.message)
 
-        self.create.clicked.connect(self.open_create)
+        self.create_button.clicked.connect(self.open_create)
         self.toggle.clicked.connect(self.toggle_active)
         self.roles.clicked.connect(self.open_roles)
         self.password.clicked.connect(self.open_password)

@@ -32,7 +32,7 @@ from ..services.admin import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
 from ..services.audit import AuditEntry
 from ..services.clock import fr_datetime, local_today
 from ..services.setup import Services
-from .date_fields import period_fields
+from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
 from .worker import run_in_background
@@ -225,7 +225,7 @@ class AuditLogPanel(LoadsOnFirstShow, QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
 
     def current_filter(self) -> AuditFilter:
-        return AuditFilter(self.start.date().toPython(), self.end.date().toPython(),
+        return AuditFilter(day_of(self.start), day_of(self.end),
                            login=self.login.text().strip() or None,
                            action=self.action.currentData(),
                            entity_type=self.entity.currentData())

@@ -13,10 +13,10 @@ dialog close or let the agent try again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from ..services.counter.results import PendingOutcome
 from ..services.dossiers import REQUEST_KINDS, DepositRequest
 from ..services.setup import Services
 from .checklist_model import ChecklistModel
+from .date_fields import qdate
 from .executor import DbExecutor
 from .timbre_box import TimbreBox
 
@@ -132,7 +133,7 @@ class ChecklistDialog(QDialog):
         self.timbres.error.connect(self.message.setText)
         self.rebook = QCheckBox("Donner un nouveau rendez-vous")
         self.rebook.setAccessibleName("Nouveau rendez-vous")
-        self.rebook_at = QDateTimeEdit(QDateTime(self._next_weekday(today), time(9, 0)))
+        self.rebook_at = QDateTimeEdit(QDateTime(qdate(self._next_weekday(today)), QTime(9, 0)))
         self.rebook_at.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.rebook_at.setCalendarPopup(True)
         self.rebook_at.setAccessibleName("Date du nouveau rendez-vous")

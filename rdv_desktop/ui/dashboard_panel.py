@@ -31,7 +31,7 @@ from ..services.stats import Breakdown, StatsReport
 from ..services.stats_format import bucket, minutes
 from ..services.stats_format import percent as pct
 from .bar_chart import BarChart
-from .date_fields import period_fields, qdate
+from .date_fields import day_of, period_fields, qdate
 from .first_show import LoadsOnFirstShow
 from .table_model import TextRowsModel
 from .worker import run_in_background
@@ -180,7 +180,7 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
             self.load()
 
     def load(self) -> None:
-        start, end = self.start.date().toPython(), self.end.date().toPython()
+        start, end = day_of(self.start), day_of(self.end)
         stats, actor = self.services.office.stats, self.actor
         self.status.setText("Calcul en cours…")
         self.refresh_button.setEnabled(False)

@@ -13,6 +13,12 @@ def qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
+def day_of(field: QDateEdit) -> date:
+    """The field's day (its QDate's toPython() is typed as returning object)."""
+    d = field.date()
+    return date(d.year(), d.month(), d.day())
+
+
 def date_field(day: date | None, name: str) -> QDateEdit:
     field = QDateEdit(qdate(day)) if day is not None else QDateEdit()
     field.setCalendarPopup(True)

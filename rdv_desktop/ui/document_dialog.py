@@ -67,7 +67,7 @@ class DocumentDialog(QDialog):
     def _choose(self) -> None:
         chooser = QPrintDialog(QPrinter(), self)
         chooser.accepted.connect(lambda: self._print(chooser.printer().printerName()))
-        chooser.open()
+        chooser.open()  # type: ignore[call-arg]  # PySide6's stub lacks this no-argument overload
 
     def _save(self) -> None:
         picker = QFileDialog(self, "Enregistrer en PDF", str(Path.home() / self.doc.filename),

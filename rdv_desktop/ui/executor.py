@@ -69,7 +69,7 @@ class DbExecutor(QObject):
 
     # -- submitting --------------------------------------------------------------------------
 
-    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], object],
                on_error: Callable[[Exception], None], *, owner: QObject | None = None,
                key: str | None = None) -> bool:
         """Queue `fn`; False (nothing queued) when a job with the same `key` is still pending,
@@ -79,7 +79,7 @@ class DbExecutor(QObject):
         relay = _Relay(key)
         self._jobs.append(relay)
 
-        def deliver(handler: Callable[[Any], None]) -> Callable[[Any], None]:
+        def deliver(handler: Callable[[Any], object]) -> Callable[[Any], None]:
             def call(value: Any) -> None:
                 if not shiboken6.isValid(self):
                     return  # the window that owned the work is gone: nobody to tell

@@ -25,7 +25,7 @@ from ..services.actor import Actor
 from ..services.clock import fr_datetime, local_today
 from ..services.review import ReviewDetail, ReviewFilter
 from ..services.setup import Services
-from .date_fields import period_fields
+from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .reason_dialog import ReasonDialog
 from .review_model import SORT_ROLE, ReviewModel
@@ -86,8 +86,8 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
             self.outcome.addItem(label, value)
         self.state = QComboBox()
         self.state.setAccessibleName("État du contrôle")
-        for label, value in STATE_CHOICES:
-            self.state.addItem(label, value)
+        for label, review_state in STATE_CHOICES:
+            self.state.addItem(label, review_state)
         self.search = QPushButton("Afficher")
         self.search.setAccessibleName("Afficher les dossiers")
         self.count = QLabel("")
@@ -143,7 +143,7 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
         self._dialog: ReasonDialog | None = None
 
     def _filter(self) -> ReviewFilter:
-        return ReviewFilter(self.start.date().toPython(), self.end.date().toPython(),
+        return ReviewFilter(day_of(self.start), day_of(self.end),
                             motif_code=self.motif.currentData(),
                             complete=self.outcome.currentData(),
                             review_state=self.state.currentData())

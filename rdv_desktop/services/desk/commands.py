@@ -6,7 +6,7 @@ from ..actor import Actor
 from ..appointments import AppointmentService
 from ..booking import BookingService, NewAppointment
 from ..counter.results import CommandResult
-from ..documents import DocumentService
+from ..documents import DocumentService, RenderedDocument
 from ..keys import KeyService
 
 
@@ -36,7 +36,7 @@ class DeskCommands:
                 a = self.appointments.apply(s, actor, a.id, "checkin",
                                             self.appointments.arrival(actor, accept_timing=True),
                                             now)
-            docs = ()
+            docs: tuple[RenderedDocument, ...] = ()
             if signer is not None and catalogue is not None:
                 docs = (self.documents.convocation_in(s, actor, a.id, catalogue, signer,
                                                       reprint=False, now=now),)

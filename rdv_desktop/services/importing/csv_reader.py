@@ -10,10 +10,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from ...errors import ValidationError
 from .rows import ReadResult
 from .table import rows_from_table
+
+if TYPE_CHECKING:
+    from _csv import Reader  # what csv.reader() returns; the csv stub does not re-export it
 
 DELIMITERS = (";", ",", "\t")
 MAX_FIELD = 10_000
@@ -66,7 +70,7 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def _records(reader: csv.Reader, lines: list[int]) -> list[list[str]]:
+def _records(reader: Reader, lines: list[int]) -> list[list[str]]:
     out: list[list[str]] = []
     while True:
         start = reader.line_num + 1

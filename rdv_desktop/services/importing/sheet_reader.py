@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from datetime import datetime, time
-from typing import Any
+from typing import Any, Literal
 
 from ...errors import ValidationError
 from .headers import is_rdvsp, map_headers, missing_fields
@@ -40,7 +40,7 @@ def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
     return iter(rows)
 
 
-def _xls_cell(cell: Any, datemode: int) -> object:
+def _xls_cell(cell: Any, datemode: Literal[0, 1]) -> object:
     import xlrd
 
     if cell.ctype == xlrd.XL_CELL_DATE:
