@@ -33,9 +33,9 @@ from history_gen import HistorySpec, HistorySummary, generate_history
 
 from rdv_desktop.models import Appointment
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.clock import PARIS, FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import PARIS, FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services, prepare_database
 
 END = date(2026, 11, 20)

@@ -42,11 +42,11 @@ from sqlalchemy import func, insert, select
 
 from rdv_desktop.models import Appointment, AuditEvent, Site
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import system_actor
-from rdv_desktop.services.clock import FixedClock, at_paris
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import system_actor
+from rdv_desktop.services.core.clock import FixedClock, at_paris
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.queue_feed import QueueFeed
 from rdv_desktop.services.importing import ImportService
-from rdv_desktop.services.queue_feed import QueueFeed
 from rdv_desktop.services.setup import Services, prepare_database
 
 OLD_OVERLAP = 50  # the former feed's look-back, in audit ids

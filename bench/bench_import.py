@@ -22,9 +22,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import system_actor
-from rdv_desktop.services.clock import PARIS, FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import system_actor
+from rdv_desktop.services.core.clock import PARIS, FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.importing import ImportService, read_path
 from rdv_desktop.services.setup import Services, prepare_database
 

@@ -38,9 +38,9 @@ from sqlalchemy import select
 
 from rdv_desktop.models import Appointment
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import system_actor
-from rdv_desktop.services.clock import FixedClock, at_paris
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import system_actor
+from rdv_desktop.services.core.clock import FixedClock, at_paris
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.executor import DbExecutor
 from rdv_desktop.ui.queue_panel import QueuePanel

@@ -37,11 +37,11 @@ from sqlalchemy import create_engine, func, insert, select, text
 
 from rdv_desktop.models import Appointment, Site
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import system_actor
-from rdv_desktop.services.clock import PARIS, FixedClock, at_paris
-from rdv_desktop.services.context import ServiceContext
-from rdv_desktop.services.keys import SigningError
+from rdv_desktop.services.core.actor import system_actor
+from rdv_desktop.services.core.clock import PARIS, FixedClock, at_paris
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services, prepare_database
+from rdv_desktop.services.signing.keys import SigningError
 
 TODAY = date(2026, 11, 26)
 TODAY_COUNT = 2000

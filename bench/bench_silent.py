@@ -31,10 +31,10 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy.engine import make_url
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import system_actor
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.clock import SystemClock, local_today
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import system_actor
+from rdv_desktop.services.core.clock import SystemClock, local_today
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services, prepare_database
 from rdv_desktop.ui.main_window import MainWindow
 from tests.faults.tcp_relay import TcpRelay

@@ -21,7 +21,7 @@ from sqlalchemy import insert, select
 
 from rdv_desktop.models import Appointment, CatalogueVersion, Counter, Motif, Site, User
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.clock import PARIS
+from rdv_desktop.services.core.clock import PARIS
 
 AGENT_LOGINS = tuple(f"bench-agent-{i}" for i in range(1, 9))
 BATCH = 20_000

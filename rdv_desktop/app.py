@@ -23,7 +23,7 @@ from .errors import RdvError
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from .services.actor import Actor
+    from .services.core.actor import Actor
     from .services.setup import Services
     from .ui.login_dialog import Authenticate, LoginDialog
 
@@ -74,8 +74,8 @@ def open_station(config: StationConfig, demo_data: bool = False) -> Services:
 
     services = open_services(config)
     if demo_data:
-        from .services.actor import system_actor
-        from .services.clock import local_today
+        from .services.core.actor import system_actor
+        from .services.core.clock import local_today
         from .services.demo import DemoOptions, generate_demo
 
         generate_demo(services, system_actor(config.station_name),

@@ -62,7 +62,7 @@ def cmd_load_catalogue(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .services.clock import local_today
+    from .services.core.clock import local_today
     from .services.demo import DEMO_PASSWORD, DemoOptions, generate_demo
 
     services = services_for(args)
@@ -93,7 +93,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     services = services_for(args)
     texts = [args.text] if args.text else []
     if args.image:
-        from .services.qr_image import decode_image
+        from .services.signing.qr_image import decode_image
 
         texts = decode_image(Path(args.image))
         if not texts:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .config import load_config
 
 if TYPE_CHECKING:
-    from .services.actor import Actor
+    from .services.core.actor import Actor
     from .services.setup import Services
 
 
@@ -22,6 +22,6 @@ def services_for(args: argparse.Namespace, prepare: bool = True) -> Services:
 
 def admin_actor(args: argparse.Namespace) -> Actor:
     """The command line acts as the station's system actor, so its changes are audited."""
-    from .services.actor import system_actor
+    from .services.core.actor import system_actor
 
     return system_actor(args.station or "rdv-admin")

@@ -23,7 +23,7 @@ def _day(text: str, what: str) -> date:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .services.stats_output import ROW_HEADERS, report_dict, report_rows
+    from .services.stats.stats_output import ROW_HEADERS, report_dict, report_rows
 
     services = services_for(args)
     report = services.office.stats.report(admin_actor(args), _day(args.date_from, "de début"),
@@ -81,7 +81,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .services.monthly_report import parse_month
+    from .services.office.monthly_report import parse_month
 
     services = services_for(args)
     year, month = parse_month(args.month)

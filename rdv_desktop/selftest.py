@@ -22,7 +22,7 @@ from . import __version__
 from .config import StationConfig
 
 if TYPE_CHECKING:  # the services are imported lazily, like the app does
-    from .services.actor import Actor
+    from .services.core.actor import Actor
     from .services.setup import Services
 
 _T = TypeVar("_T")
@@ -76,8 +76,8 @@ def _check_schema(services: Services) -> None:
 
 
 def _demo(services: Services) -> Actor:
-    from .services.actor import system_actor
-    from .services.clock import local_today
+    from .services.core.actor import system_actor
+    from .services.core.clock import local_today
     from .services.demo import DEMO_PASSWORD, DemoOptions, generate_demo
 
     summary = generate_demo(services, system_actor("AUTOTEST"),
@@ -90,10 +90,10 @@ def _demo(services: Services) -> Actor:
 
 def _deposit(services: Services, actor: Actor) -> str:
     """A walk-in brought to the counter and deposited complete, through the real services."""
-    from .services.booking import NewAppointment
-    from .services.checklist import PieceCheck, checklist
-    from .services.clock import local
-    from .services.dossiers import DepositRequest, TimbreEntry
+    from .services.core.clock import local
+    from .services.counter.booking import NewAppointment
+    from .services.counter.dossiers import DepositRequest, TimbreEntry
+    from .services.counter.piece_checks import PieceCheck, checklist
 
     motif = next(m for m in services.catalogue.current().motifs if not m.anef_redirect)
     now = local(services.ctx.clock.now())
@@ -116,7 +116,7 @@ def _deposit(services: Services, actor: Actor) -> str:
 
 def _attestation(services: Services, actor: Actor, number: str, folder: Path) -> None:
     """Render the attestation, read its QR back from the rendered page, verify the signature."""
-    from .services.qr_image import decode_image
+    from .services.signing.qr_image import decode_image
 
     doc = services.documents.attestation(actor, number, reprint=False)
     path = folder / "attestation.pdf"

@@ -9,10 +9,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from rdv_desktop.models import AuditEvent
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.admin import AuditFilter
-from rdv_desktop.services.audit import record
-from rdv_desktop.services.clock import PARIS
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.audit import record
+from rdv_desktop.services.core.clock import PARIS
+from rdv_desktop.services.office.admin import AuditFilter
 from rdv_desktop.services.setup import Services
 
 LOGINS = ("alice", "bruno", "chloe")

@@ -26,9 +26,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from rdv_desktop.models import Base
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor, system_actor
-from rdv_desktop.services.clock import PARIS, FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import Actor, system_actor
+from rdv_desktop.services.core.clock import PARIS, FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services, prepare_database
 
 # Fuzzing checks behaviour, not speed (speed lives in bench/): on a loaded 2-core CI machine a

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.checklist import PieceCheck, checklist
-from rdv_desktop.services.dossiers import DepositRequest, DossierView, TimbreEntry
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.counter.booking import NewAppointment
+from rdv_desktop.services.counter.dossiers import DepositRequest, DossierView, TimbreEntry
+from rdv_desktop.services.counter.piece_checks import PieceCheck, checklist
 from rdv_desktop.services.setup import Services
 
 TODAY = date(2026, 11, 26)

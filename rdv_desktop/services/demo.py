@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, User
-from .actor import Actor
-from .audit import record
-from .booking import REFERENCE_ALPHABET
-from .checklist import PieceCheck, checklist
-from .clock import at_paris, local
+from .core.actor import Actor
+from .core.audit import record
+from .core.clock import at_paris, local
+from .counter.booking import REFERENCE_ALPHABET
+from .counter.dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry
+from .counter.numbering import ticket_number
+from .counter.piece_checks import PieceCheck, checklist
 from .demo_people import BIRTH_PLACES, FAMILY_NAMES, GIVEN_NAMES, NATIONALITIES
-from .dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry
-from .numbering import ticket_number
 from .setup import Services
 
 DEMO_PASSWORD = "demo-rdv-2026"

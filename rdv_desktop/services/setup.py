@@ -12,24 +12,24 @@ from ..config import StationConfig
 from ..models import Counter, Site
 from ..models.db import Database
 from ..models.migrate import ensure_schema
-from .actor import Actor, system_actor
-from .appointments import AppointmentService
-from .audit import record
-from .booking import BookingService
-from .catalogue import CatalogueService
-from .clock import Clock
-from .context import ServiceContext
-from .users import UserService
+from .catalogue.service import CatalogueService
+from .core.actor import Actor, system_actor
+from .core.audit import record
+from .core.clock import Clock
+from .core.context import ServiceContext
+from .core.users import UserService
+from .counter.appointments import AppointmentService
+from .counter.booking import BookingService
 
 if TYPE_CHECKING:  # services a station may not use before its first print, scan or deposit
-    from .checkin import CheckInService
     from .counter import CounterCommands
+    from .counter.dossiers import DossierService
+    from .counter.waiting_room import WaitingRoomService
     from .desk import DeskCommands
-    from .documents import DocumentService
-    from .dossiers import DossierService
-    from .keys import KeyService
-    from .office import ManagerOffice
-    from .waiting_room import WaitingRoomService
+    from .desk.checkin import CheckInService
+    from .office.bundle import ManagerOffice
+    from .papers.documents import DocumentService
+    from .signing.keys import KeyService
 
 KNOWN_SITES = {
     "CANTAL": (
@@ -62,21 +62,21 @@ class Services:
     @cached_property
     def keys(self) -> KeyService:
         """The site's signing keys and the verification of signed codes."""
-        from .keys import KeyService
+        from .signing.keys import KeyService
 
         return KeyService(self.ctx)
 
     @cached_property
     def dossiers(self) -> DossierService:
         """Deposits: the checklist, the dossier number and its signed code."""
-        from .dossiers import DossierService
+        from .counter.dossiers import DossierService
 
         return DossierService(self.appointments, self.catalogue, self.keys)
 
     @cached_property
     def documents(self) -> DocumentService:
         """Attestations, convocations, tickets and the day's list, as PDFs."""
-        from .documents import DocumentService
+        from .papers.documents import DocumentService
 
         return DocumentService(self.appointments, self.catalogue, self.keys)
 
@@ -97,21 +97,21 @@ class Services:
     @cached_property
     def office(self) -> ManagerOffice:
         """Statistics, review, exports, personal data and administration (built on first use)."""
-        from .office import ManagerOffice
+        from .office.bundle import ManagerOffice
 
         return ManagerOffice.build(self.ctx, self.catalogue)
 
     @cached_property
     def checkin(self) -> CheckInService:
         """The arrival desk: scans, manual search, queue tickets."""
-        from .checkin import CheckInService
+        from .desk.checkin import CheckInService
 
         return CheckInService(self.appointments, self.keys)
 
     @cached_property
     def waiting_room(self) -> WaitingRoomService:
         """The waiting-room screen's feed of calls."""
-        from .waiting_room import WaitingRoomService
+        from .counter.waiting_room import WaitingRoomService
 
         return WaitingRoomService(self.appointments)
 

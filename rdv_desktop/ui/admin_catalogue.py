@@ -23,10 +23,15 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ..errors import RdvError
-from ..services.actor import Actor
-from ..services.catalogue_file import CatalogueSpec, PieceSpec
-from ..services.clock import fr_date
-from ..services.motif_editing import MotifDraft, PieceDraft, editable_catalogue, save_motif
+from ..services.catalogue import (
+    CatalogueSpec,
+    MotifDraft,
+    PieceDraft,
+    PieceSpec,
+    editable_catalogue,
+    save_motif,
+)
+from ..services.core import Actor, fr_date
 from ..services.setup import Services
 from .piece_draft_model import (
     LABEL,

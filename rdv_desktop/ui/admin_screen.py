@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from ..services.actor import Actor
+from ..services.core import Actor
 from ..services.setup import Services
 from .office_screens import ScreenHost
 

@@ -25,10 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.actor import Actor
-from ..services.clock import fr_date, local_today
+from ..services.core import TUNABLES, Actor, fr_date, local_today
 from ..services.setup import Services
-from ..services.site_settings import TUNABLES
 from .date_fields import date_field, day_of
 from .table_model import TextRowsModel
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.actor import ROLE_LABELS, ROLES
+from ..services.core import ROLE_LABELS, ROLES
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
 

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ..errors import RdvError
-from ..services.actor import ROLE_LABELS, ROLES, Actor
+from ..services.core import ROLE_LABELS, ROLES, Actor, UserInfo
 from ..services.setup import Services
-from ..services.users import UserInfo
 from .admin_user_dialogs import NewUserDialog, PasswordDialog, RolesDialog
 from .table_model import ColumnTableModel, Index
 from .worker import run_in_background

@@ -27,10 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.actor import Actor
-from ..services.admin import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
-from ..services.audit import AuditEntry
-from ..services.clock import fr_datetime, local_today
+from ..services.core import Actor, AuditEntry, fr_datetime, local_today
+from ..services.office import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
 from ..services.setup import Services
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow

@@ -8,7 +8,6 @@ the big coloured panel, then the field is ready for the next person.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +27,10 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ..errors import RdvError
-from ..services.actor import Actor
-from ..services.appointment_views import AppointmentView
-from ..services.checkin import ScanResult, arrived
-from ..services.clock import fr_date, fr_time, local_today
-from ..services.documents import RenderedDocument
+from ..services.core import Actor, fr_date, fr_time, local_today
+from ..services.counter import AppointmentView
+from ..services.desk import ScanResult, arrived
+from ..services.papers import RenderedDocument
 from ..services.setup import Services
 from .camera_scanner import CameraScanner
 from .feedback_panel import FeedbackPanel
@@ -60,8 +58,6 @@ class CheckInPanel(QWidget):
         self.printer = printer
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # scans in arrival order, never two at once
-        self.pending_scans = 0
-        self.scan_started_at = 0.0
         self.orange: ScanResult | None = None
         self.last_arrival: AppointmentView | None = None
         self.camera: CameraScanner | None = None
@@ -177,11 +173,9 @@ class CheckInPanel(QWidget):
 
     def submit_scan(self, raw: str) -> None:
         """Scan `raw` in the worker; the answer shows in the feedback panel."""
-        self.scan_started_at = time.perf_counter()
         self._in_worker(lambda: self.services.checkin.scan(self.actor, raw))
 
     def _in_worker(self, fn: Callable[[], ScanResult]) -> None:
-        self.pending_scans += 1
         run_in_background(fn, self._show, self._crashed, self.pool)
 
     def _crashed(self, exc: Exception) -> None:
@@ -192,7 +186,6 @@ class CheckInPanel(QWidget):
     def _show(self, result: ScanResult) -> None:
         if not isValid(self.feedback):  # the window closed while the scan was running
             return
-        self.pending_scans -= 1
         self.feedback.show_result(result)
         self.orange = result if result.kind == "orange" else None
         self.accept_button.setEnabled(self.orange is not None)
@@ -262,7 +255,6 @@ class CheckInPanel(QWidget):
         self.say(result.message)
         view = result.view
         if view is not None and view.arrived_at is not None:
-            self.pending_scans += 1  # shown as the answer to a scan would be
             self._show(arrived(view))
         for doc in result.documents:
             self.document_requested.emit(doc)

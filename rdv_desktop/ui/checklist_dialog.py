@@ -38,12 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import DatabaseUnavailable, OutcomeUnknown, RdvError
-from ..services.actor import Actor
-from ..services.appointment_views import AppointmentView
 from ..services.catalogue import CatalogueInfo
-from ..services.clock import fr_date, local
-from ..services.counter.results import PendingOutcome
-from ..services.dossiers import REQUEST_KINDS, DepositRequest
+from ..services.core import Actor, fr_date, local
+from ..services.counter import REQUEST_KINDS, AppointmentView, DepositRequest, PendingOutcome
 from ..services.setup import Services
 from .checklist_model import ChecklistModel
 from .date_fields import qdate

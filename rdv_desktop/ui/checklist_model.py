@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ..services.catalogue import MotifInfo
-from ..services.checklist import ChecklistLine, PieceCheck, checklist
+from ..services.counter import ChecklistLine, PieceCheck, checklist
 from .table_model import ColumnTableModel, Index
 
 STATUS_TEXT = {

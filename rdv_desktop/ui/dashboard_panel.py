@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
 
 from ..errors import RdvError
 from ..printing.chart_style import OUTCOME_COLORS as COLORS
-from ..services.actor import Actor
-from ..services.clock import local_today
+from ..services.core import Actor, local_today
 from ..services.setup import Services
-from ..services.stats import Breakdown, StatsReport
-from ..services.stats_format import bucket, minutes
-from ..services.stats_format import percent as pct
+from ..services.stats import Breakdown, StatsReport, bucket, minutes
+from ..services.stats import percent as pct
 from .bar_chart import BarChart
 from .date_fields import day_of, period_fields, qdate
 from .first_show import LoadsOnFirstShow

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.documents import RenderedDocument
+from ..services.papers import RenderedDocument
 from .printing import PdfPrinter
 
 

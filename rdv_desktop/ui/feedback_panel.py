@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from ..services.checkin import ScanResult
+from ..services.desk import ScanResult
 
 IDLE = "idle"
 STYLES = {

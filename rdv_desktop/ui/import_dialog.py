@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.actor import Actor
-from ..services.clock import fr_date, fr_time
+from ..services.core import Actor, fr_date, fr_time
 from ..services.importing import CancelToken, ImportCancelled, ImportReport, ImportService
 from ..services.setup import Services
 from .worker import run_in_background

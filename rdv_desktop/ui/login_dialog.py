@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.actor import Actor
+from ..services.core import Actor
 
 Authenticate = Callable[[str, str, int | None], Actor]
 

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..errors import NotFound
-from ..services.actor import ROLE_LABELS, Actor
-from ..services.appointment_views import AppointmentView
-from ..services.clock import local
+from ..services.core import ROLE_LABELS, Actor, local
+from ..services.counter import AppointmentView
 from ..services.setup import Services
 from .admin_screen import add_admin_screen
 from .executor import DbExecutor
@@ -37,7 +36,7 @@ from .queue_panel import QueuePanel
 if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keeping start-up short
     from ..services.catalogue import CatalogueInfo
     from ..services.counter import CommandResult
-    from ..services.documents import RenderedDocument
+    from ..services.papers import RenderedDocument
     from .checkin_panel import CheckInPanel
     from .checklist_dialog import ChecklistDialog
     from .document_dialog import DocumentDialog

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
-from ..services.actor import Actor
+from ..services.core import Actor
 from ..services.setup import Services
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from ..services.motif_editing import PieceDraft
+from ..services.catalogue import PieceDraft
 from .table_model import ColumnTableModel, Index
 
 REQUIREMENT_LABELS = (("required", "obligatoire"), ("conditional", "si condition"),
@@ -94,7 +94,7 @@ class PieceDraftModel(ColumnTableModel):
 class RequirementDelegate(QStyledItemDelegate):
     """A combo box kept open on every row (persistent editor), named for screen readers."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+    def createEditor(self, parent: QWidget, _option: QStyleOptionViewItem,
                      index: QModelIndex | QPersistentModelIndex) -> QWidget:
         combo = QComboBox(parent)
         for value, text in REQUIREMENT_LABELS:

@@ -17,7 +17,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from .worker import run_in_background
 
 if TYPE_CHECKING:  # the document service (cryptography, layouts) loads at the first print
-    from ..services.documents import RenderedDocument
+    from ..services.papers import RenderedDocument
 
 MAX_DPI = 300
 

@@ -6,8 +6,7 @@ from collections import Counter as Tally
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from ..services.appointment_views import AppointmentView
-from ..services.stage import Stage
+from ..services.counter import AppointmentView, Stage
 
 GROUPS: tuple[tuple[str, tuple[Stage, ...]], ...] = (
     ("Attendus", (Stage.EXPECTED, Stage.LATE)),

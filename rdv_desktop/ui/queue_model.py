@@ -7,8 +7,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from ..services.appointment_views import AppointmentView
-from ..services.clock import fr_date, fr_time
+from ..services.core import fr_date, fr_time
+from ..services.counter import AppointmentView
 from .stage_style import stage_colour, stage_text
 from .table_model import ColumnTableModel, Index
 

@@ -27,12 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import DatabaseBusy, DatabaseUnavailable, RdvError
-from ..services.actor import Actor
-from ..services.appointment_views import AppointmentView
-from ..services.clock import local_today
-from ..services.queue_feed import QueueChanges, QueueFeed
+from ..services.core import Actor, local_today
+from ..services.counter import AppointmentView, QueueChanges, QueueFeed, Stage
 from ..services.setup import Services
-from ..services.stage import Stage
 from .date_fields import date_field, qdate
 from .executor import DbExecutor
 from .queue_counts import QueueCounts

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from ..services.clock import fr_datetime
-from ..services.review import ReviewRow
+from ..services.core import fr_datetime
+from ..services.office import ReviewRow
 
 COLUMNS = ("Déposé le", "Numéro", "Demandeur", "Motif", "Agent", "Guichet", "Issue",
            "Contrôle", "Commentaire")

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.actor import Actor
-from ..services.clock import fr_datetime, local_today
-from ..services.review import ReviewDetail, ReviewFilter
+from ..services.core import Actor, fr_datetime, local_today
+from ..services.office import ReviewDetail, ReviewFilter
 from ..services.setup import Services
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow

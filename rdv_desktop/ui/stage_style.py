@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from ..services.stage import Stage
+from ..services.counter import Stage
 
 STAGE_STYLE: dict[Stage, tuple[str, str]] = {
     Stage.EXPECTED: ("○", "#ffffff"),

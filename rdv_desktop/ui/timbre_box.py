@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import ValidationError
-from ..services.dossiers import TimbreEntry, validate_timbres
+from ..services.counter import TimbreEntry, validate_timbres
 
 
 def euros(cents: int) -> str:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..errors import RdvError
-from ..services.verifier import Verification, VerificationStatus
+from ..services.signing import Verification, VerificationStatus
 from .worker import run_in_background
 
 COLOURS = {

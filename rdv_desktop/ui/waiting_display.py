@@ -17,11 +17,9 @@ from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySeq
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..errors import RdvError
-from ..services.actor import Actor
-from ..services.appointment_views import AppointmentView
-from ..services.clock import fr_time, local, local_today
+from ..services.core import Actor, fr_time, local, local_today
+from ..services.counter import SHOWN_CALLS, AppointmentView, CallShown, DisplayUpdate, call_of
 from ..services.setup import Services
-from ..services.waiting_room import SHOWN_CALLS, CallShown, DisplayUpdate, call_of
 from .chime import Chime
 from .executor import DbExecutor
 

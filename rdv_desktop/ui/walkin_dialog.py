@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.actor import Actor
-from ..services.booking import NewAppointment
 from ..services.catalogue import CatalogueInfo
-from ..services.clock import local
+from ..services.core import Actor, local
+from ..services.counter import NewAppointment
 from ..services.setup import Services
 from .date_fields import date_field, qdate
 from .worker import run_in_background

@@ -6,8 +6,12 @@ import pytest
 from PySide6.QtWidgets import QTabWidget
 
 from rdv_desktop.errors import PermissionDenied
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.motif_editing import MotifDraft, editable_catalogue, save_motif
+from rdv_desktop.services.catalogue.motif_editing import (
+    MotifDraft,
+    editable_catalogue,
+    save_motif,
+)
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.main_window import MainWindow
 from tests.conftest import make_actor

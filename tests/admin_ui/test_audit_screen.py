@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.admin import AUDIT_PAGE, AuditFilter
-from rdv_desktop.services.clock import local_today
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import local_today
+from rdv_desktop.services.office.admin import AUDIT_PAGE, AuditFilter
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.audit_log_panel import AuditLogPanel, number
 from tests.admin_ui.conftest import by_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.admin_catalogue import CataloguePanel
 from tests.admin_ui.conftest import by_name

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton
 
 from rdv_desktop.errors import AuthenticationFailed
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.admin_users import UsersPanel
 from tests.admin_ui.conftest import by_name

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from rdv_desktop.models import Appointment, AuditEvent
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.appointment_views import AppointmentView
-from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.counter.appointment_views import AppointmentView
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
 from tests.ui_thread_guard import ui_thread_guard  # noqa: F401 (autouse: UI code never opens a session on the main thread)
 

@@ -9,9 +9,9 @@ import sys
 import time
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.clock import PARIS, FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import PARIS, FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services
 
 url, station, user_id, start, code = sys.argv[1:6]

@@ -10,14 +10,14 @@ import pytest
 from pypdf import PdfReader
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.appointment_views import AppointmentView
-from rdv_desktop.services.checkin import CheckInService
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.appointment_views import AppointmentView
+from rdv_desktop.services.desk.checkin import CheckInService
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.signed_code import sign_code
-from rdv_desktop.services.signing import generate_site_key, load_signer
+from rdv_desktop.services.signing.signed_code import sign_code
+from rdv_desktop.services.signing.signer import generate_site_key, load_signer
 from tests.arrival.conftest import TODAY, Book, arrivals, audit_count
 from tests.signing.test_scan_input import azerty_mangle, azerty_mangle_with_capslock, capslock
 

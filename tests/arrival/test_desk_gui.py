@@ -17,11 +17,11 @@ from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.appointment_views import AppointmentView
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
-from rdv_desktop.services.documents import RenderedDocument
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.appointment_views import AppointmentView
+from rdv_desktop.services.papers.documents import RenderedDocument
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.camera_scanner import NO_CAMERA, CameraScanner, decode_image
 from rdv_desktop.ui.checkin_panel import CheckInPanel

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services, prepare_database
 from tests.arrival.conftest import arrivals, audit_count
 from tests.conftest import TEST_NOW, _empty_pg, make_actor
@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.pg_only
-@pytest.mark.parametrize("round_", range(3))
+@pytest.mark.parametrize("_round", range(3))
 def test_two_stations_scan_the_same_code_at_once(pg_schema_url: str, tmp_path: Path,
-                                                 round_: int) -> None:
+                                                 _round: int) -> None:
     _empty_pg(pg_schema_url)
     db = Database(pg_schema_url)
     ctx = ServiceContext.create(db, "CANTAL", FixedClock(TEST_NOW), "TEST-1", tmp_path / "keys",

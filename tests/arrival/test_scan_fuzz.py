@@ -8,9 +8,9 @@ from collections.abc import Callable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.appointment_views import AppointmentView
-from rdv_desktop.services.scan_input import candidates
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.counter.appointment_views import AppointmentView
+from rdv_desktop.services.desk.scan_input import candidates
 from rdv_desktop.services.setup import Services
 from tests.arrival.conftest import Book, arrivals, audit_count
 

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.main_window import MainWindow
 from rdv_desktop.ui.waiting_display import WaitingDisplay

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from rdv_desktop.services.catalogue_file import (
+from rdv_desktop.services.catalogue.catalogue_file import (
     CatalogueError,
     CatalogueSpec,
     checklist_for,
     load_catalogue_file,
     parse_catalogue,
 )
-from rdv_desktop.services.conditions import parse_condition
+from rdv_desktop.services.catalogue.conditions import parse_condition
 
 SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "catalogue.toml"
 PAPER = {

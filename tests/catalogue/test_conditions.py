@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rdv_desktop.services.conditions import (
+from rdv_desktop.services.catalogue.conditions import (
     And,
     ConditionError,
     Flag,

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 
 from rdv_desktop.errors import InvalidTransition, ValidationError
 from rdv_desktop.models import Appointment, AuditEvent, Dossier
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.checklist import PieceCheck, checklist
-from rdv_desktop.services.clock import PARIS, FixedClock
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import PARIS, FixedClock
 from rdv_desktop.services.counter import PendingOutcome
-from rdv_desktop.services.dossiers import DepositRequest, TimbreEntry
+from rdv_desktop.services.counter.booking import NewAppointment
+from rdv_desktop.services.counter.dossiers import DepositRequest, TimbreEntry
+from rdv_desktop.services.counter.piece_checks import PieceCheck, checklist
 from rdv_desktop.services.setup import Services
 from tests.conftest import make_actor
 from tests.flows import TODAY, at_counter

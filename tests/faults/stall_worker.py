@@ -13,7 +13,7 @@ import sys
 
 from rdv_desktop.errors import DatabaseUnavailable
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.numbering import dossier_number
+from rdv_desktop.services.counter.numbering import dossier_number
 
 
 class _GiveBack(Exception):

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from rdv_desktop.errors import DatabaseBusy, DatabaseUnavailable
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.checklist import PieceCheck, checklist
-from rdv_desktop.services.clock import PARIS, FixedClock
-from rdv_desktop.services.context import ServiceContext
-from rdv_desktop.services.dossiers import DepositRequest, DossierView, TimbreEntry
+from rdv_desktop.services.core.clock import PARIS, FixedClock
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.dossiers import DepositRequest, DossierView, TimbreEntry
+from rdv_desktop.services.counter.piece_checks import PieceCheck, checklist
+from rdv_desktop.services.counter.stage import Stage
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.stage import Stage
 
 MOTIF = "AES_SALARIE"
 SITUATIONS = frozenset({"entree_irreguliere"})

@@ -22,10 +22,10 @@ from sqlalchemy import func, insert, select
 from rdv_desktop.models import Appointment, AuditEvent, Counter, Dossier, NumberSequence, User
 from rdv_desktop.models.db import Database
 from rdv_desktop.models.migrate import upgrade
-from rdv_desktop.services.actor import system_actor
-from rdv_desktop.services.checklist import checklist
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import system_actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.piece_checks import checklist
 from rdv_desktop.services.setup import (
     DEFAULT_COUNTERS,
     Services,

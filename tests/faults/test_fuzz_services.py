@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from rdv_desktop.models import AuditEvent, Dossier, SigningKey
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.scan_input import candidates
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.desk.scan_input import candidates
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.verifier import Verification
+from rdv_desktop.services.signing.verifier import Verification
 from tests.flows import at_counter, deposit
 
 FUZZ = settings(max_examples=150, deadline=None,

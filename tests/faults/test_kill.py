@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.qr_image import decode_image
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
+from rdv_desktop.services.signing.qr_image import decode_image
 from tests.faults.stations import Station, consistency, expected_pieces, seat_at_counters, seed
 
 STATIONS = 3

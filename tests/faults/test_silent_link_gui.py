@@ -18,9 +18,9 @@ from PySide6.QtCore import QTimer
 from sqlalchemy.engine import make_url
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services, prepare_database
 from rdv_desktop.ui.main_window import MainWindow
 from tests.conftest import TEST_NOW, _empty_pg, make_actor

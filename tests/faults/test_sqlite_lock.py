@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from rdv_desktop.errors import DatabaseBusy
 from rdv_desktop.models import AuditEvent, NumberSequence
 from rdv_desktop.models.db import SQLITE_BUSY_TIMEOUT_MS, Database
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services, prepare_database
 from tests.conftest import TEST_NOW, make_actor
 from tests.flows import at_counter, deposit

@@ -27,7 +27,7 @@ from rdv_desktop.models.db import (
     PG_LOCK_TIMEOUT_S,
     Database,
 )
-from rdv_desktop.services.numbering import dossier_number
+from rdv_desktop.services.counter.numbering import dossier_number
 from tests.conftest import _empty_pg
 
 WORKER = Path(__file__).with_name("stall_worker.py")

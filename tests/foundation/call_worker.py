@@ -10,8 +10,8 @@ from datetime import datetime
 
 from rdv_desktop.errors import InvalidTransition
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.clock import PARIS, FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.clock import PARIS, FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services
 
 url, counter, login, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]

@@ -12,9 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import system_actor
-from rdv_desktop.services.clock import PARIS, FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import system_actor
+from rdv_desktop.services.core.clock import PARIS, FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.importing import ImportService
 from rdv_desktop.services.setup import Services
 

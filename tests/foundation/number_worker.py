@@ -3,7 +3,7 @@
 import sys
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.numbering import next_number
+from rdv_desktop.services.counter.numbering import next_number
 
 db = Database(sys.argv[1])
 for _ in range(int(sys.argv[2])):

@@ -9,10 +9,10 @@ from datetime import date, time
 from pathlib import Path
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import system_actor
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import system_actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services, prepare_database
 from tests.conftest import TEST_NOW, _empty_pg, make_actor
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from rdv_desktop.errors import ValidationError
 from rdv_desktop.models import CatalogueVersion, Motif
-from rdv_desktop.services.catalogue import default_catalogue_path
+from rdv_desktop.services.catalogue.service import default_catalogue_path
 from rdv_desktop.services.setup import Services
 
 

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.numbering import dossier_number, next_number, ticket_number
+from rdv_desktop.services.counter.numbering import dossier_number, next_number, ticket_number
 
 WORKER = Path(__file__).with_name("number_worker.py")
 

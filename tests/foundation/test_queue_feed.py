@@ -23,12 +23,12 @@ from sqlalchemy import event, func, insert, select, text, update
 
 from rdv_desktop.models import Appointment, AuditEvent, Site
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor, system_actor
-from rdv_desktop.services.audit import record
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
-from rdv_desktop.services.queue_feed import FeedCursor, QueueFeed
+from rdv_desktop.services.core.actor import Actor, system_actor
+from rdv_desktop.services.core.audit import record
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.counter.booking import NewAppointment
+from rdv_desktop.services.counter.queue_feed import FeedCursor, QueueFeed
 from rdv_desktop.services.setup import Services, prepare_database
 from tests.conftest import TEST_NOW, _empty_pg, make_actor
 

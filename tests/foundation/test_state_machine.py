@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from rdv_desktop.errors import InvalidTransition, PermissionDenied, ValidationError
 from rdv_desktop.models import Appointment, AuditEvent
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.appointments import TimingWarning
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.clock import FixedClock
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.counter.appointments import TimingWarning
+from rdv_desktop.services.counter.booking import NewAppointment
+from rdv_desktop.services.counter.stage import Stage
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.stage import Stage
 
 TODAY = date(2026, 11, 26)
 

@@ -16,9 +16,9 @@ from rdv_desktop.errors import (
 )
 from rdv_desktop.models import AuditEvent
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.clock import FixedClock
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.users import LOGIN_FAILED, lock_delay
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.users import LOGIN_FAILED, lock_delay
 from tests.conftest import make_actor
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from rdv_desktop.app import main, open_station, sign_in
 from rdv_desktop.config import StationConfig
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.login_dialog import LoginDialog
 from rdv_desktop.ui.main_window import MainWindow

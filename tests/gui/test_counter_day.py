@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox
 from sqlalchemy import select
 
 from rdv_desktop.models import AuditEvent, Dossier
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.clock import FixedClock
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.checklist_dialog import ChecklistDialog
 from rdv_desktop.ui.main_window import MainWindow

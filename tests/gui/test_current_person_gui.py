@@ -11,8 +11,8 @@ from datetime import time
 
 from PySide6.QtWidgets import QApplication
 
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.checklist_dialog import ChecklistDialog
 from rdv_desktop.ui.main_window import MainWindow
@@ -91,8 +91,8 @@ def test_undo_dialog_names_the_step_and_what_it_takes_back(qtbot, window: MainWi
                                                             agent: Actor) -> None:
     from datetime import datetime
 
-    from rdv_desktop.services.checklist import PieceCheck, checklist
-    from rdv_desktop.services.dossiers import DepositRequest
+    from rdv_desktop.services.counter.dossiers import DepositRequest
+    from rdv_desktop.services.counter.piece_checks import PieceCheck, checklist
 
     person = arrive(services, accueil, "Incomplet", time(9, 30))
     services.counter.call_next(agent)

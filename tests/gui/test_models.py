@@ -15,11 +15,11 @@ import pytest
 from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
 from pytestqt.modeltest import ModelTester
 
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.admin import AuditFilter
-from rdv_desktop.services.booking import NewAppointment
-from rdv_desktop.services.motif_editing import PieceDraft
-from rdv_desktop.services.review import ReviewFilter
+from rdv_desktop.services.catalogue.motif_editing import PieceDraft
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.counter.booking import NewAppointment
+from rdv_desktop.services.office.admin import AuditFilter
+from rdv_desktop.services.office.review import ReviewFilter
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.admin_users import UserModel
 from rdv_desktop.ui.audit_log_panel import AuditModel

@@ -8,8 +8,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.documents import RenderedDocument
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.papers.documents import RenderedDocument
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.login_dialog import LoginDialog
 from rdv_desktop.ui.main_window import MainWindow

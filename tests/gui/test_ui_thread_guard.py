@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import settle

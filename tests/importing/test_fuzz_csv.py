@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from import_helpers import counts
 
 from rdv_desktop.errors import ValidationError
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.importing import ImportService, ReadResult, read_bytes
 from rdv_desktop.services.setup import Services
 

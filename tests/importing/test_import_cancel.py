@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from import_helpers import big_csv, counts, snapshot
 
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.importing import (
     CANCELLED_MESSAGE,
     CancelToken,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.import_dialog import ImportDialog
 from rdv_desktop.ui.main_window import MainWindow

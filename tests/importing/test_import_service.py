@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from rdv_desktop.errors import PermissionDenied, ValidationError
 from rdv_desktop.models import AuditEvent
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.importing import ImportService
 from rdv_desktop.services.setup import Services
 

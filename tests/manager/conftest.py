@@ -20,9 +20,9 @@ from sqlalchemy.engine import Connection, make_url
 
 from rdv_desktop.models import Appointment, Base
 from rdv_desktop.models.db import Database
-from rdv_desktop.services.actor import Actor, system_actor
-from rdv_desktop.services.clock import FixedClock
-from rdv_desktop.services.context import ServiceContext
+from rdv_desktop.services.core.actor import Actor, system_actor
+from rdv_desktop.services.core.clock import FixedClock
+from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.demo import DemoOptions, generate_demo
 from rdv_desktop.services.setup import Services, prepare_database
 from tests.conftest import PG_BASE_URL, TEST_NOW, make_actor

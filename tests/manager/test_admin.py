@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from rdv_desktop.errors import ValidationError
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.admin import AuditFilter
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.office.admin import AuditFilter
 from rdv_desktop.services.setup import Services
 
 from .conftest import TODAY

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from rdv_desktop.errors import PermissionDenied
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.admin import AUDIT_PAGE, AuditFilter, AuditPage
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.office.admin import AUDIT_PAGE, AuditFilter, AuditPage
 from rdv_desktop.services.setup import Services
 from tests.audit_rows import matching_ids, seed_audit
 

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from rdv_desktop.cli import main
 from rdv_desktop.models import Appointment
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.stats_output import report_dict
+from rdv_desktop.services.stats.stats_output import report_dict
 
 from .conftest import TODAY
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from rdv_desktop.errors import ValidationError
 from rdv_desktop.models import AuditEvent, Dossier
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.exports import HEADERS
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.office.exports import HEADERS
 from rdv_desktop.services.setup import Services
 
 from .conftest import TODAY, appointment_rows
@@ -98,7 +98,7 @@ def test_unwritable_targets_are_refused(services: Services, manager: Actor,
 
 def test_formula_like_names_stay_text(services: Services, manager: Actor, admin: Actor,
                                       tmp_path: Path) -> None:
-    from rdv_desktop.services.booking import NewAppointment
+    from rdv_desktop.services.counter.booking import NewAppointment
 
     services.booking.create(admin, NewAppointment("=HYPERLINK(1)", "x", TODAY, time(9),
                                                   None, birth_date=date(1990, 5, 4)))

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from rdv_desktop.errors import ValidationError
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.monthly_report import parse_month
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.office.monthly_report import parse_month
 from rdv_desktop.services.setup import Services
 
 

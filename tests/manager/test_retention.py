@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from rdv_desktop.errors import NotFound, ValidationError
 from rdv_desktop.models import Appointment, AuditEvent, Dossier
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.retention import ANONYMOUS_NAME, months_before
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.office.retention import ANONYMOUS_NAME, months_before
 from rdv_desktop.services.setup import Services
 
 from .conftest import TODAY

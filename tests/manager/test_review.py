@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from rdv_desktop.errors import ValidationError
 from rdv_desktop.models import AuditEvent
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.review import ReviewFilter
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.office.review import ReviewFilter
 from rdv_desktop.services.setup import Services
 
 from .conftest import TODAY

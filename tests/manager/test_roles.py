@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from rdv_desktop.errors import PermissionDenied
 from rdv_desktop.models import AuditEvent
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.admin import AuditFilter
-from rdv_desktop.services.review import ReviewFilter
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.office.admin import AuditFilter
+from rdv_desktop.services.office.review import ReviewFilter
 from rdv_desktop.services.setup import Services
 
 from .conftest import TODAY

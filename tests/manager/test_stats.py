@@ -12,11 +12,16 @@ from sqlalchemy import select
 from rdv_desktop.errors import ValidationError
 from rdv_desktop.models import Counter as CounterRow
 from rdv_desktop.models.stats import DURATION_BUCKETS, bucket_of
-from rdv_desktop.services.actor import Actor
-from rdv_desktop.services.booking import NewAppointment
+from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.stats import Figures, MinuteBucket, bucket_p90, nearest_rank
-from rdv_desktop.services.stats_rollup import COUNT_FIELDS
+from rdv_desktop.services.stats.service import (
+    Figures,
+    MinuteBucket,
+    bucket_p90,
+    nearest_rank,
+)
+from rdv_desktop.services.stats.stats_rollup import COUNT_FIELDS
 
 from .conftest import TODAY, appointment_rows
 
@@ -154,7 +159,7 @@ def test_report_equals_direct_computation(history: Services, manager: Actor, sta
 
 
 def test_whole_months() -> None:
-    from rdv_desktop.services.stats import whole_months
+    from rdv_desktop.services.stats.service import whole_months
 
     assert whole_months(date(2026, 10, 1), date(2026, 10, 31)) == (date(2026, 10, 1),) * 2
     assert whole_months(date(2026, 10, 2), date(2026, 10, 31)) is None

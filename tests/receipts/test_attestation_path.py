@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from rdv_desktop.errors import ValidationError
 from rdv_desktop.models import AuditEvent
-from rdv_desktop.services.actor import Actor
+from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
-from rdv_desktop.services.verifier import VerificationStatus
+from rdv_desktop.services.signing.verifier import VerificationStatus
 from tests.flows import at_counter, deposit
 
 
@@ -102,7 +102,7 @@ def test_incomplete_dossier_has_no_number_and_a_missing_list(
 def test_convocation_carries_a_signed_checkin_code(services: Services, accueil: Actor) -> None:
     from datetime import date, time
 
-    from rdv_desktop.services.booking import NewAppointment
+    from rdv_desktop.services.counter.booking import NewAppointment
 
     view = services.booking.create(accueil, NewAppointment(
         "Ørsted-Ali", "Léa", date(2026, 12, 3), time(9, 30), "RETRAITE", date(1950, 1, 2)))
@@ -119,7 +119,7 @@ def test_payload_carries_no_personal_data(services: Services, accueil: Actor,
                                           agent: Actor) -> None:
     """Only the documented fields travel in the QR. Key id and signature are random-looking
     base32, so the identity is looked for in the other fields, not in those letters."""
-    from rdv_desktop.services.signed_code import parse_code
+    from rdv_desktop.services.signing.signed_code import parse_code
 
     dossier = deposit(services, agent, at_counter(services, accueil, agent))
     code = parse_code(dossier.qr_payload)
@@ -136,8 +136,8 @@ def test_payload_carries_no_personal_data(services: Services, accueil: Actor,
 
 def test_second_station_without_the_site_key_refuses_to_make_its_own(
         services: Services, accueil: Actor, agent: Actor, tmp_path) -> None:
-    from rdv_desktop.services.context import ServiceContext
-    from rdv_desktop.services.keys import KeyService, SigningError
+    from rdv_desktop.services.core.context import ServiceContext
+    from rdv_desktop.services.signing.keys import KeyService, SigningError
 
     deposit(services, agent, at_counter(services, accueil, agent))  # station 1 makes the key
     other = ServiceContext.create(services.ctx.db, "CANTAL", services.ctx.clock, "POSTE-2",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rdv_desktop.services.signed_code import sign_code
-from rdv_desktop.services.signing import (
+from rdv_desktop.services.signing.signed_code import sign_code
+from rdv_desktop.services.signing.signer import (
     KeyRing,
     Signer,
     generate_site_key,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from rdv_desktop.services.signed_code import key_id_for, parse_code, sign_code
-from rdv_desktop.services.signing import KeyRing, Signer, public_key_pem
-from rdv_desktop.services.verifier import VerificationStatus, verify
+from rdv_desktop.services.signing.signed_code import key_id_for, parse_code, sign_code
+from rdv_desktop.services.signing.signer import KeyRing, Signer, public_key_pem
+from rdv_desktop.services.signing.verifier import VerificationStatus, verify
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "receipt-format.md"
 

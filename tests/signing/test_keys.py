@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rdv_desktop.services.signed_code import sign_code
-from rdv_desktop.services.signing import (
+from rdv_desktop.services.signing.signed_code import sign_code
+from rdv_desktop.services.signing.signer import (
     INDEX_NAME,
     KeyPermissionError,
     KeyRing,
@@ -23,7 +23,7 @@ from rdv_desktop.services.signing import (
     public_key_pem,
     rotate,
 )
-from rdv_desktop.services.verifier import VerificationStatus, verify
+from rdv_desktop.services.signing.verifier import VerificationStatus, verify
 
 DEPOSIT = datetime(2026, 11, 26, 14, 32)
 

@@ -10,9 +10,9 @@ from PIL import Image
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
 
-from rdv_desktop.services.qr_image import QrImageError, decode_image
-from rdv_desktop.services.signing import KeyRing
-from rdv_desktop.services.verifier import VerificationStatus, verify
+from rdv_desktop.services.signing.qr_image import QrImageError, decode_image
+from rdv_desktop.services.signing.signer import KeyRing
+from rdv_desktop.services.signing.verifier import VerificationStatus, verify
 
 
 def _qr(payload: str) -> Image.Image:

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rdv_desktop.services.scan_input import candidates, normalise_reference
-from rdv_desktop.services.signing import KeyRing
-from rdv_desktop.services.verifier import VerificationStatus, verify
+from rdv_desktop.services.desk.scan_input import candidates, normalise_reference
+from rdv_desktop.services.signing.signer import KeyRing
+from rdv_desktop.services.signing.verifier import VerificationStatus, verify
 
 QR_ALPHANUMERIC = string.digits + string.ascii_uppercase + " $%*+-./:"
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rdv_desktop.services.signed_code import (
+from rdv_desktop.services.signing.signed_code import (
     CodeFormatError,
     b32_decode,
     b32_encode,
@@ -17,7 +17,7 @@ from rdv_desktop.services.signed_code import (
     short_code,
     sign_code,
 )
-from rdv_desktop.services.signing import Signer
+from rdv_desktop.services.signing.signer import Signer
 
 DEPOSIT = datetime(2026, 11, 26, 14, 32)
 REFERENCE = "CANTAL-2026-000123"
@@ -91,10 +91,6 @@ def test_no_personal_data(signer: Signer) -> None:
         assert needle not in code.upper(), needle
     # Only the opaque fields of the grammar: nothing else can sneak in.
     assert len(code.split(":")) == 7
-
-
-def _replace(payload: str, index: int, char: str) -> str:
-    return payload[:index] + char + payload[index + 1 :]
 
 
 @pytest.mark.parametrize(

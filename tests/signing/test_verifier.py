@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rdv_desktop.services.scan_input import candidates
-from rdv_desktop.services.signed_code import key_id_for, sign_code
-from rdv_desktop.services.signing import (
+from rdv_desktop.services.desk.scan_input import candidates
+from rdv_desktop.services.signing.signed_code import key_id_for, sign_code
+from rdv_desktop.services.signing.signer import (
     KeyRing,
     Signer,
     export_public_keys,
@@ -20,7 +20,7 @@ from rdv_desktop.services.signing import (
     load_signer,
     public_key_pem,
 )
-from rdv_desktop.services.verifier import Verification, VerificationStatus, verify
+from rdv_desktop.services.signing.verifier import Verification, VerificationStatus, verify
 
 DEPOSIT = datetime(2026, 11, 26, 14, 32)
 REFERENCE = "CANTAL-2026-000123"
@@ -93,7 +93,7 @@ def test_revoked(payload: str, ring: KeyRing) -> None:
     assert result.status is S.REVOKED and not result.ok
     assert result.message.startswith("Attestation révoquée")
     assert asked == [REFERENCE]
-    assert verify(payload, ring, is_revoked=lambda ref: False).ok
+    assert verify(payload, ring, is_revoked=lambda _ref: False).ok
 
 
 def test_revocation_not_asked_for_forgeries(payload: str, ring: KeyRing) -> None:

@@ -1,6 +1,71 @@
-"""The guichet: its commands (one act, one transaction) and what they return."""
+"""The guichet: the appointment state machine, one current person per counter, deposits,
+the queue feed, and the commands (one act, one transaction) the counter's screens use.
 
-from .commands import CounterCommands
-from .results import CommandResult, Outcome, PendingOutcome, UndoPreview
+This is the package's face: what the UI may use. Names load on first use
+(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+"""
 
-__all__ = ["CommandResult", "CounterCommands", "Outcome", "PendingOutcome", "UndoPreview"]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..faces import lazy_face
+
+_EXPORTS = {
+    "AppointmentView": "appointment_views",
+    "CallShown": "waiting_room",
+    "ChecklistLine": "piece_checks",
+    "CommandResult": "results",
+    "CounterCommands": "commands",
+    "DepositRequest": "dossiers",
+    "DisplayUpdate": "waiting_room",
+    "NewAppointment": "booking",
+    "Outcome": "results",
+    "PendingOutcome": "results",
+    "PieceCheck": "piece_checks",
+    "QueueChanges": "queue_feed",
+    "QueueFeed": "queue_feed",
+    "REQUEST_KINDS": "dossiers",
+    "SHOWN_CALLS": "waiting_room",
+    "Stage": "stage",
+    "TimbreEntry": "dossiers",
+    "UndoPreview": "results",
+    "call_of": "waiting_room",
+    "checklist": "piece_checks",
+    "validate_timbres": "dossiers",
+}
+__getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
+__all__ = [
+    "REQUEST_KINDS",
+    "SHOWN_CALLS",
+    "AppointmentView",
+    "CallShown",
+    "ChecklistLine",
+    "CommandResult",
+    "CounterCommands",
+    "DepositRequest",
+    "DisplayUpdate",
+    "NewAppointment",
+    "Outcome",
+    "PendingOutcome",
+    "PieceCheck",
+    "QueueChanges",
+    "QueueFeed",
+    "Stage",
+    "TimbreEntry",
+    "UndoPreview",
+    "call_of",
+    "checklist",
+    "validate_timbres",
+]
+
+if TYPE_CHECKING:
+    from .appointment_views import AppointmentView
+    from .booking import NewAppointment
+    from .commands import CounterCommands
+    from .dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry, validate_timbres
+    from .piece_checks import ChecklistLine, PieceCheck, checklist
+    from .queue_feed import QueueChanges, QueueFeed
+    from .results import CommandResult, Outcome, PendingOutcome, UndoPreview
+    from .stage import Stage
+    from .waiting_room import SHOWN_CALLS, CallShown, DisplayUpdate, call_of

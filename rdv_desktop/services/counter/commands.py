@@ -17,16 +17,16 @@ from sqlalchemy.orm import Session
 
 from ...errors import InvalidTransition, NotFound, ValidationError
 from ...models import Appointment, AuditEvent, Dossier
-from ..actor import Actor
-from ..appointment_seat import current_at, seat_of
-from ..appointment_state import locked
-from ..appointment_undo import last_step, rebooking_taken_back
-from ..appointment_views import AppointmentView
-from ..appointments import AppointmentService
-from ..booking import BookingService, rebook_request, set_motif
-from ..clock import at_paris, fr_date, fr_time, local
-from ..documents import DocumentService, RenderedDocument
-from ..dossiers import DepositRequest, DossierService, PreparedDeposit, view_of
+from ..core.actor import Actor
+from ..core.clock import at_paris, fr_date, fr_time, local
+from ..papers.documents import DocumentService, RenderedDocument
+from .appointment_seat import current_at, seat_of
+from .appointment_state import locked
+from .appointment_undo import last_step, rebooking_taken_back
+from .appointment_views import AppointmentView
+from .appointments import AppointmentService
+from .booking import BookingService, rebook_request, set_motif
+from .dossiers import DepositRequest, DossierService, PreparedDeposit, view_of
 from .results import CommandResult, PendingOutcome, UndoPreview
 
 REBOOK_HORIZON_DAYS = 366

@@ -8,9 +8,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the queue imports these results at start-up; the PDF side loads later
-    from ..appointment_views import AppointmentView
-    from ..documents import RenderedDocument
-    from ..dossiers import DossierView
+    from ..papers.documents import RenderedDocument
+    from .appointment_views import AppointmentView
+    from .dossiers import DossierView
 
 
 class Outcome(StrEnum):

@@ -1,5 +1,23 @@
-"""The arrival desk's commands."""
+"""The arrival desk: scans, manual search, tickets, and its walk-in command.
 
-from .commands import DeskCommands
+This is the package's face: what the UI may use. Names load on first use
+(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+"""
 
-__all__ = ["DeskCommands"]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..faces import lazy_face
+
+_EXPORTS = {
+    "DeskCommands": "commands",
+    "ScanResult": "checkin",
+    "arrived": "checkin",
+}
+__getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
+__all__ = ["DeskCommands", "ScanResult", "arrived"]
+
+if TYPE_CHECKING:
+    from .checkin import ScanResult, arrived
+    from .commands import DeskCommands

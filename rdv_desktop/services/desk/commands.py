@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..actor import Actor
-from ..appointments import AppointmentService
-from ..booking import BookingService, NewAppointment
+from ..core.actor import Actor
+from ..counter.appointments import AppointmentService
+from ..counter.booking import BookingService, NewAppointment
 from ..counter.results import CommandResult
-from ..documents import DocumentService, RenderedDocument
-from ..keys import KeyService
+from ..papers.documents import DocumentService, RenderedDocument
+from ..signing.keys import KeyService
 
 
 class DeskCommands:

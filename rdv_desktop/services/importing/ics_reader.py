@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ...errors import ValidationError
-from ..clock import PARIS
+from ..core.clock import PARIS
 from .csv_reader import decode
 from .headers import field_of
 from .rows import REFERENCE_LIMIT, ImportRow, ReadResult, RowProblem, RowRejected, drop_duplicates

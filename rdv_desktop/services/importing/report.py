@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from ..clock import fr_date, fr_time
+from ..core.clock import fr_date, fr_time
 from .rows import RowProblem
 
 ALREADY_HANDLED = "déjà pris en charge, non modifié"

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from ...errors import NotFound
 from ...models import Appointment, AuditEvent
-from ..actor import Actor
-from ..appointments import AppointmentService, state_of
-from ..audit import jsonable, record
-from ..catalogue import CatalogueService
-from ..clock import fr_time, local
-from ..stage import OUTCOME_LABELS
+from ..catalogue.service import CatalogueService
+from ..core.actor import Actor
+from ..core.audit import jsonable, record
+from ..core.clock import fr_time, local
+from ..counter.appointments import AppointmentService, state_of
+from ..counter.stage import OUTCOME_LABELS
 from .cancel import Cancelled, stop_if
 from .motifs import MotifMatcher
 from .readers import read_path

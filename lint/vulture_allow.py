@@ -1,0 +1,25 @@
+"""Names vulture cannot see used: Qt and reportlab call them, SQLAlchemy sets them, pytest
+collects them. Checked by `make lint` (vulture over rdv_desktop, tests and bench)."""
+
+# ruff: noqa
+# Qt virtual methods, called by Qt itself.
+_.paintEvent
+_.createEditor
+_.setEditorData
+_.setModelData
+_.filterAcceptsRow
+# Library attributes the code sets for the library to read.
+_.useA85  # reportlab: uncompressed font streams
+_.freeze_panes  # openpyxl
+_.revoked_reason  # ORM columns written by services
+_.refreshed_at
+# Named values kept for readability or completeness.
+PENDING  # Outcome enum member
+CONDITION  # piece_draft_model column number
+write_chime  # the tool that generated resources/sounds/chime.wav
+# pytest: module marks and fixtures used by name or for their side effect.
+pytestmark
+nothing_left_running
+station_files
+history_snapshots
+no_user_config

@@ -1,0 +1,38 @@
+"""The versioned motif catalogue: reading, the catalogue file, conditions, editing.
+
+This is the package's face: what the UI may use. Names load on first use
+(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..faces import lazy_face
+
+_EXPORTS = {
+    "CatalogueInfo": "service",
+    "CatalogueSpec": "catalogue_file",
+    "MotifDraft": "motif_editing",
+    "MotifInfo": "service",
+    "PieceDraft": "motif_editing",
+    "PieceSpec": "catalogue_file",
+    "editable_catalogue": "motif_editing",
+    "save_motif": "motif_editing",
+}
+__getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
+__all__ = [
+    "CatalogueInfo",
+    "CatalogueSpec",
+    "MotifDraft",
+    "MotifInfo",
+    "PieceDraft",
+    "PieceSpec",
+    "editable_catalogue",
+    "save_motif",
+]
+
+if TYPE_CHECKING:
+    from .catalogue_file import CatalogueSpec, PieceSpec
+    from .motif_editing import MotifDraft, PieceDraft, editable_catalogue, save_motif
+    from .service import CatalogueInfo, MotifInfo

@@ -1,0 +1,46 @@
+"""What every domain shares: who acts, the clock, the audit writer, settings, users.
+
+This is the package's face: what the UI may use. Names load on first use
+(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..faces import lazy_face
+
+_EXPORTS = {
+    "Actor": "actor",
+    "AuditEntry": "audit",
+    "ROLES": "actor",
+    "ROLE_LABELS": "actor",
+    "TUNABLES": "site_settings",
+    "UserInfo": "users",
+    "fr_date": "clock",
+    "fr_datetime": "clock",
+    "fr_time": "clock",
+    "local": "clock",
+    "local_today": "clock",
+}
+__getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
+__all__ = [
+    "ROLES",
+    "ROLE_LABELS",
+    "TUNABLES",
+    "Actor",
+    "AuditEntry",
+    "UserInfo",
+    "fr_date",
+    "fr_datetime",
+    "fr_time",
+    "local",
+    "local_today",
+]
+
+if TYPE_CHECKING:
+    from .actor import ROLE_LABELS, ROLES, Actor
+    from .audit import AuditEntry
+    from .clock import fr_date, fr_datetime, fr_time, local, local_today
+    from .site_settings import TUNABLES
+    from .users import UserInfo

@@ -1,0 +1,152 @@
+"""Accounts and sign-in. One vague message for every sign-in failure; failures slow retries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ...errors import AuthenticationFailed, NotFound, ValidationError
+from ...models import User
+from .actor import ROLES, Actor
+from .audit import record
+from .context import ServiceContext
+from .passwords import dummy_hash, hash_password, verify_password
+
+FREE_ATTEMPTS = 3
+MAX_LOCK_SECONDS = 300
+MIN_PASSWORD_LENGTH = 8
+LOGIN_FAILED = "Identifiant ou mot de passe incorrect, ou compte indisponible."
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    login: str
+    display_name: str
+    roles: frozenset[str]
+    active: bool
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(user.id, user.login, user.display_name, user.role_set, user.active)
+
+
+def lock_delay(failures: int) -> timedelta:
+    """No delay for the first few mistakes, then 2, 4, 8… seconds up to five minutes."""
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    return timedelta(seconds=min(2 ** (failures - FREE_ATTEMPTS + 1), MAX_LOCK_SECONDS))
+
+
+def _check_roles(roles: set[str] | frozenset[str]) -> str:
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValidationError(
+            f"Rôle inconnu : {', '.join(sorted(unknown))}" if unknown else "Au moins un rôle."
+        )
+    return " ".join(r for r in ROLES if r in roles)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
+        )
+
+
+class UserService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def authenticate(self, login: str, password: str, station: str,
+                     counter_number: int | None = None) -> Actor:
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            user = s.scalar(select(User).where(User.login == login.strip().lower()))
+            anonymous = Actor(None, login[:64] or "?", login, frozenset(), station)
+            if user is None:
+                verify_password(password, dummy_hash())
+                record(s, anonymous, now, "login_failed", "user", login[:64], reason="inconnu")
+                ok = False
+            elif user.locked_until is not None and user.locked_until > now:
+                record(s, anonymous, now, "login_refused", "user", user.id, reason="verrouillé")
+                ok = False
+            elif not verify_password(password, user.password_hash) or not user.active:
+                user.failed_logins += 1
+                user.locked_until = now + lock_delay(user.failed_logins)
+                why = "inactif" if user.active is False else "mot de passe"
+                record(s, anonymous, now, "login_failed", "user", user.id, reason=why)
+                ok = False
+            else:
+                user.failed_logins = 0
+                user.locked_until = None
+                actor = Actor(user.id, user.login, user.display_name, user.role_set, station,
+                              counter_number)
+                record(s, actor, now, "login", "user", user.id)
+                ok = True
+        if not ok:
+            raise AuthenticationFailed(LOGIN_FAILED)
+        return actor
+
+    def create_user(self, actor: Actor, login: str, display_name: str, roles: set[str],
+                    password: str) -> UserInfo:
+        self.ctx.require(actor, "users.manage")
+        login = login.strip().lower()
+        if not login or not login.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            raise ValidationError("Identifiant invalide : lettres, chiffres, point, tiret.")
+        _check_password(password)
+        role_text = _check_roles(roles)
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            if s.scalar(select(User.id).where(User.login == login)) is not None:
+                raise ValidationError(f"L'identifiant « {login} » existe déjà.")
+            user = User(login=login, display_name=display_name.strip() or login, roles=role_text,
+                        password_hash=hash_password(password), active=True, created_at=now)
+            s.add(user)
+            s.flush()
+            record(s, actor, now, "user_created", "user", user.id,
+                   after={"login": login, "roles": role_text})
+            return _info(user)
+
+    def _update(self, actor: Actor, login: str, action: str, **changes: object) -> UserInfo:
+        self.ctx.require(actor, "users.manage")
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            user = s.scalar(select(User).where(User.login == login.strip().lower()))
+            if user is None:
+                raise NotFound(f"Utilisateur inconnu : {login}")
+            before = {k: getattr(user, k) for k in changes if k != "password_hash"}
+            for key, value in changes.items():
+                setattr(user, key, value)
+            after = {k: v for k, v in changes.items() if k != "password_hash"}
+            record(s, actor, now, action, "user", user.id, before=before, after=after)
+            return _info(user)
+
+    def set_active(self, actor: Actor, login: str, active: bool) -> UserInfo:
+        return self._update(actor, login, "user_activated" if active else "user_deactivated",
+                            active=active)
+
+    def set_roles(self, actor: Actor, login: str, roles: set[str]) -> UserInfo:
+        return self._update(actor, login, "user_roles", roles=_check_roles(roles))
+
+    def reset_password(self, actor: Actor, login: str, password: str) -> UserInfo:
+        _check_password(password)
+        return self._update(actor, login, "user_password_reset",
+                            password_hash=hash_password(password), failed_logins=0,
+                            locked_until=None)
+
+    def list_users(self, actor: Actor) -> list[UserInfo]:
+        self.ctx.require(actor, "users.manage")
+        with self.ctx.db.read() as s:
+            return [_info(u) for u in s.scalars(select(User).order_by(User.login))]
+
+    def count(self) -> int:
+        with self.ctx.db.read() as s:
+            return len(s.scalars(select(User.id)).all())
+
+    def last_login_failures(self, login: str) -> tuple[int, datetime | None]:
+        with self.ctx.db.read() as s:
+            user = s.scalar(select(User).where(User.login == login.strip().lower()))
+            return (user.failed_logins, user.locked_until) if user else (0, None)

@@ -1,0 +1,134 @@
+"""Undo of an appointment's latest step, with a reason (see docs/design.md, « Undo »).
+
+Kept apart from the state machine because it works from the audit trail, not from the rules of
+each step: the latest not-yet-undone step is undone only if the appointment is still in that
+step's « after » state; the permission to undo is the permission of the step; the undo's audit
+row and the undone row are linked; an undone deposit's dossier is revoked (its number is never
+reused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...errors import InvalidTransition, ValidationError
+from ...models import Appointment, AuditEvent, Dossier
+from ..core.actor import Actor
+from ..core.audit import jsonable, record
+from ..core.clock import fr_date
+from ..core.context import ServiceContext
+from .appointment_seat import require_counter_free
+from .appointment_state import STATE_FIELDS, restore_state, state_of
+from .appointment_views import AppointmentView, ViewBuilder
+
+# Audited step → the permission needed to do it, and so to undo it.
+UNDOABLE = {
+    "checkin": "checkin",
+    "call": "counter.serve",
+    "recall": "counter.serve",
+    "send_back": "counter.serve",
+    "start_service": "counter.serve",
+    "outcome": "dossier.deposit",
+    "no_show": "day.close",
+    "cancel": "appointment.cancel",
+}
+NOTHING_TO_UNDO = "Aucune étape à annuler pour ce rendez-vous."
+
+
+def last_step(s: Session, appointment_id: int) -> AuditEvent | None:
+    """The appointment's latest undoable audit row that no undo has consumed yet."""
+    return s.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.appointment_id == appointment_id,
+            AuditEvent.action.in_(UNDOABLE),
+            AuditEvent.undone_by.is_(None),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def rebooking_taken_back(s: Session, rebooked_id: int) -> Appointment:
+    """The appointment an incomplete outcome created, if an undo may still cancel it."""
+    rebooked = s.get(Appointment, rebooked_id)
+    if rebooked is None:
+        raise InvalidTransition("Le nouveau rendez-vous créé par cette étape est introuvable.")
+    if rebooked.outcome != "pending" or rebooked.arrived_at is not None:
+        raise InvalidTransition(
+            f"Le nouveau rendez-vous du {fr_date(rebooked.slot_date)} a déjà commencé ou est "
+            "clôturé : annulez d'abord ses propres étapes.")
+    return rebooked
+
+
+def cancel_rebooking(s: Session, actor: Actor, rebooked_id: int, now: datetime,
+                     reason: str) -> None:
+    """Cancel (audited) the new appointment an undone incomplete outcome had given."""
+    rebooked = rebooking_taken_back(s, rebooked_id)
+    s.refresh(rebooked, with_for_update=True)
+    before = state_of(rebooked)
+    rebooked.outcome, rebooked.finished_at, rebooked.updated_at = "cancelled", now, now
+    record(s, actor, now, "cancel", "appointment", rebooked.id, before=before,
+           after=state_of(rebooked), reason=f"Étape annulée sur le dossier précédent : {reason}",
+           appointment_id=rebooked.id)
+
+
+class StepUndo:
+    """Undoes steps; `builder` makes the views the state machine returns, for one session."""
+
+    def __init__(self, ctx: ServiceContext, builder: Callable[[Session], ViewBuilder]) -> None:
+        self.ctx = ctx
+        self.builder = builder
+
+    def last_undoable(self, appointment_id: int) -> tuple[int, str] | None:
+        """The (audit id, action) an undo would take back now, or None."""
+        with self.ctx.db.read() as s:
+            event = last_step(s, appointment_id)
+            return (event.id, event.action) if event else None
+
+    def undo(self, actor: Actor, appointment_id: int, reason: str) -> AppointmentView:
+        """Put back the state before the latest step; an undone deposit's attestation is revoked."""
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError("Indiquez la raison de l'annulation de l'étape.")
+        with self.ctx.db.read() as s:
+            event = last_step(s, appointment_id)
+            if event is None:
+                raise InvalidTransition(NOTHING_TO_UNDO)
+            permission = UNDOABLE[event.action]
+        self.ctx.require(actor, permission)
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            a = s.scalar(select(Appointment).where(Appointment.id == appointment_id)
+                         .with_for_update())
+            event = last_step(s, appointment_id)
+            if a is None or event is None or event.after is None or event.before is None:
+                raise InvalidTransition(NOTHING_TO_UNDO)
+            if jsonable(state_of(a)) != {k: event.after.get(k) for k in STATE_FIELDS}:
+                raise InvalidTransition("Le rendez-vous a changé depuis : rechargez la liste.")
+            before = state_of(a)
+            restore_state(a, event.before)
+            a.updated_at = now
+            if a.outcome == "pending" and a.called_at is not None and a.counter_id is not None:
+                require_counter_free(s, a.counter_id, a.slot_date, a.id)
+            dossier_id = event.after.get("dossier_id")
+            if dossier_id is not None:
+                dossier = s.get(Dossier, dossier_id)
+                if dossier is not None and dossier.revoked_at is None:
+                    dossier.revoked_at = now
+                    dossier.revoked_reason = f"Étape annulée : {reason}"
+            rebooked_id = event.after.get("rebooked_appointment_id")
+            if rebooked_id is not None:
+                cancel_rebooking(s, actor, rebooked_id, now, reason)
+            undo = record(s, actor, now, "undo", "appointment", a.id, before=before,
+                          after={**state_of(a), "undone_event": event.id,
+                                 "undone_action": event.action, "revoked_dossier": dossier_id,
+                                 "cancelled_appointment": rebooked_id},
+                          reason=reason, appointment_id=a.id)
+            event.undone_by = undo.id
+            s.flush()
+            return self.builder(s).view(a)

@@ -1,0 +1,110 @@
+"""Creating appointments at the préfecture (walk-ins, bookings by e-mail or post)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...errors import ValidationError
+from ...models import Appointment
+from ..core.actor import Actor
+from ..core.audit import record
+from ..core.clock import local
+from .appointment_views import AppointmentView
+from .appointments import AppointmentService
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud without doubt
+
+
+@dataclass(frozen=True)
+class NewAppointment:
+    family_name: str
+    given_names: str
+    slot_date: date
+    slot_time: time
+    motif_code: str | None
+    birth_date: date | None = None
+    birth_place: str = ""
+    nationality: str = ""
+    phone: str = ""
+    email: str = ""
+    foreign_number: str = ""
+    source: str = "manual"  # manual | walk_in | import
+    reference: str | None = None
+    motif_source_label: str = ""
+
+
+def new_reference(prefix: str = "P") -> str:
+    return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+class BookingService:
+    def __init__(self, appointments: AppointmentService) -> None:
+        self.appointments = appointments
+        self.ctx = appointments.ctx
+
+    def create(self, actor: Actor, new: NewAppointment) -> AppointmentView:
+        self.ctx.require(actor, "appointment.create")
+        now = self.ctx.clock.now()
+        self.validate(new, now)
+        with self.ctx.db.write() as s:
+            a = self.insert(s, actor, new, now)
+            return self.appointments.builder(s).view(a)
+
+    @staticmethod
+    def validate(new: NewAppointment, now: datetime) -> None:
+        """Everything that can be checked before a transaction opens."""
+        if not new.family_name.strip():
+            raise ValidationError("Le nom de famille est obligatoire.")
+        if new.source not in ("manual", "walk_in", "import"):
+            raise ValidationError(f"Origine inconnue : {new.source}")
+        if new.source != "import" and new.slot_date < local(now).date():
+            raise ValidationError("Impossible de créer un rendez-vous dans le passé.")
+
+    def insert(self, s: Session, actor: Actor, new: NewAppointment, now: datetime
+               ) -> Appointment:
+        """Create the (validated) appointment and its audit row in the caller's transaction."""
+        reference = new.reference or new_reference("G" if new.source == "walk_in" else "P")
+        if s.scalar(select(Appointment.id).where(Appointment.reference == reference)):
+            raise ValidationError(f"La référence {reference} existe déjà.")
+        a = Appointment(
+            reference=reference, source=new.source, site_id=self.appointments.site_id(s),
+            slot_date=new.slot_date, slot_time=new.slot_time,
+            family_name=new.family_name.strip(), given_names=new.given_names.strip(),
+            birth_date=new.birth_date, birth_place=new.birth_place.strip(),
+            nationality=new.nationality.strip(), phone=new.phone.strip(),
+            email=new.email.strip(), foreign_number=new.foreign_number.strip(),
+            motif_code=new.motif_code, motif_source_label=new.motif_source_label,
+            motif_to_confirm=new.motif_code is None, outcome="pending",
+            created_at=now, updated_at=now,
+        )
+        s.add(a)
+        s.flush()
+        record(s, actor, now, "appointment_created", "appointment", a.id,
+               after={"reference": reference, "source": new.source,
+                      "slot": f"{new.slot_date.isoformat()} {new.slot_time.isoformat()}",
+                      "motif": new.motif_code}, appointment_id=a.id)
+        return a
+
+def set_motif(s: Session, actor: Actor, a: Appointment, motif_code: str, now: datetime) -> None:
+    """Settle the (locked) appointment's motif, audited, unless it is already that one."""
+    if a.motif_code == motif_code and not a.motif_to_confirm:
+        return
+    record(s, actor, now, "motif_corrected", "appointment", a.id,
+           before={"motif_code": a.motif_code}, after={"motif_code": motif_code},
+           appointment_id=a.id)
+    a.motif_code, a.motif_to_confirm, a.updated_at = motif_code, False, now
+
+
+def rebook_request(view: AppointmentView, slot_date: date, slot_time: time) -> NewAppointment:
+    """A new appointment for the same person and motif (after an incomplete dossier)."""
+    return NewAppointment(
+        family_name=view.family_name, given_names=view.given_names, slot_date=slot_date,
+        slot_time=slot_time, motif_code=view.motif_code, birth_date=view.birth_date,
+        birth_place=view.birth_place, nationality=view.nationality, phone=view.phone,
+        email=view.email, foreign_number=view.foreign_number, source="manual",
+    )

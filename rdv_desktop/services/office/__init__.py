@@ -1,0 +1,35 @@
+"""The manager's office: review, exports, retention, administration, monthly report.
+
+This is the package's face: what the UI may use. Names load on first use
+(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..faces import lazy_face
+
+_EXPORTS = {
+    "AUDIT_PAGE": "admin",
+    "AuditCursor": "admin",
+    "AuditFilter": "admin",
+    "AuditPage": "admin",
+    "ReviewDetail": "review",
+    "ReviewFilter": "review",
+    "ReviewRow": "review",
+}
+__getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
+__all__ = [
+    "AUDIT_PAGE",
+    "AuditCursor",
+    "AuditFilter",
+    "AuditPage",
+    "ReviewDetail",
+    "ReviewFilter",
+    "ReviewRow",
+]
+
+if TYPE_CHECKING:
+    from .admin import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
+    from .review import ReviewDetail, ReviewFilter, ReviewRow

@@ -1,0 +1,174 @@
+"""Personal data: purge (anonymise) old closed appointments, subject access, consistent backups.
+
+The database is a working store (domain README, « Personal data »): after the retention period
+the applicant's identity is erased from closed appointments, while the appointment row, its
+outcome, timestamps, motif and dossier number stay, so every statistic is unchanged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, or_, select, update
+
+from ...errors import NotFound, ValidationError
+from ...models import Appointment, AuditEvent, Dossier
+from ..core.actor import Actor
+from ..core.audit import jsonable, record
+from ..core.clock import local_today
+from ..core.context import ServiceContext
+
+ANONYMOUS_NAME = "ANONYMISÉ"
+IDENTITY_FIELDS = {
+    "family_name": ANONYMOUS_NAME, "given_names": "", "birth_date": None, "birth_place": "",
+    "nationality": "", "phone": "", "email": "", "foreign_number": "",
+}
+PG_BACKUP_HELP = (
+    "Base PostgreSQL : la sauvegarde se fait sur le serveur avec pg_dump, par exemple "
+    "« pg_dump --format=custom --file=rdv.dump NOM_DE_BASE » (cohérente même pendant "
+    "l'utilisation), restaurée par pg_restore."
+)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    cutoff: date
+    count: int
+    dry_run: bool
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (clamped to the month's end: 31/03 − 1 → 28/02)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _appointment_data(a: Appointment) -> dict[str, Any]:
+    columns = [c.key for c in Appointment.__table__.columns]
+    data: dict[str, Any] = jsonable({c: getattr(a, c) for c in columns})
+    return data
+
+
+def _dossier_data(d: Dossier) -> dict[str, Any]:
+    columns = [c.key for c in Dossier.__table__.columns]
+    data = {c: getattr(d, c) for c in columns}
+    data["pieces"] = [{"code": p.code, "label": p.label, "status": p.status, "note": p.note}
+                      for p in d.pieces]
+    data["timbres"] = [{"number": t.number, "amount_cents": t.amount_cents} for t in d.timbres]
+    ready: dict[str, Any] = jsonable(data)
+    return ready
+
+
+class RetentionService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def purge(self, actor: Actor, older_than_months: int | None = None, *,
+              dry_run: bool = False, confirmed: bool = False) -> PurgeReport:
+        """Anonymise closed appointments whose slot is older than the retention period."""
+        self.ctx.require(actor, "data.purge")
+        months = older_than_months
+        if months is None:
+            months = self.ctx.read_settings().retention_months
+        if months < 1:
+            raise ValidationError("La durée de conservation doit être d'au moins un mois.")
+        if not dry_run and not confirmed:
+            raise ValidationError(
+                "Purge non confirmée : relancez avec --yes (ou --dry-run pour compter seulement)."
+            )
+        cutoff = months_before(local_today(self.ctx.clock), months)
+        target = (Appointment.slot_date < cutoff, Appointment.outcome != "pending",
+                  Appointment.anonymised_at.is_(None))
+        now = self.ctx.clock.now()
+        if dry_run:
+            with self.ctx.db.read(long=True) as s:
+                count = len(s.scalars(select(Appointment.id).where(*target)).all())
+            return PurgeReport(cutoff, count, True)
+        with self.ctx.db.write(long=True) as s:
+            # An UPDATE gives a CursorResult; Session.execute is typed as returning a Result.
+            result = cast(CursorResult[Any], s.execute(
+                update(Appointment).where(*target)
+                .values(**IDENTITY_FIELDS, anonymised_at=now, updated_at=now)))
+            count = result.rowcount
+            record(s, actor, now, "purge", "appointment", None,
+                   after={"cutoff": cutoff, "months": months, "anonymised": count})
+        return PurgeReport(cutoff, count, False)
+
+    def export_person(self, actor: Actor, *, reference: str | None = None,
+                      family_name: str | None = None, birth_date: date | None = None
+                      ) -> dict[str, Any]:
+        """Everything held about one person (subject access), as a JSON-ready dict."""
+        self.ctx.require(actor, "data.access")
+        if reference:
+            where = Appointment.reference == reference.strip()
+        elif family_name and family_name.strip() and birth_date is not None:
+            where = ((func.lower(Appointment.family_name) == family_name.strip().lower())
+                     & (Appointment.birth_date == birth_date))
+        else:
+            raise ValidationError(
+                "Indiquez la référence du rendez-vous, ou le nom et la date de naissance."
+            )
+        now = self.ctx.clock.now()
+        with self.ctx.db.write(long=True) as s:
+            appointments = s.scalars(select(Appointment).where(where).order_by(Appointment.id)
+                                     ).all()
+            if not appointments:
+                raise NotFound("Aucune donnée enregistrée pour cette personne.")
+            ids = [a.id for a in appointments]
+            dossiers = s.scalars(select(Dossier).where(Dossier.appointment_id.in_(ids))
+                                 .order_by(Dossier.id)).all()
+            numbers = [d.number for d in dossiers if d.number]
+            events = s.scalars(select(AuditEvent).where(or_(
+                AuditEvent.appointment_id.in_(ids),
+                (AuditEvent.entity_type == "dossier") & AuditEvent.entity_id.in_(numbers or [""]),
+            )).order_by(AuditEvent.id)).all()
+            data = {
+                "generated_at": jsonable(now),
+                "site": self.ctx.site_code,
+                "appointments": [_appointment_data(a) for a in appointments],
+                "dossiers": [_dossier_data(d) for d in dossiers],
+                "history": [jsonable({"at": e.at, "action": e.action, "by": e.user_login,
+                                      "station": e.station, "reason": e.reason})
+                            for e in events],
+            }
+            record(s, actor, now, "subject_access", "appointment", ids[0],
+                   after={"appointments": ids}, appointment_id=ids[0])
+        return data
+
+    def backup(self, actor: Actor, out: Path) -> Path:
+        """A consistent copy of a live SQLite database (online backup API)."""
+        self.ctx.require(actor, "data.backup")
+        if self.ctx.db.dialect != "sqlite":
+            raise ValidationError(PG_BACKUP_HELP)
+        out = Path(out)
+        if out.exists():
+            raise ValidationError(f"{out} existe déjà : choisissez un autre fichier.")
+        if not out.parent.is_dir():
+            raise ValidationError(f"Impossible d'écrire {out} : le dossier n'existe pas.")
+        raw = self.ctx.db.engine.raw_connection()
+        try:
+            target = sqlite3.connect(out)
+            try:
+                # The engine is SQLite here: the driver's connection is a sqlite3.Connection.
+                cast(sqlite3.Connection, raw.driver_connection).backup(target)
+            finally:
+                target.close()
+        except sqlite3.Error as exc:
+            out.unlink(missing_ok=True)
+            raise ValidationError(f"Sauvegarde impossible vers {out} : {exc}") from exc
+        finally:
+            raw.close()
+        with self.ctx.db.write(long=True) as s:
+            record(s, actor, self.ctx.clock.now(), "backup", "database", out.name,
+                   after={"path": str(out)})
+        return out

@@ -1,0 +1,20 @@
+"""The printed papers: attestations, missing-pieces lists, convocations, tickets, day lists.
+
+This is the package's face: what the UI may use. Names load on first use
+(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..faces import lazy_face
+
+_EXPORTS = {
+    "RenderedDocument": "documents",
+}
+__getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
+__all__ = ["RenderedDocument"]
+
+if TYPE_CHECKING:
+    from .documents import RenderedDocument

@@ -1,0 +1,21 @@
+"""The site's signing keys, signed codes and their verification.
+
+This is the package's face: what the UI may use. Names load on first use
+(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..faces import lazy_face
+
+_EXPORTS = {
+    "Verification": "verifier",
+    "VerificationStatus": "verifier",
+}
+__getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
+__all__ = ["Verification", "VerificationStatus"]
+
+if TYPE_CHECKING:
+    from .verifier import Verification, VerificationStatus

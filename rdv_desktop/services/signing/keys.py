@@ -1,0 +1,122 @@
+"""The site key as the app uses it: sign with the key on disk, verify with every published key.
+
+The private key lives in the station's key folder (see docs/receipt-format.md, "Keys and
+stations"); its public half is published in the database so that every station, and
+`rdv-admin public-key`, can verify codes signed anywhere on the site.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ...errors import RdvError
+from ...models import Dossier, SigningKey
+from ..core.actor import Actor
+from ..core.audit import record
+from ..core.context import ServiceContext
+from .signer import (
+    KeyInfo,
+    KeyRing,
+    KeyStoreError,
+    Signer,
+    generate_site_key,
+    list_keys,
+    load_keyring,
+    load_signer,
+    rotate,
+)
+from .verifier import Verification, verify
+
+
+class SigningError(RdvError):
+    """No usable signing key on this station."""
+
+
+class KeyService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self._signer: Signer | None = None
+
+    def signer(self, create_if_missing: bool = False) -> Signer:
+        """The site's current signer; with `create_if_missing` a first key is made on first need."""
+        if self._signer is not None:
+            return self._signer
+        try:
+            self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
+        except KeyStoreError as exc:
+            if not create_if_missing or any(k.site == self.ctx.site_code
+                                            for k in list_keys(self.ctx.key_dir)):
+                raise SigningError(str(exc)) from exc
+            published = self._published_active_key()
+            if published is not None:  # the site has a key: this station must not make another
+                raise SigningError(
+                    f"La clé de signature {published} du site {self.ctx.site_code} n'est pas "
+                    f"sur ce poste ({self.ctx.key_dir}). Copiez-la depuis le poste qui l'a créée "
+                    "(voir docs/receipt-format.md, « Keys and stations »)."
+                ) from exc
+            info = generate_site_key(self.ctx.key_dir, self.ctx.site_code)
+            self.publish(info, None)
+            self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
+        self.publish_all()
+        return self._signer
+
+    def _published_active_key(self) -> str | None:
+        with self.ctx.db.read() as s:
+            return s.scalar(select(SigningKey.key_id).where(
+                SigningKey.site_code == self.ctx.site_code, SigningKey.retired_at.is_(None)))
+
+    def publish(self, info: KeyInfo, actor: Actor | None) -> None:
+        """Record a public key in the database (idempotent; a retirement date is updated)."""
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            row = s.get(SigningKey, info.key_id)
+            if row is None:
+                s.add(SigningKey(key_id=info.key_id, site_code=info.site,
+                                 public_key_pem=info.public_pem, created_at=info.created_at,
+                                 retired_at=info.retired_at))
+                if actor is not None:
+                    record(s, actor, now, "key_published", "signing_key", info.key_id)
+            elif row.retired_at != info.retired_at and info.retired_at is not None:
+                row.retired_at = info.retired_at
+
+    def publish_all(self) -> None:
+        for info in list_keys(self.ctx.key_dir):
+            self.publish(info, None)
+
+    def generate(self, actor: Actor) -> KeyInfo:
+        self.ctx.require(actor, "keys.manage")
+        existing = [k for k in list_keys(self.ctx.key_dir)
+                    if k.site == self.ctx.site_code and not k.retired]
+        info = (rotate(self.ctx.key_dir, self.ctx.site_code) if existing
+                else generate_site_key(self.ctx.key_dir, self.ctx.site_code))
+        self.publish_all()
+        self.publish(info, actor)
+        with self.ctx.db.write() as s:
+            record(s, actor, self.ctx.clock.now(), "key_rotated" if existing else "key_generated",
+                   "signing_key", info.key_id)
+        self._signer = None
+        return info
+
+    def keyring(self) -> KeyRing:
+        """Keys published in the database plus those of the local key folder."""
+        with self.ctx.db.read() as s:
+            rows = s.execute(select(SigningKey.key_id, SigningKey.public_key_pem,
+                                    SigningKey.site_code, SigningKey.retired_at)).all()
+        ring = KeyRing.from_records(tuple(r) for r in rows)
+        try:
+            return ring.merged(load_keyring(self.ctx.key_dir))
+        except KeyStoreError:
+            return ring
+
+    def public_keys_pem(self) -> str:
+        return self.keyring().to_pem_bundle()
+
+    def is_revoked(self, number: str) -> bool:
+        with self.ctx.db.read() as s:
+            revoked = s.scalar(select(Dossier.revoked_at).where(Dossier.number == number))
+        return revoked is not None
+
+    def verify(self, raw: str, expected_kind: str | None = "A") -> Verification:
+        """The one verifier, fed with this site's keys and the database's revocations."""
+        return verify(raw, self.keyring(), is_revoked=self.is_revoked,
+                      expected_kind=expected_kind, site=self.ctx.site_code)
