@@ -198,7 +198,7 @@ def test_a_transaction_open_at_the_last_poll_is_reported_when_it_commits(
 
 @pytest.mark.pg_only
 def test_idle_poll_uses_the_index_on_a_large_audit_trail(pg_services: Services) -> None:
-    from rdv_desktop.services import queue_feed
+    from rdv_desktop.services.counter import queue_feed
 
     db = pg_services.ctx.db
     with db.engine.begin() as conn:
