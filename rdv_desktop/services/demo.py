@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, User
-from .core.actor import Actor
+from .core.actor import Actor, roles_of
 from .core.audit import record
 from .core.clock import at_paris, local
 from .counter.booking import REFERENCE_ALPHABET
@@ -58,7 +58,7 @@ def ensure_demo_users(services: Services, admin: Actor) -> dict[str, Actor]:
             services.users.create_user(admin, login, name, roles, DEMO_PASSWORD)
         with services.ctx.db.read() as s:
             user = s.scalars(select(User).where(User.login == login)).one()
-            actors[login] = Actor(user.id, login, name, user.role_set, "DEMO", None)
+            actors[login] = Actor(user.id, login, name, roles_of(user.role_set), "DEMO", None)
     return actors
 
 

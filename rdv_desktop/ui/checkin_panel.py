@@ -30,7 +30,7 @@ from ..errors import RdvError
 from ..services.core import Actor, fr_date, fr_time, local_today
 from ..services.counter import AppointmentView
 from ..services.desk import ScanResult, arrived
-from ..services.papers import RenderedDocument
+from ..services.papers import DocumentKind, RenderedDocument
 from ..services.setup import Services
 from .camera_scanner import CameraScanner
 from .feedback_panel import FeedbackPanel
@@ -231,7 +231,7 @@ class CheckInPanel(QWidget):
 
     def send(self, doc: RenderedDocument) -> None:
         """Tickets go straight to the desk printer (no dialog stealing the scan focus)."""
-        if self.printer is None or not doc.title.startswith("Ticket"):
+        if self.printer is None or doc.kind is not DocumentKind.TICKET:
             self.document_requested.emit(doc)
             return
         self.say(f"{doc.title} : impression…")

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from rdv_desktop.services.core.actor import Actor
-from rdv_desktop.services.papers.documents import RenderedDocument
+from rdv_desktop.services.papers.documents import DocumentKind, RenderedDocument
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.login_dialog import LoginDialog
 from rdv_desktop.ui.main_window import MainWindow
@@ -108,7 +108,8 @@ def test_missing_printer_keeps_the_document_and_says_so(qtbot, tmp_path: Path) -
     printer = PdfPrinter("IMPRIMANTE-INEXISTANTE")
     kept = tmp_path / "kept.pdf"
     kept.write_bytes(b"%PDF-1.4")
-    doc = RenderedDocument("Attestation de dépôt X", "x.pdf", b"%PDF-1.4", kept)
+    doc = RenderedDocument(DocumentKind.ATTESTATION, "Attestation de dépôt X", "x.pdf",
+                           b"%PDF-1.4", kept)
     with qtbot.waitSignal(printer.failed, timeout=10000) as blocker:
         printer.print_document(doc)
     message = blocker.args[0]

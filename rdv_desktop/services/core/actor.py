@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, TypeGuard, get_args
 
-ROLES = ("accueil", "agent", "manager", "admin")
-ROLE_LABELS = {
+Role = Literal["accueil", "agent", "manager", "admin"]
+ROLES: tuple[Role, ...] = get_args(Role)
+ROLE_LABELS: dict[Role, str] = {
     "accueil": "Accueil",
     "agent": "Agent de guichet",
     "manager": "Encadrement",
@@ -13,7 +16,7 @@ ROLE_LABELS = {
 }
 
 # Use case → roles allowed to run it.
-PERMISSIONS: dict[str, frozenset[str]] = {
+PERMISSIONS: dict[str, frozenset[Role]] = {
     "queue.view": frozenset({"accueil", "agent", "manager"}),
     "checkin": frozenset({"accueil", "agent", "manager"}),
     "appointment.create": frozenset({"accueil", "agent", "manager"}),
@@ -45,7 +48,7 @@ class Actor:
     user_id: int | None
     login: str
     display_name: str
-    roles: frozenset[str]
+    roles: frozenset[Role]
     station: str
     counter_number: int | None = None
 
@@ -56,3 +59,13 @@ class Actor:
 def system_actor(station: str = "rdv-admin") -> Actor:
     """The command-line administrator: every role, recorded as 'system' in the audit."""
     return Actor(None, "system", "Administration (ligne de commande)", frozenset(ROLES), station)
+
+
+def is_role(value: str) -> TypeGuard[Role]:
+    """A role name read from the database or typed at the command line."""
+    return value in ROLES
+
+
+def roles_of(values: Iterable[str]) -> frozenset[Role]:
+    """The known roles among stored names (an unknown name grants nothing)."""
+    return frozenset(v for v in values if is_role(v))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ...errors import AuthenticationFailed, NotFound, ValidationError
 from ...models import User
-from .actor import ROLES, Actor
+from .actor import ROLES, Actor, roles_of
 from .audit import record
 from .context import ServiceContext
 from .passwords import dummy_hash, hash_password, verify_password
@@ -82,8 +82,8 @@ class UserService:
             else:
                 user.failed_logins = 0
                 user.locked_until = None
-                actor = Actor(user.id, user.login, user.display_name, user.role_set, station,
-                              counter_number)
+                actor = Actor(user.id, user.login, user.display_name,
+                              roles_of(user.role_set), station, counter_number)
                 record(s, actor, now, "login", "user", user.id)
                 ok = True
         if not ok:

@@ -20,6 +20,7 @@ from ..core.clock import at_paris, fr_date, fr_time, local
 from ..core.site_settings import SiteSettings
 from .appointment_state import StepEngine, audited
 from .appointment_views import AppointmentView
+from .stage import Outcome
 
 
 class AbsenceSteps(StepEngine):
@@ -39,7 +40,7 @@ class AbsenceSteps(StepEngine):
                     f"Trop tôt pour déclarer l'absence : possible à partir de {fr_time(deadline)}"
                     f" le {fr_date(local(deadline).date())}."
                 )
-            a.outcome, a.finished_at = "no_show", now
+            a.outcome, a.finished_at = Outcome.NO_SHOW, now
 
         return self.step(actor, "day.close", appointment_id, "no_show", change)
 
@@ -51,7 +52,7 @@ class AbsenceSteps(StepEngine):
             rows = s.scalars(
                 select(Appointment).where(
                     Appointment.slot_date == day,
-                    Appointment.outcome == "pending",
+                    Appointment.outcome == Outcome.PENDING,
                     Appointment.arrived_at.is_(None),
                 ).with_for_update()
             ).all()
@@ -61,7 +62,7 @@ class AbsenceSteps(StepEngine):
                 if now < self.no_show_deadline(a, settings):
                     continue
                 with audited(s, actor, now, "no_show", a, reason="clôture de la journée"):
-                    a.outcome, a.finished_at = "no_show", now
+                    a.outcome, a.finished_at = Outcome.NO_SHOW, now
                 marked += 1
             record(s, actor, now, "day_closed", "day", day.isoformat(), after={"absents": marked})
             return marked
@@ -74,7 +75,7 @@ class AbsenceSteps(StepEngine):
             self.require_pending(a)
             if a.arrived_at is not None:
                 raise InvalidTransition("La personne est arrivée : annulez d'abord son arrivée.")
-            a.outcome, a.finished_at = "cancelled", now
+            a.outcome, a.finished_at = Outcome.CANCELLED, now
 
         return self.step(actor, "appointment.cancel", appointment_id, "cancel", change,
                          reason=reason.strip())

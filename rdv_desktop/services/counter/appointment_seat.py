@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ...errors import InvalidTransition, ValidationError
 from ...models import Appointment, Counter
+from .stage import Outcome
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def current_at(s: Session, counter_id: int, day: date) -> Appointment | None:
         .where(
             Appointment.counter_id == counter_id,
             Appointment.slot_date == day,
-            Appointment.outcome == "pending",
+            Appointment.outcome == Outcome.PENDING,
             Appointment.called_at.is_not(None),
         )
         .order_by(Appointment.called_at.desc(), Appointment.id.desc())

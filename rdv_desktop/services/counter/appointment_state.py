@@ -23,7 +23,7 @@ from ..core.audit import record
 from ..core.context import ServiceContext
 from ..core.site_settings import SiteSettings
 from .appointment_views import AppointmentView, ViewBuilder
-from .stage import OUTCOME_LABELS
+from .stage import OUTCOME_LABELS, Outcome
 
 STATE_FIELDS = (
     "outcome", "arrived_at", "ticket", "arrival_station", "called_at", "counter_id",
@@ -108,7 +108,7 @@ class StepEngine:
 
     @staticmethod
     def require_pending(a: Appointment) -> None:
-        if a.outcome != "pending":
+        if a.outcome != Outcome.PENDING:
             raise InvalidTransition(
                 f"Rendez-vous déjà clôturé ({OUTCOME_LABELS[a.outcome]})."
             )

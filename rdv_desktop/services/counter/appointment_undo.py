@@ -24,6 +24,7 @@ from ..core.context import ServiceContext
 from .appointment_seat import require_counter_free
 from .appointment_state import STATE_FIELDS, restore_state, state_of
 from .appointment_views import AppointmentView, ViewBuilder
+from .stage import Outcome
 
 # Audited step → the permission needed to do it, and so to undo it.
 UNDOABLE = {
@@ -58,7 +59,7 @@ def rebooking_taken_back(s: Session, rebooked_id: int) -> Appointment:
     rebooked = s.get(Appointment, rebooked_id)
     if rebooked is None:
         raise InvalidTransition("Le nouveau rendez-vous créé par cette étape est introuvable.")
-    if rebooked.outcome != "pending" or rebooked.arrived_at is not None:
+    if rebooked.outcome != Outcome.PENDING or rebooked.arrived_at is not None:
         raise InvalidTransition(
             f"Le nouveau rendez-vous du {fr_date(rebooked.slot_date)} a déjà commencé ou est "
             "clôturé : annulez d'abord ses propres étapes.")
@@ -71,7 +72,8 @@ def cancel_rebooking(s: Session, actor: Actor, rebooked_id: int, now: datetime,
     rebooked = rebooking_taken_back(s, rebooked_id)
     s.refresh(rebooked, with_for_update=True)
     before = state_of(rebooked)
-    rebooked.outcome, rebooked.finished_at, rebooked.updated_at = "cancelled", now, now
+    rebooked.outcome, rebooked.finished_at, rebooked.updated_at = (
+        Outcome.CANCELLED, now, now)
     record(s, actor, now, "cancel", "appointment", rebooked.id, before=before,
            after=state_of(rebooked), reason=f"Étape annulée sur le dossier précédent : {reason}",
            appointment_id=rebooked.id)
@@ -113,8 +115,9 @@ class StepUndo:
             before = state_of(a)
             restore_state(a, event.before)
             a.updated_at = now
-            if a.outcome == "pending" and a.called_at is not None and a.counter_id is not None:
-                require_counter_free(s, a.counter_id, a.slot_date, a.id)
+            counter_id = a.counter_id
+            if a.outcome == Outcome.PENDING and a.called_at and counter_id is not None:
+                require_counter_free(s, counter_id, a.slot_date, a.id)
             dossier_id = event.after.get("dossier_id")
             if dossier_id is not None:
                 dossier = s.get(Dossier, dossier_id)

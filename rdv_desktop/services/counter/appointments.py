@@ -27,11 +27,12 @@ from .appointment_state import audited, locked, state_of
 from .appointment_undo import StepUndo
 from .appointment_views import AppointmentView
 from .numbering import ticket_number
+from .stage import Outcome
 
 # state_of lives in appointment_state; it stays importable from here for the import service.
 __all__ = ["FINAL_OUTCOMES", "AppointmentService", "TimingWarning", "state_of"]
 
-FINAL_OUTCOMES = ("deposited", "incomplete", "redirected")
+FINAL_OUTCOMES = (Outcome.DEPOSITED, Outcome.INCOMPLETE, Outcome.REDIRECTED)
 
 
 class TimingWarning(InvalidTransition):
@@ -166,7 +167,7 @@ class AppointmentService(AbsenceSteps):
                 select(Appointment)
                 .where(
                     Appointment.slot_date == local(now).date(),
-                    Appointment.outcome == "pending",
+                    Appointment.outcome == Outcome.PENDING,
                     Appointment.arrived_at.is_not(None),
                     Appointment.called_at.is_(None),
                 )

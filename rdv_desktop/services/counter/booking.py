@@ -16,6 +16,7 @@ from ..core.audit import record
 from ..core.clock import local
 from .appointment_views import AppointmentView
 from .appointments import AppointmentService
+from .stage import Outcome
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud without doubt
 
@@ -79,7 +80,7 @@ class BookingService:
             nationality=new.nationality.strip(), phone=new.phone.strip(),
             email=new.email.strip(), foreign_number=new.foreign_number.strip(),
             motif_code=new.motif_code, motif_source_label=new.motif_source_label,
-            motif_to_confirm=new.motif_code is None, outcome="pending",
+            motif_to_confirm=new.motif_code is None, outcome=Outcome.PENDING,
             created_at=now, updated_at=now,
         )
         s.add(a)

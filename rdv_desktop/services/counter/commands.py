@@ -28,6 +28,7 @@ from .appointments import AppointmentService
 from .booking import BookingService, rebook_request, set_motif
 from .dossiers import DepositRequest, DossierService, PreparedDeposit, view_of
 from .results import CommandResult, PendingOutcome, UndoPreview
+from .stage import Outcome
 
 REBOOK_HORIZON_DAYS = 366
 STEP_LABELS = {
@@ -240,7 +241,7 @@ class CounterCommands:
             a = locked(s, appointment_id)
             self.appointments.require_pending(a)
             set_motif(s, actor, a, motif.code, now)
-            self.appointments.finish(s, actor, a, "redirected", now)
+            self.appointments.finish(s, actor, a, Outcome.REDIRECTED, now)
             return self._result(s, f"{a.family_name.upper()} {a.given_names} réorienté(e) vers "
                                    "l'ANEF.", a)
 

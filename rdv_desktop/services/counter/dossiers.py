@@ -27,6 +27,7 @@ from .appointments import AppointmentService
 from .booking import set_motif
 from .numbering import dossier_number
 from .piece_checks import PieceCheck, checklist, missing_blocking
+from .stage import Outcome
 
 REQUEST_KINDS = ("Première demande", "Renouvellement", "Changement de statut")
 _TIMBRE_RE = re.compile(r"\d{16}")
@@ -142,9 +143,10 @@ class DossierService:
         set_motif(s, actor, a, motif.code, now)
         dossier = self.build(s, actor, a, prepared.catalogue, motif, request, prepared.checks,
                              now, prepared.complete, prepared.signer)
-        self.appointments.finish(s, actor, a, "deposited" if prepared.complete else "incomplete",
-                                 now, {"dossier_id": dossier.id, "number": dossier.number,
-                                       **(extra or {})})
+        outcome = Outcome.DEPOSITED if prepared.complete else Outcome.INCOMPLETE
+        self.appointments.finish(s, actor, a, outcome, now,
+                                 {"dossier_id": dossier.id, "number": dossier.number,
+                                  **(extra or {})})
         return dossier
 
     def build(self, s: Session, actor: Actor, a: Appointment, cat: CatalogueInfo,

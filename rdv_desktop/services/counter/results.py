@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from .stage import Outcome
+
+__all__ = ["CommandResult", "Outcome", "PendingOutcome", "UndoPreview"]
 
 if TYPE_CHECKING:  # the queue imports these results at start-up; the PDF side loads later
     from ..papers.documents import RenderedDocument
     from .appointment_views import AppointmentView
     from .dossiers import DossierView
-
-
-class Outcome(StrEnum):
-    """The final outcomes an appointment can reach (« pending » until then)."""
-
-    PENDING = "pending"
-    DEPOSITED = "deposited"
-    INCOMPLETE = "incomplete"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
-    REDIRECTED = "redirected"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,17 @@ from enum import StrEnum
 from ..core.clock import at_paris
 
 
+class Outcome(StrEnum):
+    """Where an appointment ends (« pending » until then); stored as its value."""
+
+    PENDING = "pending"
+    DEPOSITED = "deposited"
+    INCOMPLETE = "incomplete"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    REDIRECTED = "redirected"
+
+
 class Stage(StrEnum):
     EXPECTED = "attendu"
     LATE = "en retard"

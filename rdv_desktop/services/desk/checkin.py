@@ -32,8 +32,8 @@ from ..core.audit import record
 from ..core.clock import at_paris, fr_date, fr_time, local
 from ..counter.appointment_views import AppointmentView
 from ..counter.appointments import AppointmentService, TimingWarning
-from ..counter.stage import OUTCOME_LABELS
-from ..papers.documents import RenderedDocument
+from ..counter.stage import OUTCOME_LABELS, Outcome
+from ..papers.documents import DocumentKind, RenderedDocument
 from ..signing.keys import KeyService
 from ..signing.signed_code import KIND_CONVOCATION, PREFIX
 from ..signing.signer import KeyRing
@@ -230,8 +230,8 @@ class CheckInService:
             return _red("already", "Déjà enregistré", name,
                         f"Arrivée enregistrée à {fr_time(view.arrived_at)} "
                         f"au poste {station}, ticket {view.ticket}.", view=view)
-        if view.outcome != "pending":
-            headline = ("Rendez-vous annulé" if view.outcome == "cancelled"
+        if view.outcome != Outcome.PENDING:
+            headline = ("Rendez-vous annulé" if view.outcome == Outcome.CANCELLED
                         else "Rendez-vous clôturé")
             return _red(view.outcome, headline,
                         f"Ce rendez-vous est {OUTCOME_LABELS[view.outcome]}.", name, view=view)
@@ -308,7 +308,8 @@ class CheckInService:
             )
             record(s, actor, now, "ticket_printed", "appointment", a.id,
                    after={"ticket": a.ticket}, appointment_id=a.id)
-        return RenderedDocument(f"Ticket {data.ticket}", f"ticket-{data.ticket}.pdf",
+        return RenderedDocument(DocumentKind.TICKET, f"Ticket {data.ticket}",
+                                f"ticket-{data.ticket}.pdf",
                                 render_ticket(data))
 
 

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from ..faces import lazy_face
 
 _EXPORTS = {
+    "DocumentKind": "documents",
     "RenderedDocument": "documents",
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
-__all__ = ["RenderedDocument"]
+__all__ = ["DocumentKind", "RenderedDocument"]
 
 if TYPE_CHECKING:
-    from .documents import RenderedDocument
+    from .documents import DocumentKind, RenderedDocument

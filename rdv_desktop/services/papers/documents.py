@@ -9,8 +9,9 @@ printer fails.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
@@ -35,8 +36,19 @@ HOW_TO_COME_BACK = (
 _SAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
+class DocumentKind(StrEnum):
+    """What a paper is, so a screen decides by kind, never by reading its title."""
+
+    ATTESTATION = "attestation"
+    MISSING_PIECES = "missing_pieces"
+    CONVOCATION = "convocation"
+    TICKET = "ticket"
+    DAY_LIST = "day_list"
+
+
 @dataclass(frozen=True)
 class RenderedDocument:
+    kind: DocumentKind
     title: str
     filename: str
     pdf: bytes
@@ -74,7 +86,7 @@ class DocumentService:
             path.write_bytes(doc.pdf)
         except OSError:
             return doc
-        return RenderedDocument(doc.title, doc.filename, doc.pdf, path)
+        return replace(doc, kept_at=path)
 
     def _stamp(self, now: datetime) -> str:
         return f"{local(now):%Y%m%d-%H%M%S}"
@@ -125,7 +137,7 @@ class DocumentService:
                appointment_id=a.id)
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
         pdf = render_attestation(data)
-        return RenderedDocument(f"Attestation de dépôt {number}",
+        return RenderedDocument(DocumentKind.ATTESTATION, f"Attestation de dépôt {number}",
                                 f"attestation-{number}{suffix}.pdf", pdf)
 
     # -- liste des pièces manquantes ---------------------------------------------------------
@@ -170,7 +182,8 @@ class DocumentService:
                "dossier", d.id, appointment_id=a.id)
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else f"-{self._stamp(now)}"
         safe_ref = _SAFE.sub("", a.reference)
-        return RenderedDocument(f"Pièces manquantes — {a.family_name}",
+        return RenderedDocument(DocumentKind.MISSING_PIECES,
+                                f"Pièces manquantes — {a.family_name}",
                                 f"pieces-manquantes-{safe_ref}{suffix}.pdf",
                                 render_missing_pieces(data))
 
@@ -226,7 +239,7 @@ class DocumentService:
         record(s, actor, now, "convocation_reprinted" if reprint else "convocation_printed",
                "appointment", a.id, appointment_id=a.id)
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
-        return RenderedDocument(f"Convocation {a.reference}",
+        return RenderedDocument(DocumentKind.CONVOCATION, f"Convocation {a.reference}",
                                 f"convocation-{_SAFE.sub('', a.reference)}{suffix}.pdf",
                                 render_convocation(data))
 
@@ -243,5 +256,5 @@ class DocumentService:
                                    v.motif_label or "motif à confirmer", v.stage.value)
                      for v in views)
         pdf = render_day_list(pd.DayListData(site, day, rows, local(now)))
-        return self.keep(RenderedDocument(f"Liste du {day:%d/%m/%Y}",
+        return self.keep(RenderedDocument(DocumentKind.DAY_LIST, f"Liste du {day:%d/%m/%Y}",
                                           f"liste-du-jour-{day.isoformat()}.pdf", pdf))
