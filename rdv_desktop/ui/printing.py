@@ -93,4 +93,4 @@ class PdfPrinter(QObject):
                              "Utilisez « Enregistrer en PDF » pour ne rien perdre.")
 
         run_in_background(lambda: paint_pdf(doc.pdf, name, output_file, doc.title), done,
-                          failed, self.pool)
+                          failed, self.pool, owner=self)

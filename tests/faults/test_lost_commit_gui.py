@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from rdv_desktop.models import Dossier
 from rdv_desktop.models.db import Database
@@ -70,14 +71,25 @@ def test_lost_commit_reply_is_settled_and_the_attestation_printed(
     results: list[Any] = []
     dialog.act_done.connect(results.append)
 
+    armed = [False]
+
+    def deposit_committing(session: Session) -> None:
+        """Arm the cut for the transaction that holds the new dossier, and no other."""
+        if any(isinstance(o, Dossier) for o in session.identity_map.values()):
+            armed[0] = True
+
     def lose_the_reply(_conn: Any) -> None:
-        event.remove(station_db.engine, "commit", lose_the_reply)
-        relay.pause(upstream=False, downstream=True)  # the COMMIT goes, its answer does not
+        if armed[0]:
+            armed[0] = False
+            relay.pause(upstream=False, downstream=True)  # the COMMIT goes, its answer does not
+
+    event.listen(Session, "before_commit", deposit_committing)
 
     event.listen(station_db.engine, "commit", lose_the_reply)
     try:
         dialog.deposit_button.click()
-        qtbot.waitUntil(lambda: "on ne sait pas encore" in dialog.message.text(), timeout=15000)
+        qtbot.waitUntil(lambda: "on ne sait pas encore" in dialog.message.text(),
+                        timeout=15000)
         assert "Rien n'a été enregistré" not in dialog.message.text()
         assert dialog.isVisible() and not dialog.deposit_button.isEnabled()
         dialog.reject()  # Escape while the outcome is unknown: the dialog stays
@@ -86,6 +98,8 @@ def test_lost_commit_reply_is_settled_and_the_attestation_printed(
             assert s.scalar(select(func.count(Dossier.id))) == 1
     finally:
         relay.resume()
+        event.remove(station_db.engine, "commit", lose_the_reply)
+        event.remove(Session, "before_commit", deposit_committing)
     qtbot.waitUntil(lambda: bool(results), timeout=20000)
     result = results[0]
     assert "avait bien été enregistré (dossier CANTAL-2026-000001)" in result.message
