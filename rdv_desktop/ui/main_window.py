@@ -30,7 +30,6 @@ from ..services.setup import Services
 from .admin_screen import add_admin_screen
 from .executor import DbExecutor
 from .office_screens import add_office_screens
-from .printing import PdfPrinter
 from .queue_panel import QueuePanel
 
 if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keeping start-up short
@@ -40,6 +39,7 @@ if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keepin
     from .checkin_panel import CheckInPanel
     from .checklist_dialog import ChecklistDialog
     from .document_dialog import DocumentDialog
+    from .printing import PdfPrinter
     from .verify_dialog import VerifyDialog
     from .waiting_display import WaitingDisplay
 
@@ -59,7 +59,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.services = services
         self.actor = actor
-        self.printer = PdfPrinter(printer_name, self)
+        self._printer_name = printer_name
+        self._printer: PdfPrinter | None = None
         self.executor = DbExecutor(self)
         self.executor.stalled.connect(self._stalled)
         self._offline_message = ""
@@ -105,6 +106,14 @@ class MainWindow(QMainWindow):
             self.tabs.currentChanged.connect(self._tab_opened)
         self.office_screens = add_office_screens(self, services, actor)
         self.admin_screen = add_admin_screen(self, services, actor)
+
+    @property
+    def printer(self) -> PdfPrinter:
+        """The station's printer, set up on the first print (QtPrintSupport costs ~15 ms)."""
+        if self._printer is None:
+
+            self._printer = PdfPrinter(self._printer_name, self)
+        return self._printer
 
     def add_screen(self, widget: QWidget, title: str) -> None:
         """One tab per screen; each screen module is built here and handed its services."""
