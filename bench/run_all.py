@@ -42,17 +42,26 @@ def run_json(*args: str) -> dict[str, Any]:
 
 
 def timed_starts(args: list[str], count: int) -> dict[str, Any]:
+    """Start the probe `count` times after one discarded warm-up start.
+
+    An installed station runs from bytecode (pip and the bundle compile it), so the probe may
+    write its `__pycache__` even where PYTHONDONTWRITEBYTECODE is set for development; the
+    warm-up start writes it and fills the OS file cache, as any earlier start of the day did.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     walls, rss, out = [], [], ""
-    for _ in range(count):
+    for n in range(count + 1):
         begin = time.perf_counter()
         proc = subprocess.Popen([sys.executable, str(HERE / "startup_probe.py"), *args],
-                                stdout=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, text=True, env=env)
         out = proc.stdout.read() if proc.stdout else ""
         _pid, status, usage = os.wait4(proc.pid, 0)
-        walls.append((time.perf_counter() - begin) * 1000)
-        rss.append(usage.ru_maxrss / 1024)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"start-up probe {args} failed")
+        if n == 0:
+            continue  # the warm-up start
+        walls.append((time.perf_counter() - begin) * 1000)
+        rss.append(usage.ru_maxrss / 1024)
     return {"median_ms": round(statistics.median(walls), 1), "max_ms": round(max(walls), 1),
             "peak_rss_mb": round(max(rss), 1), "queue_rows": out.strip() or None}
 
