@@ -111,8 +111,9 @@ class MainWindow(QMainWindow):
     def printer(self) -> PdfPrinter:
         """The station's printer, set up on the first print (QtPrintSupport costs ~15 ms)."""
         if self._printer is None:
+            from . import printing
 
-            self._printer = PdfPrinter(self._printer_name, self)
+            self._printer = printing.PdfPrinter(self._printer_name, self)
         return self._printer
 
     def add_screen(self, widget: QWidget, title: str) -> None:

@@ -15,7 +15,7 @@ from rdv_desktop.errors import InvalidTransition, ValidationError
 from rdv_desktop.models import Appointment, AuditEvent, Dossier
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.core.clock import PARIS, FixedClock
-from rdv_desktop.services.counter import PendingOutcome
+from rdv_desktop.services.counter import CommandResult, PendingOutcome
 from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.counter.dossiers import DepositRequest, TimbreEntry
 from rdv_desktop.services.counter.piece_checks import PieceCheck, checklist
@@ -51,6 +51,14 @@ def arrive(services: Services, accueil: Actor, name: str, hour: time = time(10, 
                                                            "AES_SALARIE"))
     services.appointments.check_in(accueil, view.id, accept_timing=True)
     return view.id
+
+
+def rebooked_incomplete(services: Services, accueil: Actor, agent: Actor, when: datetime
+                        ) -> tuple[int, CommandResult]:
+    """A person at guichet 1 whose dossier is registered incomplete with a new appointment."""
+    person = at_counter(services, accueil, agent)
+    request = request_for(services, person, frozenset({first_missing_code(services)}))
+    return person, services.counter.register_incomplete(agent, request, when)
 
 
 def first_missing_code(services: Services) -> str:
@@ -242,9 +250,7 @@ def test_walk_in_is_created_and_checked_in_together(services: Services, accueil:
 def test_undoing_an_incomplete_outcome_cancels_its_new_appointment(services: Services,
                                                                     accueil: Actor,
                                                                     agent: Actor) -> None:
-    person = at_counter(services, accueil, agent)
-    request = request_for(services, person, frozenset({first_missing_code(services)}))
-    result = services.counter.register_incomplete(agent, request, datetime(2026, 12, 10, 9, 30))
+    person, result = rebooked_incomplete(services, accueil, agent, datetime(2026, 12, 10, 9, 30))
     rebooked = result.views[1].id
     preview = services.counter.undo_preview(agent, person)
     assert preview.step_label == "le dossier incomplet"
@@ -262,9 +268,7 @@ def test_undoing_an_incomplete_outcome_cancels_its_new_appointment(services: Ser
 
 def test_undo_refuses_when_the_new_appointment_has_begun(services: Services, accueil: Actor,
                                                          agent: Actor, clock: FixedClock) -> None:
-    person = at_counter(services, accueil, agent)
-    request = request_for(services, person, frozenset({first_missing_code(services)}))
-    result = services.counter.register_incomplete(agent, request, datetime(2026, 12, 10, 9, 30))
+    person, result = rebooked_incomplete(services, accueil, agent, datetime(2026, 12, 10, 9, 30))
     clock.set(datetime(2026, 12, 10, 9, 25, tzinfo=PARIS))
     services.appointments.check_in(accueil, result.views[1].id)
     before = footprint(services)

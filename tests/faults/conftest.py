@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.faults.tcp_relay import TcpRelay
 from tests.faults.throwaway_pg import ThrowawayServer
 from tests.ui_thread_guard import ui_thread_guard  # noqa: F401 (autouse: UI code never opens a session on the main thread)
 
@@ -40,3 +41,24 @@ def outage_pg(throwaway_pg: ThrowawayServer) -> Iterator[ThrowawayServer]:
     finally:
         if not throwaway_pg.running():
             throwaway_pg.start()
+
+
+@pytest.fixture
+def relay(pg_schema_url: str) -> Iterator[TcpRelay]:
+    """A TCP relay on 127.0.0.1 in front of the test PostgreSQL (emptied), that can go silent."""
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import _empty_pg
+
+    _empty_pg(pg_schema_url)
+    url = make_url(pg_schema_url)
+    with TcpRelay(url.host or "127.0.0.1", url.port or 5432) as running:
+        yield running
+
+
+def relayed_url(pg_schema_url: str, relay: TcpRelay) -> str:
+    """The test database's URL, through the relay."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_schema_url).set(host="127.0.0.1", port=relay.port)
+    return url.render_as_string(hide_password=False)

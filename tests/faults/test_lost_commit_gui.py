@@ -9,14 +9,12 @@ was registered and hands over its original attestation (no second deposit, no se
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import event, func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from rdv_desktop.models import Dossier
@@ -26,17 +24,10 @@ from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.setup import Services, prepare_database
 from rdv_desktop.ui.checklist_dialog import ChecklistDialog
 from rdv_desktop.ui.main_window import MainWindow
-from tests.conftest import TEST_NOW, _empty_pg, make_actor
+from tests.conftest import TEST_NOW, make_actor
+from tests.faults.conftest import relayed_url
 from tests.faults.tcp_relay import TcpRelay
 from tests.flows import at_counter
-
-
-@pytest.fixture
-def relay(pg_schema_url: str) -> Iterator[TcpRelay]:
-    _empty_pg(pg_schema_url)
-    url = make_url(pg_schema_url)
-    with TcpRelay(url.host or "127.0.0.1", url.port or 5432) as running:
-        yield running
 
 
 @pytest.mark.pg_only
@@ -53,8 +44,7 @@ def test_lost_commit_reply_is_settled_and_the_attestation_printed(
     person = at_counter(seed, accueil, agent, motif="RETRAITE")
     seed.keys.signer(create_if_missing=True)  # the site key exists before the station signs
 
-    relayed = make_url(pg_schema_url).set(host="127.0.0.1", port=relay.port)
-    station_db = Database(relayed.render_as_string(hide_password=False), session_deadline_s=3.0)
+    station_db = Database(relayed_url(pg_schema_url, relay), session_deadline_s=3.0)
     station = Services.build(ServiceContext.create(station_db, "CANTAL", clock, "TEST-1",
                                                    tmp_path / "keys", tmp_path / "pdf"))
     window = MainWindow(station, agent, "base relayée")

@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.engine import make_url
 
 from rdv_desktop.errors import DatabaseUnavailable, OutcomeUnknown
 from rdv_desktop.models import NumberSequence
 from rdv_desktop.models.db import PING_DEADLINE_S, SESSION_DEADLINE_S, Database
-from tests.conftest import _empty_pg
+from tests.faults.conftest import relayed_url
 from tests.faults.tcp_relay import TcpRelay
 
 LIMIT_S = 15.0  # the agent must hear about it well before this
@@ -31,12 +30,6 @@ COMMIT_DEADLINE_S = 4.0  # shorter than the default only to keep the commit case
 SITE = "SILENT"
 
 
-@pytest.fixture
-def relay(pg_schema_url: str) -> Iterator[TcpRelay]:
-    _empty_pg(pg_schema_url)
-    url = make_url(pg_schema_url)
-    with TcpRelay(url.host or "127.0.0.1", url.port or 5432) as running:
-        yield running
 
 
 @pytest.fixture
@@ -45,11 +38,6 @@ def direct(pg_schema_url: str) -> Iterator[Engine]:
     engine = create_engine(pg_schema_url)
     yield engine
     engine.dispose()
-
-
-def _relayed(pg_schema_url: str, relay: TcpRelay) -> str:
-    url = make_url(pg_schema_url).set(host="127.0.0.1", port=relay.port)
-    return url.render_as_string(hide_password=False)
 
 
 def _timed_unavailable(action: Callable[[], object]) -> float:
@@ -65,7 +53,7 @@ def _timed_unavailable(action: Callable[[], object]) -> float:
 @pytest.mark.pg_only
 def test_silent_link_is_noticed_and_the_same_database_recovers(pg_schema_url: str,
                                                               relay: TcpRelay) -> None:
-    db = Database(_relayed(pg_schema_url, relay))
+    db = Database(relayed_url(pg_schema_url, relay))
     try:
         db.ping()  # one healthy connection in the pool
 
@@ -132,7 +120,7 @@ def test_link_lost_while_committing_gives_outcome_unknown(
     """reply_lost: the COMMIT reached the server, its answer did not come back.
     commit_lost: the COMMIT was held on the way, then the link was reset.
     commit_late: the COMMIT was held on the way, then delivered after the station gave up."""
-    db = Database(_relayed(pg_schema_url, relay), session_deadline_s=COMMIT_DEADLINE_S,
+    db = Database(relayed_url(pg_schema_url, relay), session_deadline_s=COMMIT_DEADLINE_S,
                   connect_args={"application_name": APP_NAME})
 
     def cut_at_commit(_conn: object) -> None:

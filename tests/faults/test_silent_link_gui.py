@@ -9,13 +9,11 @@ again the station recovers without a restart.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import time as clock_time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from sqlalchemy.engine import make_url
 
 from rdv_desktop.models.db import Database
 from rdv_desktop.services.core.clock import FixedClock
@@ -23,7 +21,8 @@ from rdv_desktop.services.core.context import ServiceContext
 from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services, prepare_database
 from rdv_desktop.ui.main_window import MainWindow
-from tests.conftest import TEST_NOW, _empty_pg, make_actor
+from tests.conftest import TEST_NOW, make_actor
+from tests.faults.conftest import relayed_url
 from tests.faults.tcp_relay import TcpRelay
 from tests.flows import TODAY
 
@@ -54,12 +53,6 @@ class Heartbeat:
         self.timer.stop()
 
 
-@pytest.fixture
-def relay(pg_schema_url: str) -> Iterator[TcpRelay]:
-    _empty_pg(pg_schema_url)
-    url = make_url(pg_schema_url)
-    with TcpRelay(url.host or "127.0.0.1", url.port or 5432) as running:
-        yield running
 
 
 @pytest.mark.pg_only
@@ -78,8 +71,7 @@ def test_window_keeps_repainting_and_recovers_on_a_silent_link(qtbot, pg_schema_
                                                            clock_time(9, 30 + i), "RETRAITE"))
         seed.appointments.check_in(accueil, view.id, accept_timing=True)
 
-    relayed = make_url(pg_schema_url).set(host="127.0.0.1", port=relay.port)
-    station_db = Database(relayed.render_as_string(hide_password=False))
+    station_db = Database(relayed_url(pg_schema_url, relay))
     station = Services.build(ServiceContext.create(station_db, "CANTAL", clock, "TEST-1",
                                                    tmp_path / "keys", tmp_path / "pdf"))
     window = MainWindow(station, agent, "base relayée")

@@ -19,31 +19,47 @@ from tests.conftest import TEST_NOW, _empty_pg, make_actor
 WORKER = Path(__file__).with_name("call_worker.py")
 
 
-def test_parallel_call_next_on_postgresql(pg_schema_url: str, tmp_path: Path) -> None:
+def seed_waiting(pg_schema_url: str, tmp_path: Path, agents: dict[str, int], people: int
+                 ) -> list[int]:
+    """A fresh database with `agents` (login → guichet) and `people` arrived for today."""
     _empty_pg(pg_schema_url)
     db = Database(pg_schema_url)
     ctx = ServiceContext.create(db, "CANTAL", FixedClock(TEST_NOW), "TEST", tmp_path / "k")
     prepare_database(ctx)
     services = Services.build(ctx)
     accueil = make_actor(services, "accueil1", {"accueil"})
-    for n in range(1, 5):
-        make_actor(services, f"agent{n}", {"agent"}, n)
+    for login, counter in agents.items():
+        make_actor(services, login, {"agent"}, counter)
     ids = []
-    for i in range(120):
+    for i in range(people):
         view = services.booking.create(accueil, NewAppointment(
             f"Personne{i}", "Test", date(2026, 11, 26), time(10, i % 60), "RETRAITE"))
         services.appointments.check_in(accueil, view.id, accept_timing=True)
         ids.append(view.id)
     db.dispose()
-    procs = [subprocess.Popen([sys.executable, str(WORKER), pg_schema_url, str(n), f"agent{n}",
-                               "serve"],
+    return ids
+
+
+def start_together(pg_schema_url: str, stations: list[tuple[int, str]], mode: str
+                   ) -> list[subprocess.Popen[str]]:
+    """One process per (guichet, login), all released at the same moment."""
+    procs = [subprocess.Popen([sys.executable, str(WORKER), pg_schema_url, str(counter), login,
+                               mode],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for n in range(1, 5)]
+             for counter, login in stations]
     for p in procs:
-        assert p.stdout.readline().strip() == "ready"
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
     for p in procs:
+        assert p.stdin is not None
         p.stdin.write("go\n")
         p.stdin.flush()
+    return procs
+
+
+def test_parallel_call_next_on_postgresql(pg_schema_url: str, tmp_path: Path) -> None:
+    agents = {f"agent{n}": n for n in range(1, 5)}
+    ids = seed_waiting(pg_schema_url, tmp_path, agents, 120)
+    procs = start_together(pg_schema_url, [(n, login) for login, n in agents.items()], "serve")
     called: list[int] = []
     per_counter = []
     for p in procs:
@@ -63,28 +79,9 @@ def test_parallel_call_next_on_postgresql(pg_schema_url: str, tmp_path: Path) ->
 
 def test_one_counter_number_on_four_stations_calls_one_person(pg_schema_url: str,
                                                                tmp_path: Path) -> None:
-    _empty_pg(pg_schema_url)
-    db = Database(pg_schema_url)
-    ctx = ServiceContext.create(db, "CANTAL", FixedClock(TEST_NOW), "TEST", tmp_path / "k")
-    prepare_database(ctx)
-    services = Services.build(ctx)
-    accueil = make_actor(services, "accueil1", {"accueil"})
-    for n in range(1, 5):
-        make_actor(services, f"agent{n}", {"agent"}, 1)
-    for i in range(8):
-        view = services.booking.create(accueil, NewAppointment(
-            f"Personne{i}", "Test", date(2026, 11, 26), time(10, i), "RETRAITE"))
-        services.appointments.check_in(accueil, view.id, accept_timing=True)
-    db.dispose()
-    procs = [subprocess.Popen([sys.executable, str(WORKER), pg_schema_url, "1", f"agent{n}",
-                               "once"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for n in range(1, 5)]
-    for p in procs:
-        assert p.stdout.readline().strip() == "ready"
-    for p in procs:
-        p.stdin.write("go\n")
-        p.stdin.flush()
+    agents = {f"agent{n}": 1 for n in range(1, 5)}
+    seed_waiting(pg_schema_url, tmp_path, agents, 8)
+    procs = start_together(pg_schema_url, [(1, login) for login in agents], "once")
     answers = [p.communicate(timeout=120)[0].strip() for p in procs]
     called = [a for a in answers if a.startswith("called")]
     refused = [a for a in answers if a.startswith("refused")]

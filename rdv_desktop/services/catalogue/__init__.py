@@ -1,7 +1,5 @@
 """The versioned motif catalogue: reading, the catalogue file, conditions, editing.
-
-This is the package's face: what the UI may use. Names load on first use
-(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+(Its face for the UI: see services/faces.py.)
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 """The guichet: the appointment state machine, one current person per counter, deposits,
 the queue feed, and the commands (one act, one transaction) the counter's screens use.
-
-This is the package's face: what the UI may use. Names load on first use
-(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+(Its face for the UI: see services/faces.py.)
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
 """The arrival desk: scans, manual search, tickets, and its walk-in command.
-
-This is the package's face: what the UI may use. Names load on first use
-(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+(Its face for the UI: see services/faces.py.)
 """
 
 from __future__ import annotations

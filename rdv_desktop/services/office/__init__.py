@@ -1,7 +1,5 @@
 """The manager's office: review, exports, retention, administration, monthly report.
-
-This is the package's face: what the UI may use. Names load on first use
-(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+(Its face for the UI: see services/faces.py.)
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
 """The site's signing keys, signed codes and their verification.
-
-This is the package's face: what the UI may use. Names load on first use
-(`services/faces.py`), so a view type never pulls in the renderers or the signing keys.
+(Its face for the UI: see services/faces.py.)
 """
 
 from __future__ import annotations
