@@ -74,7 +74,7 @@ def test_a_counter_holds_one_person(services: Services, accueil: Actor, agent: A
     called = services.counter.call_next(agent)
     assert called.view is not None and called.view.id == first
     before = footprint(services)
-    with pytest.raises(InvalidTransition, match=r"Guichet 1 : A001 est déjà appelé"):
+    with pytest.raises(InvalidTransition, match=r"Guichet 1 : A001 est déjà appelé par Agent1"):
         services.counter.call_next(agent)
     with pytest.raises(InvalidTransition, match=r"Guichet 1 : A001 est déjà appelé"):
         services.counter.call_person(agent, second)
@@ -82,7 +82,7 @@ def test_a_counter_holds_one_person(services: Services, accueil: Actor, agent: A
     assert services.counter.current(agent).id == first
     received = services.counter.receive(agent)
     assert received.view.id == first and received.view.service_started_at is not None
-    with pytest.raises(InvalidTransition, match="est au guichet — terminez d'abord"):
+    with pytest.raises(InvalidTransition, match=r"est au guichet \(reçu par Agent1\) — terminez"):
         services.counter.call_next(agent)
     with pytest.raises(InvalidTransition, match="terminez son dossier"):
         services.counter.send_back(agent)
@@ -106,7 +106,7 @@ def test_two_counters_never_share_a_person(services: Services, accueil: Actor, a
     person = arrive(services, accueil, "Seul")
     services.counter.call_person(agent, person)
     before = footprint(services)
-    with pytest.raises(InvalidTransition, match="déjà appelée à un autre guichet"):
+    with pytest.raises(InvalidTransition, match="déjà appelée au guichet 1 par Agent1"):
         services.counter.call_person(manager, person)
     assert footprint(services) == before
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import InvalidTransition, ValidationError
-from ...models import Appointment, Counter
+from ...models import Appointment, Counter, User
 from .stage import Outcome
 
 
@@ -53,20 +53,27 @@ def current_at(s: Session, counter_id: int, day: date) -> Appointment | None:
     )
 
 
-def holder_text(seat: Seat, holder: Appointment) -> str:
+def called_by(s: Session, a: Appointment) -> str:
+    """« par Marc Guichet » for whoever called or serves `a`, to say who holds it."""
+    name = s.scalar(select(User.display_name).where(User.id == a.agent_id)) if a.agent_id else None
+    return f" par {name}" if name else ""
+
+
+def holder_text(s: Session, seat: Seat, holder: Appointment) -> str:
     who = holder.ticket or holder.reference
+    by = called_by(s, holder)
     if holder.service_started_at is not None:
-        return (f"Guichet {seat.number} : {who} est au guichet — terminez d'abord son dossier "
-                "(dépôt, dossier incomplet ou réorientation).")
-    return (f"Guichet {seat.number} : {who} est déjà appelé — Rappeler, Renvoyer en attente "
-            "ou Recevoir.")
+        return (f"Guichet {seat.number} : {who} est au guichet (reçu{by}) — terminez d'abord "
+                "son dossier (dépôt, dossier incomplet ou réorientation).")
+    return (f"Guichet {seat.number} : {who} est déjà appelé{by} — Rappeler, Renvoyer en "
+            "attente ou Recevoir.")
 
 
 def require_free(s: Session, seat: Seat, day: date, coming: int | None = None) -> None:
     """Refuse to seat anyone but `coming` while the (locked) counter holds another person."""
     holder = current_at(s, seat.counter_id, day)
     if holder is not None and holder.id != coming:
-        raise InvalidTransition(holder_text(seat, holder))
+        raise InvalidTransition(holder_text(s, seat, holder))
 
 
 def require_counter_free(s: Session, counter_id: int, day: date, coming: int) -> None:

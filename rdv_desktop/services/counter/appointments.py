@@ -16,13 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import InvalidTransition, NotFound, ValidationError
-from ...models import Appointment, Site
+from ...models import Appointment, Counter, Site
 from ..core.actor import Actor
 from ..core.clock import at_paris, fr_date, fr_time, local
 from ..core.context import ServiceContext
 from ..core.site_settings import SiteSettings
 from .appointment_absence import AbsenceSteps
-from .appointment_seat import require_free, seat_of
+from .appointment_seat import called_by, require_free, seat_of
 from .appointment_state import audited, locked, state_of
 from .appointment_undo import StepUndo
 from .appointment_views import AppointmentView
@@ -148,7 +148,10 @@ class AppointmentService(AbsenceSteps):
             raise InvalidTransition("Cette personne est déjà au guichet.")
         seat = seat_of(s, number, lock=True)
         if a.called_at is not None and a.counter_id != seat.counter_id:
-            raise InvalidTransition("Cette personne est déjà appelée à un autre guichet.")
+            number = s.scalar(select(Counter.number).where(Counter.id == a.counter_id))
+            raise InvalidTransition(f"Cette personne est déjà appelée au guichet {number}"
+                                    f"{called_by(s, a)} : un autre guichet ne peut pas "
+                                    "l'appeler.")
         require_free(s, seat, local(now).date(), coming=a.id)
         action = "recall" if a.called_at is not None else "call"
         with audited(s, actor, now, action, a):
