@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
     def printer(self) -> PdfPrinter:
         """The station's printer, set up on the first print (QtPrintSupport costs ~15 ms)."""
         if self._printer is None:
+            from .printing import PdfPrinter
 
             self._printer = PdfPrinter(self._printer_name, self)
         return self._printer
