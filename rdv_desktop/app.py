@@ -96,19 +96,24 @@ def sign_in(config: StationConfig,
     """The sign-in dialog; the database opens right after the dialog's first paint.
 
     A failure to open closes the dialog and is raised (an RdvError carries its French message);
-    a sign-in attempted before that point opens the database itself. None: the person quit.
+    a sign-in attempted before that point opens the database itself, from the dialog's worker
+    thread. None: the person quit.
     """
+    import threading
+
     from PySide6.QtWidgets import QDialog
 
     from .ui.first_paint import AfterFirstPaint
 
     opened: list[Services] = []
     failed: list[Exception] = []
+    opening = threading.Lock()  # the first paint and a sign-in's worker may both ask at once
 
     def services() -> Services:
-        if not opened:
-            opened.append(open_db())
-        return opened[0]
+        with opening:
+            if not opened:
+                opened.append(open_db())
+            return opened[0]
 
     dialog = login_dialog(config, lambda login, password, counter: services().users.authenticate(
         login, password, config.station_name, counter))

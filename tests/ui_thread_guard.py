@@ -1,12 +1,11 @@
 """Fail a test whose UI code opens a database session on the Qt main thread.
 
-Every widget's database work must go through the window's executor (see ui/executor.py), so a
-silent server can never freeze the window. The guard watches every SQLAlchemy transaction that
-begins on the main thread and fails the test when a frame of `rdv_desktop/ui/` is on the stack.
-Test code itself (seeding data, checking results) may use the database on the main thread.
-
-Screens not yet moved to the executor are listed in `NOT_YET_MOVED`, with the reason; the list
-only shrinks.
+Every widget's database work runs off the UI thread, in the window's executor (see
+ui/executor.py) or through `run_in_background` (ui/worker.py), so a silent server can never
+freeze the window. The guard watches every SQLAlchemy transaction that begins on the main thread
+and fails the test when a frame of `rdv_desktop/ui/` is on the stack, whatever the screen: there
+are no exceptions left. Test code itself (seeding data, checking results) may use the database
+on the main thread.
 """
 
 from __future__ import annotations
@@ -25,12 +24,6 @@ from sqlalchemy.orm import Session
 import rdv_desktop.ui
 
 UI_DIR = Path(rdv_desktop.ui.__file__).parent
-
-# Screens that still read on the UI thread: the sign-in (before any window exists), the
-# manager's review and the administration screens. Moving them is the next step (docs/design.md).
-NOT_YET_MOVED: frozenset[str] = frozenset({
-    "login_dialog", "review_panel", "admin_users", "admin_catalogue", "admin_settings",
-})
 
 
 def _ui_frame() -> FrameType | None:
@@ -51,10 +44,8 @@ def ui_thread_guard() -> Iterator[list[str]]:
         if threading.current_thread() is not threading.main_thread():
             return
         frame = _ui_frame()
-        if frame is None:
-            return
-        module = Path(frame.f_code.co_filename).stem
-        if module not in NOT_YET_MOVED:
+        if frame is not None:
+            module = Path(frame.f_code.co_filename).stem
             violations.append(f"{module}.py:{frame.f_lineno} in {frame.f_code.co_name}")
 
     event.listen(Session, "after_begin", check)

@@ -2,11 +2,13 @@
 whole edit as a new catalogue version. Dossiers already registered keep their own snapshot.
 
 The screen holds a draft; `services.motif_editing.save_motif` checks all of it (conditions,
-at least one piece…) before writing anything, so a refusal leaves the catalogue unchanged.
+at least one piece…) before writing anything, so a refusal leaves the catalogue unchanged. The
+catalogue is read when the tab is first opened; reads and saves run off the UI thread.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from ..errors import RdvError
 from ..services.catalogue import (
@@ -33,23 +34,29 @@ from ..services.catalogue import (
 )
 from ..services.core import Actor, fr_date
 from ..services.setup import Services
+from .first_show import LoadsOnFirstShow
 from .piece_draft_model import (
     LABEL,
     REQUIREMENT,
     PieceDraftModel,
     RequirementDelegate,
 )
-from .worker import run_in_background
+from .worker import LatestOnly, run_in_background
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
 
 
-class CataloguePanel(QWidget):
+class CataloguePanel(LoadsOnFirstShow, QWidget):
+    loaded = Signal()  # a read of the catalogue has answered: the motif or the refusal is shown
+    changed = Signal(bool, str)  # a save has ended: done or refused, and the sentence shown
+
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = services.office.catalogue_editor
         self.actor = actor
         self.spec: CatalogueSpec | None = None
+        self.reads = LatestOnly()
+        self.saving = False
 
         self.motif = QComboBox()
         self.motif.setAccessibleName("Motif à modifier")
@@ -136,17 +143,33 @@ class CataloguePanel(QWidget):
         self.down.clicked.connect(lambda: self._move(1))
         self.save.clicked.connect(self.save_draft)
         self.revert.clicked.connect(self.show_motif)
-        self.reload()
+        self.save.setEnabled(False)  # until there is a motif to save
 
     # -- loading -------------------------------------------------------------------------------
 
+    def load(self) -> None:
+        self.reload()
+
     def reload(self, keep: str | None = None) -> None:
-        try:
-            self.spec = editable_catalogue(self.editor, self.actor)
-        except RdvError as exc:
-            self.say(exc.message, error=True)
-            return
-        spec = self.spec
+        """Read the catalogue in the background; `loaded` says when it is on screen."""
+        ticket = self.reads.ticket()
+
+        def done(spec: CatalogueSpec) -> None:
+            self._show_spec(ticket, spec, keep)
+            self.loaded.emit()
+
+        def failed(exc: Exception) -> None:
+            self.say(_sentence(exc), error=True)
+            self.loaded.emit()
+
+        run_in_background(lambda: editable_catalogue(self.editor, self.actor), done, failed,
+                          owner=self)
+
+    def _show_spec(self, ticket: int, spec: CatalogueSpec, keep: str | None) -> None:
+        if not self.reads.fresh(ticket):
+            return  # a later read is already on screen
+        self.spec = spec
+        self.save.setEnabled(not self.saving)
         self.version.setText(f"Version du catalogue : {spec.version} "
                              f"(depuis le {fr_date(spec.valid_from)})")
         self.situations.setText("Situations utilisables dans une condition (avec and, or, not, "
@@ -249,27 +272,47 @@ class CataloguePanel(QWidget):
                           tuple(self.pieces.drafts))
 
     def save_draft(self) -> None:
+        """Save, then read the new version, in one background job; the button stays disabled
+        meanwhile so a second click cannot save the draft twice."""
+        if self.spec is None or self.saving:
+            return
         draft = self.draft()
+        ticket = self.reads.ticket()
+        self.saving = True
         self.save.setEnabled(False)
         self.say("Enregistrement…")
 
-        def done(version: str) -> None:
-            if not isValid(self):  # the window closed while the save ran
-                return
+        def work() -> tuple[str, CatalogueSpec | None]:
+            version = save_motif(self.editor, self.actor, draft)
+            try:
+                return version, editable_catalogue(self.editor, self.actor)
+            except RdvError:  # the version is saved: the screen keeps the draft shown
+                return version, None
+
+        def done(result: tuple[str, CatalogueSpec | None]) -> None:
+            version, spec = result
+            self.saving = False
             self.save.setEnabled(True)
-            self.reload(keep=draft.code)
-            self.say(f"Motif {draft.code} enregistré : nouvelle version {version} du catalogue. "
-                     "Les dossiers déjà déposés gardent leur liste de pièces.")
+            if spec is not None:
+                self._show_spec(ticket, spec, draft.code)
+            text = (f"Motif {draft.code} enregistré : nouvelle version {version} du catalogue. "
+                    "Les dossiers déjà déposés gardent leur liste de pièces.")
+            self.say(text)
+            self.changed.emit(True, text)
 
         def failed(exc: Exception) -> None:
-            if not isValid(self):
-                return
+            self.saving = False
             self.save.setEnabled(True)
-            text = exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"
-            self.say(f"{text} Rien n'a été enregistré.", error=True)
+            text = f"{_sentence(exc)} Rien n'a été enregistré."
+            self.say(text, error=True)
+            self.changed.emit(False, text)
 
-        run_in_background(lambda: save_motif(self.editor, self.actor, draft), done, failed)
+        run_in_background(work, done, failed, owner=self)
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "")
         self.message.setText(text)
+
+
+def _sentence(exc: Exception) -> str:
+    return exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"

@@ -1,12 +1,16 @@
 """« Site et réglages »: the site's identity, its guichets, the timing tunables and dated fees.
 
 All reads and changes go through `AdminService` (permission `settings.manage`, every change
-audited with before and after values). Each block saves on its own button.
+audited with before and after values). Each block saves on its own button. The settings are read
+when the tab is first opened; reads and changes run off the UI thread.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -28,7 +32,15 @@ from ..errors import RdvError
 from ..services.core import TUNABLES, Actor, fr_date, local_today
 from ..services.setup import Services
 from .date_fields import date_field, day_of
+from .first_show import LoadsOnFirstShow
 from .table_model import TextRowsModel
+from .worker import LatestOnly, run_in_background
+
+if TYPE_CHECKING:
+    from ..services.office import FeeInfo, SiteInfo
+
+    # What one read brings back: the site and its guichets, the tunables, the dated fees.
+    Snapshot = tuple[SiteInfo, dict[str, int], list[FeeInfo]]
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
 
@@ -75,11 +87,16 @@ def _line(name: str) -> QLineEdit:
     return edit
 
 
-class SettingsPanel(QWidget):
+class SettingsPanel(LoadsOnFirstShow, QWidget):
+    loaded = Signal()  # a read has answered: the settings or the refusal are shown
+    changed = Signal(bool, str)  # a change has ended: done or refused, and the sentence shown
+
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.admin = services.office.admin
         self.actor = actor
+        self.reads = LatestOnly()
+        self.counter_numbers: list[int] = []
         today = local_today(services.ctx.clock)
 
         self.name = _line("Nom du site")
@@ -157,20 +174,39 @@ class SettingsPanel(QWidget):
         self.toggle_counter.clicked.connect(self.flip_counter)
         self.save_tunables.clicked.connect(self.store_tunables)
         self.add_fee.clicked.connect(self.new_fee)
-        self.reload()
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "")
         self.message.setText(text)
 
+    # -- reading -------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
-        try:
-            site = self.admin.site(self.actor)
-            values = self.admin.settings(self.actor)
-            fees = self.admin.fees(self.actor)
-        except RdvError as exc:
-            self.say(exc.message, error=True)
-            return
+        """Read everything in the background; `loaded` says when it is on screen."""
+        ticket = self.reads.ticket()
+
+        def done(snapshot: Snapshot) -> None:
+            self._show(ticket, snapshot)
+            self.loaded.emit()
+
+        def failed(exc: Exception) -> None:
+            self.say(_sentence(exc), error=True)
+            self.loaded.emit()
+
+        run_in_background(self._read, done, failed, owner=self)
+
+    def _read(self) -> Snapshot:
+        """Everything the screen shows, in one go; runs in a worker, so it touches no widget."""
+        return (self.admin.site(self.actor), self.admin.settings(self.actor),
+                self.admin.fees(self.actor))
+
+    def _show(self, ticket: int, snapshot: Snapshot) -> None:
+        if not self.reads.fresh(ticket):
+            return  # a later read is already on screen
+        site, values, fees = snapshot
         self.name.setText(site.name)
         self.service.setText(site.service)
         self.address.setText(site.address)
@@ -183,27 +219,54 @@ class SettingsPanel(QWidget):
         _fill(self.fees, [(f.code, f.label, euros(f.amount_cents), fr_date(f.valid_from))
                           for f in fees])
 
-    def _apply(self, change, done: str) -> bool:
-        try:
-            change()
-        except RdvError as exc:
-            self.say(exc.message, error=True)
-            return False
-        self.reload()
-        self.say(done)
-        return True
+    # -- changes -------------------------------------------------------------------------------
+
+    def _apply(self, button: QPushButton, change: Callable[[], Any],
+               done: Callable[[Any], str], after: Callable[[], None] | None = None) -> None:
+        """Run `change` (values already taken from the widgets), then read everything again,
+        off the UI thread. `button` stays disabled meanwhile: no change is sent twice. A refusal
+        leaves the screen as it was, with the service's sentence under it."""
+        if not button.isEnabled():
+            return
+        ticket = self.reads.ticket()
+        button.setEnabled(False)
+
+        def work() -> tuple[Any, Snapshot | None]:
+            result = change()
+            try:
+                return result, self._read()
+            except RdvError:  # the change is made: the values shown stay as they were
+                return result, None
+
+        def ok(outcome: tuple[Any, Snapshot | None]) -> None:
+            result, snapshot = outcome
+            button.setEnabled(True)
+            if snapshot is not None:
+                self._show(ticket, snapshot)
+            if after is not None:
+                after()
+            text = done(result)
+            self.say(text)
+            self.changed.emit(True, text)
+
+        def failed(exc: Exception) -> None:
+            button.setEnabled(True)
+            text = _sentence(exc)
+            self.say(text, error=True)
+            self.changed.emit(False, text)
+
+        run_in_background(work, ok, failed, owner=self)
 
     def store_site(self) -> None:
-        self._apply(lambda: self.admin.update_site(self.actor, self.name.text(),
-                                                   self.service.text(), self.address.text()),
-                    "Site enregistré.")
+        name, service, address = self.name.text(), self.service.text(), self.address.text()
+        self._apply(self.save_site,
+                    lambda: self.admin.update_site(self.actor, name, service, address),
+                    lambda _site: "Site enregistré.")
 
     def new_counter(self) -> None:
-        numbers: list[int] = []
-        if self._apply(lambda: numbers.append(self.admin.add_counter(
-                self.actor, self.counter_label.text())), "Guichet ajouté."):
-            self.counter_label.clear()
-            self.say(f"Guichet {numbers[0]} ajouté.")
+        label = self.counter_label.text()
+        self._apply(self.add_counter, lambda: self.admin.add_counter(self.actor, label),
+                    lambda number: f"Guichet {number} ajouté.", self.counter_label.clear)
 
     def flip_counter(self) -> None:
         row = self.counters.currentIndex().row()
@@ -212,24 +275,35 @@ class SettingsPanel(QWidget):
             return
         number = self.counter_numbers[row]
         opened = _rows(self.counters).text(row, 2) != "oui"
-        self._apply(lambda: self.admin.set_counter_active(self.actor, number, opened),
-                    f"Guichet {number} {'ouvert' if opened else 'fermé'}.")
-        self.counters.selectRow(row)
+        self._apply(self.toggle_counter,
+                    lambda: self.admin.set_counter_active(self.actor, number, opened),
+                    lambda _none: f"Guichet {number} {'ouvert' if opened else 'fermé'}.",
+                    lambda: self.counters.selectRow(row))
 
     def store_tunables(self) -> None:
+        wanted = {key: spin.value() for key, spin in self.tunables.items()}
+
         def change() -> None:
             current = self.admin.settings(self.actor)
-            for key, spin in self.tunables.items():
-                if current[key] != spin.value():
-                    self.admin.set_setting(self.actor, key, spin.value())
+            for key, value in wanted.items():
+                if current[key] != value:
+                    self.admin.set_setting(self.actor, key, value)
 
-        self._apply(change, "Réglages enregistrés.")
+        self._apply(self.save_tunables, change, lambda _none: "Réglages enregistrés.")
 
     def new_fee(self) -> None:
+        code, label = self.fee_code.text(), self.fee_label.text()
         cents = round(self.fee_amount.value() * 100)
         day = day_of(self.fee_from)
-        if self._apply(lambda: self.admin.add_fee(self.actor, self.fee_code.text(),
-                                                  self.fee_label.text(), cents, day),
-                       f"Tarif ajouté : {euros(cents)} à partir du {fr_date(day)}."):
+
+        def cleared() -> None:
             self.fee_code.clear()
             self.fee_label.clear()
+
+        self._apply(self.add_fee, lambda: self.admin.add_fee(self.actor, code, label, cents, day),
+                    lambda _fee: f"Tarif ajouté : {euros(cents)} à partir du {fr_date(day)}.",
+                    cleared)
+
+
+def _sentence(exc: Exception) -> str:
+    return exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"

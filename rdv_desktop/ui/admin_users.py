@@ -1,7 +1,9 @@
 """« Utilisateurs »: the accounts list; create, activate/deactivate, change roles, reset password.
 
 Every change goes through `UserService` (which checks `users.manage` and audits); refusals come
-back as the service's French sentence, shown in the screen or in the open form.
+back as the service's French sentence, shown in the screen or in the open form. The list and
+every change run off the UI thread (password hashing is deliberately slow, a server may not
+answer); the list is read when the tab is first opened.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,14 +22,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from ..errors import RdvError
 from ..services.core import ROLE_LABELS, ROLES, Actor, UserInfo
 from ..services.setup import Services
 from .admin_user_dialogs import NewUserDialog, PasswordDialog, RolesDialog
+from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
-from .worker import run_in_background
+from .worker import LatestOnly, run_in_background
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
 
@@ -70,11 +72,16 @@ class UserModel(ColumnTableModel):
                 return
 
 
-class UsersPanel(QWidget):
+class UsersPanel(LoadsOnFirstShow, QWidget):
+    loaded = Signal()  # a read of the list has answered: the accounts or the refusal are shown
+    changed = Signal(bool, str)  # a change has ended: done or refused, and the sentence shown
+
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.users = services.users
         self.actor = actor
+        self.reads = LatestOnly()
+        self.running: QPushButton | None = None  # the button whose change is on its way
         self.model = UserModel()
         self.view = QTableView()
         self.view.setAccessibleName("Liste des utilisateurs")
@@ -111,16 +118,30 @@ class UsersPanel(QWidget):
         self.password.clicked.connect(self.open_password)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.dialog: NewUserDialog | RolesDialog | PasswordDialog | None = None
-        self.reload()
+        self._update_buttons()
 
     # -- list ----------------------------------------------------------------------------------
 
+    def load(self) -> None:
+        self.reload()
+
     def reload(self, select: str | None = None) -> None:
-        try:
-            users = self.users.list_users(self.actor)
-        except RdvError as exc:
-            self.say(exc.message, error=True)
-            return
+        """Read the accounts in the background; `loaded` says when they are on screen."""
+        ticket = self.reads.ticket()
+
+        def done(users: list[UserInfo]) -> None:
+            self._show_users(ticket, users, select)
+            self.loaded.emit()
+
+        def failed(exc: Exception) -> None:
+            self.say(_sentence(exc), error=True)
+            self.loaded.emit()
+
+        run_in_background(lambda: self.users.list_users(self.actor), done, failed, owner=self)
+
+    def _show_users(self, ticket: int, users: list[UserInfo], select: str | None) -> None:
+        if not self.reads.fresh(ticket):
+            return  # a later read is already on screen
         self.model.set_users(users)
         self.view.resizeColumnsToContents()
         logins = [u.login for u in users]
@@ -139,7 +160,7 @@ class UsersPanel(QWidget):
     def _update_buttons(self) -> None:
         user = self.selected()
         for button in (self.toggle, self.roles, self.password):
-            button.setEnabled(user is not None)
+            button.setEnabled(user is not None and button is not self.running)
         self.toggle.setText("Réactiver" if user is not None and not user.active
                             else "Désactiver")
 
@@ -150,26 +171,45 @@ class UsersPanel(QWidget):
     # -- actions -------------------------------------------------------------------------------
 
     def _run(self, call: Callable[[], UserInfo], done: str,
-             dialog: NewUserDialog | RolesDialog | PasswordDialog | None = None) -> None:
-        """Run a change off the UI thread (password hashing is deliberately slow)."""
-        def ok(user: UserInfo) -> None:
-            if not isValid(self):  # the window closed while the change ran
-                return
+             dialog: NewUserDialog | RolesDialog | PasswordDialog | None = None,
+             button: QPushButton | None = None) -> None:
+        """Run a change, then read the list again, off the UI thread; `button` (or the form's
+        own, see `busy`) stays disabled meanwhile so a second click cannot send it twice."""
+        ticket = self.reads.ticket()
+        if button is not None:
+            self.running = button
+            button.setEnabled(False)
+
+        def change() -> tuple[UserInfo, list[UserInfo] | None]:
+            user = call()
+            try:
+                return user, self.users.list_users(self.actor)
+            except RdvError:  # the change is made: the list shown stays as it was
+                return user, None
+
+        def ok(result: tuple[UserInfo, list[UserInfo] | None]) -> None:
+            user, users = result
+            self.running = None
             if dialog is not None:
                 dialog.accept()
-            self.reload(select=user.login)
-            self.say(done.format(login=user.login))
+            if users is not None:
+                self._show_users(ticket, users, user.login)
+            self._update_buttons()
+            text = done.format(login=user.login)
+            self.say(text)
+            self.changed.emit(True, text)
 
         def failed(exc: Exception) -> None:
-            if not isValid(self):
-                return
-            text = exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"
+            self.running = None
+            self._update_buttons()
+            text = _sentence(exc)
             if dialog is not None and dialog.isVisible():
                 dialog.show_error(text)
             else:
                 self.say(text, error=True)
+            self.changed.emit(False, text)
 
-        run_in_background(call, ok, failed)
+        run_in_background(change, ok, failed, owner=self)
 
     def open_create(self) -> NewUserDialog:
         dialog = NewUserDialog(self)
@@ -182,14 +222,15 @@ class UsersPanel(QWidget):
 
     def toggle_active(self) -> None:
         user = self.selected()
-        if user is None:
+        if user is None or self.running is not None:
             return
         if user.active and user.login == self.actor.login:
             self.say("Vous ne pouvez pas désactiver votre propre compte.", error=True)
             return
         self._run(lambda: self.users.set_active(self.actor, user.login, not user.active),
                   "Compte {login} réactivé." if not user.active else
-                  "Compte {login} désactivé : il ne peut plus se connecter.")
+                  "Compte {login} désactivé : il ne peut plus se connecter.",
+                  button=self.toggle)
 
     def open_roles(self) -> RolesDialog | None:
         user = self.selected()
@@ -221,3 +262,7 @@ class UsersPanel(QWidget):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+
+def _sentence(exc: Exception) -> str:
+    return exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"

@@ -1,12 +1,17 @@
 """« Contrôle des dépôts »: filter registered dossiers, read one in detail, mark a selection
-« contrôlé » or « à reprendre » (with a comment). Every mark is audited by the service."""
+« contrôlé » or « à reprendre » (with a comment). Every mark is audited by the service.
+
+The motifs, the list, a dossier's detail and the marks are read and written off the UI thread;
+nothing is read before the tab is first opened.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,13 +27,16 @@ from PySide6.QtWidgets import (
 
 from ..errors import RdvError
 from ..services.core import Actor, fr_datetime, local_today
-from ..services.office import ReviewDetail, ReviewFilter
+from ..services.office import ReviewDetail, ReviewFilter, ReviewRow
 from ..services.setup import Services
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .reason_dialog import ReasonDialog
 from .review_model import SORT_ROLE, ReviewModel
-from .worker import run_in_background
+from .worker import LatestOnly, run_in_background
+
+if TYPE_CHECKING:
+    from ..services.catalogue import CatalogueInfo
 
 OUTCOME_CHOICES = (("Toutes les issues", None), ("Complets", True), ("Incomplets", False))
 STATE_CHOICES = (("Tous les états", None), ("À contrôler", "none"), ("Contrôlés", "checked"),
@@ -66,19 +74,24 @@ def detail_html(d: ReviewDetail) -> str:
 
 
 class ReviewPanel(LoadsOnFirstShow, QWidget):
+    loaded = Signal()  # a search has answered: its dossiers or the refusal are shown
+    detail_loaded = Signal()  # the current dossier's detail (or why not) is shown
+    changed = Signal(bool, str)  # a mark has ended: done or refused, and the sentence shown
+
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.catalogue = services.catalogue
         self.review = services.office.review
         self.actor = actor
+        self.searches = LatestOnly()
+        self.details = LatestOnly()
+        self.motifs_asked = False
         today = local_today(services.ctx.clock)
         start = today - timedelta(days=7)
         self.start, self.end = period_fields(start, today)
         self.motif = QComboBox()
         self.motif.setAccessibleName("Motif")
-        self.motif.addItem("Tous les motifs", None)
-        for m in services.catalogue.current().motifs:
-            if not m.anef_redirect:
-                self.motif.addItem(m.label, m.code)
+        self.motif.addItem("Tous les motifs", None)  # the others come with the first search
         self.outcome = QComboBox()
         self.outcome.setAccessibleName("Issue")
         for label, value in OUTCOME_CHOICES:
@@ -148,16 +161,28 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
                             review_state=self.state.currentData())
 
     def load(self) -> None:
+        if not self.motifs_asked:
+            self.motifs_asked = True
+            run_in_background(self.catalogue.current, self._motifs_loaded,
+                              lambda _exc: None, owner=self)  # the list works without them
         try:
             flt = self._filter()
         except RdvError as exc:
             self.message.setText(exc.message)
             return
         self.count.setText("Recherche…")
-        run_in_background(lambda: self.review.list(self.actor, flt), self._loaded,
-                          self._failed)
+        ticket = self.searches.ticket()
+        run_in_background(lambda: self.review.list(self.actor, flt),
+                          lambda rows: self._loaded(ticket, rows), self._failed, owner=self)
 
-    def _loaded(self, rows) -> None:
+    def _motifs_loaded(self, catalogue: CatalogueInfo) -> None:
+        for m in catalogue.motifs:
+            if not m.anef_redirect:
+                self.motif.addItem(m.label, m.code)
+
+    def _loaded(self, ticket: int, rows: list[ReviewRow]) -> None:
+        if not self.searches.fresh(ticket):
+            return  # a later search is already on screen
         self.model.set_rows(rows)
         self.view.resizeColumnsToContents()
         for column in (2, 3):
@@ -165,26 +190,49 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
         self.count.setText(f"{len(rows)} dossier(s)")
         if rows:
             self.view.selectRow(0)
+        else:
+            self._show_current()  # nothing selected: the detail empties
+        self.loaded.emit()
 
     def _failed(self, exc: Exception) -> None:
         text = exc.message if isinstance(exc, RdvError) else f"Erreur : {exc}"
         self.count.setText("")
         self.message.setText(text)
+        self.loaded.emit()
 
     def selected_ids(self) -> list[int]:
         rows = self.view.selectionModel().selectedRows()
         return [self.proxy.mapToSource(i).data(256) for i in rows]  # Qt.UserRole
 
-    def _show_current(self) -> None:
+    def current_id(self) -> int | None:
         index = self.view.currentIndex()
-        if not index.isValid():
+        return self.proxy.mapToSource(index).data(256) if index.isValid() else None
+
+    def _show_current(self) -> None:
+        """Read the current dossier's detail in the background; an answer for a dossier that
+        is no longer the current one, or older than the one shown, is dropped."""
+        dossier_id = self.current_id()
+        ticket = self.details.ticket()
+        if dossier_id is None:
+            self.details.fresh(ticket)
             self.detail.clear()
+            self.detail_loaded.emit()
             return
-        dossier_id = self.proxy.mapToSource(index).data(256)
-        try:
-            self.detail.setHtml(detail_html(self.review.detail(self.actor, dossier_id)))
-        except RdvError as exc:
-            self.detail.setPlainText(exc.message)
+        self.detail.setPlainText("Chargement du dossier…")
+
+        def shown(text: str, html: bool) -> None:
+            if self.current_id() != dossier_id or not self.details.fresh(ticket):
+                return
+            if html:
+                self.detail.setHtml(text)
+            else:
+                self.detail.setPlainText(text)
+            self.detail_loaded.emit()
+
+        run_in_background(lambda: detail_html(self.review.detail(self.actor, dossier_id)),
+                          lambda html: shown(html, True),
+                          lambda exc: shown(exc.message if isinstance(exc, RdvError)
+                                            else f"Erreur : {exc}", False), owner=self)
 
     def _ask_redo(self) -> None:
         self._dialog = ReasonDialog("À reprendre", "Qu'est-ce qui est à reprendre ?", self)
@@ -192,12 +240,30 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
         self._dialog.open()
 
     def _mark(self, state: str, comment: str) -> None:
-        try:
-            changed = self.review.mark(self.actor, self.selected_ids(), state, comment)
-        except RdvError as exc:
-            self.message.setText(exc.message)
+        """Both mark buttons stay disabled until the answer: a selection is marked once."""
+        if not self.checked.isEnabled():
             return
-        self.model.update_rows(changed)
-        self.message.setText(
-            f"{len(changed)} dossier(s) marqué(s) « {changed[0].review_label} ».")
-        self._show_current()
+        ids = self.selected_ids()
+        for button in (self.checked, self.redo):
+            button.setEnabled(False)
+
+        def done(rows: list[ReviewRow]) -> None:
+            self._mark_ended()
+            self.model.update_rows(rows)
+            text = f"{len(rows)} dossier(s) marqué(s) « {rows[0].review_label} »."
+            self.message.setText(text)
+            self._show_current()
+            self.changed.emit(True, text)
+
+        def failed(exc: Exception) -> None:
+            self._mark_ended()
+            text = exc.message if isinstance(exc, RdvError) else f"Erreur : {exc}"
+            self.message.setText(text)
+            self.changed.emit(False, text)
+
+        run_in_background(lambda: self.review.mark(self.actor, ids, state, comment), done,
+                          failed, owner=self)
+
+    def _mark_ended(self) -> None:
+        for button in (self.checked, self.redo):
+            button.setEnabled(True)

@@ -63,3 +63,23 @@ def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
     relay.done.connect(finish(on_done))
     relay.failed.connect(finish(on_error))
     (pool or QThreadPool.globalInstance()).start(_Task(fn, relay))
+
+
+class LatestOnly:
+    """Numbers a screen's reads: an answer older than one already on screen is dropped, since
+    the pool's threads may bring two answers back in the other order."""
+
+    def __init__(self) -> None:
+        self._issued = 0
+        self._shown = 0
+
+    def ticket(self) -> int:
+        self._issued += 1
+        return self._issued
+
+    def fresh(self, ticket: int) -> bool:
+        """True, and remembered, unless the answer to a later read is already shown."""
+        if ticket < self._shown:
+            return False
+        self._shown = ticket
+        return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QTabWidget
 
 from rdv_desktop.errors import PermissionDenied
@@ -23,8 +24,10 @@ def window_tabs(qtbot, services: Services, actor: Actor) -> tuple[list[str], lis
     win = MainWindow(services, actor, "base de test")
     qtbot.addWidget(win)
     win.queue.timer.stop()
-    # Office screens load their data when first shown: the hidden window starts no worker.
+    # Office and administration screens load their data when first shown: the hidden window
+    # starts no worker (and, the guard checks, reads nothing on the UI thread either).
     assert all(getattr(screen, "report", None) is None for screen in win.office_screens)
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
     tabs = [win.tabs.tabText(i) for i in range(win.tabs.count())]
     inner: QTabWidget | None = win.admin_screen
     return tabs, [inner.tabText(i) for i in range(inner.count())] if inner else []

@@ -1,4 +1,7 @@
-"""The catalogue screen: a save is one new version, a refused edit changes nothing."""
+"""The catalogue screen: a save is one new version, a refused edit changes nothing.
+
+Reads and saves run in the background: the tests wait for `loaded` and `changed`.
+"""
 
 from __future__ import annotations
 
@@ -19,15 +22,23 @@ MOTIF = "AES_SALARIE"
 def panel(qtbot, services: Services, manager: Actor) -> CataloguePanel:
     widget = CataloguePanel(services, manager)
     qtbot.addWidget(widget)
+    assert widget.spec is None  # nothing is read before the tab is opened
+    with qtbot.waitSignal(widget.loaded, timeout=10_000):
+        widget.show()
     combo = by_name(widget, QComboBox, "Motif à modifier")
     combo.setCurrentIndex(combo.findData(MOTIF))
     return widget
 
 
 def save_and_wait(qtbot, panel: CataloguePanel) -> str:
+    """Click « Enregistrer », wait for the answer; the sentence shown (saved or refused)."""
     message = by_name(panel, QLabel, "Message du catalogue")
-    by_name(panel, QPushButton, "Enregistrer le motif").click()
-    qtbot.waitUntil(lambda: message.text() not in ("", "Enregistrement…"), timeout=10_000)
+    save = by_name(panel, QPushButton, "Enregistrer le motif")
+    with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
+        save.click()
+        assert not save.isEnabled() and message.text() == "Enregistrement…"
+    assert save.isEnabled()
+    assert message.text() == change.args[1]
     return message.text()
 
 

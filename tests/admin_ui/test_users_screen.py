@@ -1,4 +1,8 @@
-"""The users screen on real widgets: accounts created, deactivated and changed are real."""
+"""The users screen on real widgets: accounts created, deactivated and changed are real.
+
+The list and every change run in the background: each test waits for the screen's `loaded` or
+`changed` signal, never for a fixed time.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,16 @@ pytestmark = pytest.mark.gui
 def panel(qtbot, services: Services, adm: Actor) -> UsersPanel:
     widget = UsersPanel(services, adm)
     qtbot.addWidget(widget)
+    assert widget.model.users == []  # nothing is read before the tab is opened
+    with qtbot.waitSignal(widget.loaded, timeout=10_000):
+        widget.show()
     return widget
+
+
+def reload(qtbot, panel: UsersPanel) -> None:
+    """Read the list again (accounts made by fixtures after the panel was opened)."""
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.reload()
 
 
 def fill_new_user(dialog, login: str, password: str, confirm: str | None = None) -> None:
@@ -33,8 +46,12 @@ def test_created_user_can_sign_in(qtbot, panel: UsersPanel, services: Services) 
     by_name(panel, QPushButton, "Nouvel utilisateur").click()
     dialog = panel.dialog
     fill_new_user(dialog, "mdupont", "secret-guichet")
-    by_name(dialog, QPushButton, "Créer le compte").click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    create = by_name(dialog, QPushButton, "Créer le compte")
+    with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
+        create.click()
+        assert not create.isEnabled()  # no second account from a second click
+    assert change.args == [True, "Compte mdupont créé."]
+    assert not dialog.isVisible()
     assert "mdupont" in [u.login for u in panel.model.users]
     assert panel.selected().login == "mdupont"
     assert by_name(panel, QLabel, "Message des utilisateurs").text() == "Compte mdupont créé."
@@ -52,25 +69,34 @@ def test_mismatched_passwords_create_nothing(qtbot, panel: UsersPanel,
     assert dialog.isVisible()
     assert "pas identiques" in by_name(dialog, QLabel, "Message du formulaire").text()
     fill_new_user(dialog, "mdupont", "court")
-    by_name(dialog, QPushButton, "Créer le compte").click()
-    message = by_name(dialog, QLabel, "Message du formulaire")
-    qtbot.waitUntil(lambda: "au moins 8 caractères" in message.text(), timeout=10_000)
-    assert dialog.isVisible()
+    with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
+        by_name(dialog, QPushButton, "Créer le compte").click()
+    assert change.args[0] is False
+    message = by_name(dialog, QLabel, "Message du formulaire").text()
+    assert "au moins 8 caractères" in message and message == change.args[1]
+    assert dialog.isVisible() and by_name(dialog, QPushButton, "Créer le compte").isEnabled()
     assert services.users.list_users(adm) == before
+    assert panel.model.users == before  # the refusal changed nothing on screen
 
 
 def test_deactivation_blocks_sign_in(qtbot, panel: UsersPanel, services: Services,
                                      agent: Actor) -> None:
-    panel.reload()
+    reload(qtbot, panel)
     panel.select_login("agent1")
     toggle = by_name(panel, QPushButton, "Activer ou désactiver")
     assert toggle.text() == "Désactiver"
-    toggle.click()
-    qtbot.waitUntil(lambda: not panel.selected().active, timeout=10_000)
+    with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
+        toggle.click()
+        assert not toggle.isEnabled()  # not sent twice
+        panel.view.selectRow(0)
+        assert not toggle.isEnabled()  # a new selection does not give the button back
+        panel.select_login("agent1")
+    assert change.args[0] is True
+    assert not panel.selected().active
     assert "ne peut plus se connecter" in by_name(panel, QLabel, "Message des utilisateurs").text()
     with pytest.raises(AuthenticationFailed):
         services.users.authenticate("agent1", "motdepasse-agent1", "TEST-1", 1)
-    assert toggle.text() == "Réactiver"
+    assert toggle.text() == "Réactiver" and toggle.isEnabled()
 
 
 def test_own_account_cannot_be_deactivated(panel: UsersPanel, services: Services,
@@ -83,18 +109,22 @@ def test_own_account_cannot_be_deactivated(panel: UsersPanel, services: Services
 
 def test_roles_and_password_reset(qtbot, panel: UsersPanel, services: Services,
                                   agent: Actor) -> None:
-    panel.reload()
+    reload(qtbot, panel)
     panel.select_login("agent1")
     dialog = panel.open_roles()
     by_name(dialog, QCheckBox, "Rôle Encadrement").setChecked(True)
-    by_name(dialog, QPushButton, "Enregistrer les rôles").click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
+        by_name(dialog, QPushButton, "Enregistrer les rôles").click()
+    assert change.args == [True, "Rôles de agent1 enregistrés."]
+    assert not dialog.isVisible()
     assert panel.selected().roles == {"agent", "manager"}
 
     dialog = panel.open_password()
     by_name(dialog, QLineEdit, "Nouveau mot de passe").setText("nouveau-secret")
     by_name(dialog, QLineEdit, "Confirmation du mot de passe").setText("nouveau-secret")
-    by_name(dialog, QPushButton, "Changer le mot de passe").click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
+        by_name(dialog, QPushButton, "Changer le mot de passe").click()
+    assert change.args == [True, "Mot de passe de agent1 changé."]
+    assert not dialog.isVisible()
     actor = services.users.authenticate("agent1", "nouveau-secret", "TEST-1", 1)
     assert actor.roles == {"agent", "manager"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -139,6 +140,42 @@ def test_dialog_is_on_screen_before_the_database_opens(qtbot, db_url: str, servi
     assert signed_in is not None and signed_in[1].login == "agent1"
 
 
+def test_sign_in_before_the_first_paint_opens_the_database_in_its_worker(
+        qtbot, qapp: QApplication, db_url: str, services: Services, agent: Actor,
+        tmp_path: Path) -> None:
+    config = StationConfig(db_url=db_url, station_name="TEST-3", key_dir=tmp_path / "keys",
+                           pdf_dir=tmp_path / "pdf")
+    opened_on_ui_thread: list[bool] = []
+    opening = threading.Event()
+
+    def open_db() -> Services:
+        opened_on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        opening.set()
+        return open_station(config)
+
+    class SignsInAtOnce(QObject):
+        """Signs in as the dialog appears, before its first paint (a fast typist, a badge)."""
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+            if isinstance(watched, LoginDialog) and event.type() == QEvent.Type.Show:
+                watched.login.setText("agent1")
+                watched.password.setText("motdepasse-agent1")
+                watched.try_login()
+                # The check's worker is opening the database: the opening behind the first
+                # paint must wait for it rather than open a second one.
+                assert opening.wait(10)
+            return False
+
+    at_once = SignsInAtOnce()
+    qapp.installEventFilter(at_once)
+    try:
+        signed_in = sign_in(config, open_db)
+    finally:
+        qapp.removeEventFilter(at_once)
+    assert opened_on_ui_thread == [False]  # opened once, by the sign-in's worker
+    assert signed_in is not None and signed_in[1].login == "agent1"
+
+
 def test_wrong_password_keeps_the_dialog(qtbot, db_url: str, services: Services, agent: Actor,
                                          tmp_path: Path) -> None:
     config = StationConfig(db_url=db_url, station_name="TEST-3", key_dir=tmp_path / "keys",
@@ -148,9 +185,12 @@ def test_wrong_password_keeps_the_dialog(qtbot, db_url: str, services: Services,
     def attempts() -> None:
         modal = QApplication.activeModalWidget()
         assert isinstance(modal, LoginDialog)
+        modal.answered.connect(lambda _ok: refused(modal))
         modal.login.setText("agent1")
         modal.password.setText("faux")
-        modal.try_login()
+        modal.try_login()  # checked in the background: the answer comes by `answered`
+
+    def refused(modal: LoginDialog) -> None:
         errors.append(modal.error.text())
         modal.reject()
 

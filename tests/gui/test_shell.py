@@ -16,6 +16,7 @@ from rdv_desktop.ui.main_window import MainWindow
 from rdv_desktop.ui.printing import PdfPrinter, paint_pdf
 from rdv_desktop.ui.queue_model import QueueModel
 from rdv_desktop.ui.verify_dialog import VerifyDialog
+from tests.conftest import settle as settle_background
 from tests.flows import at_counter, deposit
 from tests.gui.conftest import settle
 
@@ -32,13 +33,37 @@ def test_login_failure_then_success(qtbot, services: Services, agent: Actor) -> 
     qtbot.addWidget(dialog)
     qtbot.keyClicks(by_name(dialog, QLineEdit, "Identifiant"), "agent1")
     qtbot.keyClicks(by_name(dialog, QLineEdit, "Mot de passe"), "faux")
-    dialog.try_login()
-    assert dialog.actor is None
-    assert "Identifiant ou mot de passe incorrect" in by_name(
-        dialog, QLabel, "Message de connexion").text()
+    message = by_name(dialog, QLabel, "Message de connexion")
+    with qtbot.waitSignal(dialog.answered, timeout=10_000) as answer:
+        dialog.try_login()
+        # The check runs in the background: the dialog says so and takes no second attempt.
+        assert message.text() == "Connexion…" and not dialog.ok.isEnabled()
+    assert answer.args == [False]
+    assert dialog.actor is None and dialog.ok.isEnabled()
+    assert "Identifiant ou mot de passe incorrect" in message.text()
+    assert by_name(dialog, QLineEdit, "Mot de passe").text() == ""
     qtbot.keyClicks(by_name(dialog, QLineEdit, "Mot de passe"), "motdepasse-agent1")
-    dialog.try_login()
+    with qtbot.waitSignal(dialog.answered, timeout=10_000) as answer:
+        dialog.try_login()
+    assert answer.args == [True]
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
     assert dialog.actor is not None and dialog.actor.counter_number == 1
+
+
+def test_quitting_while_the_check_runs_signs_nobody_in(qtbot, services: Services,
+                                                       agent: Actor) -> None:
+    dialog = LoginDialog(lambda login, pw, counter: services.users.authenticate(
+        login, pw, "TEST-1", counter), "TEST-1", "CANTAL", 1)
+    qtbot.addWidget(dialog)
+    dialog.login.setText("agent1")
+    dialog.password.setText("motdepasse-agent1")
+    answers: list[bool] = []
+    dialog.answered.connect(answers.append)
+    dialog.try_login()
+    dialog.reject()  # « Quitter » before the answer
+    settle_background(qtbot)  # the check has ended and its answer has come back
+    assert answers == [] and dialog.actor is None
+    assert dialog.result() == LoginDialog.DialogCode.Rejected
 
 
 def test_queue_shows_and_follows_another_station(qtbot, window: MainWindow, services: Services,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableView
 
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
@@ -37,8 +37,6 @@ def test_dashboard_shows_the_report(qtbot, history: Services, manager: Actor) ->
 
 def test_dashboard_detail_by_dimension_with_90th_percentiles(qtbot, history: Services,
                                                              manager: Actor) -> None:
-    from PySide6.QtWidgets import QComboBox
-
     panel = DashboardPanel(history, manager)
     qtbot.addWidget(panel)
     panel.show()
@@ -66,15 +64,42 @@ def test_review_marks_a_selection(qtbot, qtmodeltester, history: Services,
                                   manager: Actor) -> None:
     panel = ReviewPanel(history, manager)
     qtbot.addWidget(panel)
-    by_name(panel, QPushButton, "Afficher les dossiers").click()
-    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=10_000)
+    motifs = by_name(panel, QComboBox, "Motif")
+    assert motifs.count() == 1  # nothing is read before the first search
+    with qtbot.waitSignals([panel.loaded, panel.detail_loaded], timeout=10_000):
+        by_name(panel, QPushButton, "Afficher les dossiers").click()
+    assert panel.model.rowCount() > 0
+    qtbot.waitUntil(lambda: motifs.count() > 1, timeout=10_000)
     qtmodeltester.check(panel.model)
     view = by_name(panel, QTableView, "Dossiers à contrôler")
     view.selectRow(0)
     assert "Liste de contrôle" in panel.detail.toHtml()
-    by_name(panel, QPushButton, "Marquer contrôlé").click()
-    assert "contrôlé" in by_name(panel, QLabel, "Message du contrôle").text()
+    mark = by_name(panel, QPushButton, "Marquer contrôlé")
+    with (qtbot.waitSignal(panel.detail_loaded, timeout=10_000),  # the detail is read again
+          qtbot.waitSignal(panel.changed, timeout=10_000) as change):
+        mark.click()
+        assert not mark.isEnabled()  # the selection is not marked twice
+    done, text = change.args
+    assert done and text == "1 dossier(s) marqué(s) « contrôlé »."
+    assert by_name(panel, QLabel, "Message du contrôle").text() == text
+    assert mark.isEnabled()
     assert [r.review_state for r in panel.model.rows].count("checked") == 1
+    assert "Contrôle : contrôlé" in panel.detail.toPlainText()  # the detail was read again
+
+
+def test_refused_mark_changes_nothing(qtbot, history: Services, manager: Actor) -> None:
+    panel = ReviewPanel(history, manager)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignals([panel.loaded, panel.detail_loaded], timeout=10_000):
+        panel.show()  # the first opening searches
+    view = by_name(panel, QTableView, "Dossiers à contrôler")
+    view.clearSelection()
+    before = list(panel.model.rows)
+    with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
+        by_name(panel, QPushButton, "Marquer contrôlé").click()
+    assert change.args == [False, "Sélectionnez au moins un dossier."]
+    assert by_name(panel, QLabel, "Message du contrôle").text() == change.args[1]
+    assert panel.model.rows == before
 
 
 def test_counter_roles_get_no_office_screens(qtbot, services: Services, agent: Actor,

@@ -13,9 +13,11 @@ _EXPORTS = {
     "AuditCursor": "admin",
     "AuditFilter": "admin",
     "AuditPage": "admin",
+    "FeeInfo": "admin",
     "ReviewDetail": "review",
     "ReviewFilter": "review",
     "ReviewRow": "review",
+    "SiteInfo": "admin",
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
 __all__ = [
@@ -23,11 +25,13 @@ __all__ = [
     "AuditCursor",
     "AuditFilter",
     "AuditPage",
+    "FeeInfo",
     "ReviewDetail",
     "ReviewFilter",
     "ReviewRow",
+    "SiteInfo",
 ]
 
 if TYPE_CHECKING:
-    from .admin import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
+    from .admin import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage, FeeInfo, SiteInfo
     from .review import ReviewDetail, ReviewFilter, ReviewRow
