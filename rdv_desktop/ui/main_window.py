@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -47,6 +47,15 @@ BANNER_STYLE = ("QLabel { background: #b00020; color: white; font-weight: bold;"
                 " padding: 8px; }")
 
 
+def fitting(width: int, height: int) -> QSize:
+    """The wanted size, shrunk to the screen's available area (a 1,366 × 768 desk PC)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    room = screen.availableGeometry()
+    return QSize(min(width, room.width()), min(height, room.height()))
+
+
 STALL_TEXT = ("La base ne répond pas : une opération attend sa réponse. Les actions sont "
               "suspendues ; l'écran reste à jour dès que la base répond.")
 
@@ -65,7 +74,7 @@ class MainWindow(QMainWindow):
         self.executor.stalled.connect(self._stalled)
         self._offline_message = ""
         self.setWindowTitle(f"rdv-desktop — {services.ctx.site_code} — {actor.display_name}")
-        self.resize(1280, 780)
+        self.resize(fitting(1280, 780))
 
         self.banner = QLabel()
         self.banner.setAccessibleName("Bandeau de connexion")

@@ -139,3 +139,10 @@ def test_missing_printer_keeps_the_document_and_says_so(qtbot, tmp_path: Path) -
         printer.print_document(doc)
     message = blocker.args[0]
     assert "introuvable" in message and str(kept) in message and "Enregistrer en PDF" in message
+
+
+def test_main_window_fits_the_screen(window: MainWindow) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    room = QGuiApplication.primaryScreen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
