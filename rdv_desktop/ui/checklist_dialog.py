@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
@@ -45,6 +46,7 @@ from ..services.setup import Services
 from .checklist_model import ChecklistModel
 from .date_fields import qdate
 from .executor import DbExecutor
+from .screen_fit import fitting
 from .timbre_box import TimbreBox
 
 if TYPE_CHECKING:
@@ -70,12 +72,16 @@ class ChecklistDialog(QDialog):
         self.busy = False
         self.catalogue = catalogue
         self.setWindowTitle(f"Contrôle du dossier — {view.full_name}")
-        self.resize(1100, 760)
+        self.resize(fitting(1100, 720))
 
         birth = fr_date(view.birth_date) if view.birth_date else "date de naissance inconnue"
-        who = QLabel(f"<span style='font-size:15pt'><b>{view.full_name}</b></span> — né(e) le "
-                     f"{birth} — {view.nationality or 'nationalité non renseignée'} — "
-                     f"réf. {view.reference} — ticket {view.ticket or '—'}")
+        # Names and references come from public online booking: shown as text, never markup.
+        who = QLabel(f"<span style='font-size:15pt'><b>{escape(view.full_name)}</b></span> — "
+                     f"né(e) le {birth} — "
+                     f"{escape(view.nationality) or 'nationalité non renseignée'} — "
+                     f"réf. {escape(view.reference)} — ticket {escape(view.ticket or '—')}")
+        who.setTextFormat(Qt.TextFormat.RichText)
+        who.setWordWrap(True)
         self.motif = QComboBox()
         self.motif.setAccessibleName("Motif")
         if view.motif_code is None:
@@ -122,6 +128,7 @@ class ChecklistDialog(QDialog):
         self.missing.setWordWrap(True)
         self.message = QLabel()
         self.message.setAccessibleName("Message du contrôle")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020; font-weight: bold")
 

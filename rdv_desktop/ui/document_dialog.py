@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -49,7 +50,7 @@ class DocumentDialog(QDialog):
         for button in (self.print_button, self.choose_button, self.save_button, close):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{doc.title}</b>"))
+        layout.addWidget(QLabel(f"<b>{escape(doc.title)}</b>"))  # titles carry names
         if doc.kept_at:
             layout.addWidget(QLabel(f"Copie conservée : {doc.kept_at}"))
         layout.addWidget(self.status)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -31,6 +31,7 @@ from .admin_screen import add_admin_screen
 from .executor import DbExecutor
 from .office_screens import add_office_screens
 from .queue_panel import QueuePanel
+from .screen_fit import fitting
 
 if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keeping start-up short
     from ..services.catalogue import CatalogueInfo
@@ -45,15 +46,6 @@ if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keepin
 
 BANNER_STYLE = ("QLabel { background: #b00020; color: white; font-weight: bold;"
                 " padding: 8px; }")
-
-
-def fitting(width: int, height: int) -> QSize:
-    """The wanted size, shrunk to the screen's available area (a 1,366 × 768 desk PC)."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return QSize(width, height)
-    room = screen.availableGeometry()
-    return QSize(min(width, room.width()), min(height, room.height()))
 
 
 STALL_TEXT = ("La base ne répond pas : une opération attend sa réponse. Les actions sont "
@@ -215,6 +207,7 @@ class MainWindow(QMainWindow):
         self.status_station = QLabel(f"Poste {self.actor.station} — {counter}")
         self.status_db = QLabel(f"Base : {db_label}")
         self.status_current = QLabel(self.queue.current_label.text())
+        self.status_current.setTextFormat(Qt.TextFormat.PlainText)
         self.status_current.setVisible(self.actor.counter_number is not None)
         self.queue.current_changed.connect(self.status_current.setText)
         for label in (self.status_user, self.status_station, self.status_current,

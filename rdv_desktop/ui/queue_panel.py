@@ -95,8 +95,11 @@ class QueuePanel(QWidget):
         self.current_label = QLabel()
         self.current_label.setAccessibleName("Personne au guichet")
         self.current_label.setStyleSheet("font-weight: bold; padding: 2px")
+        # Names come from public online booking: never let Qt read them as markup.
+        self.current_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message = QLabel()
         self.message.setAccessibleName("Message de la file")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
 
         bar = QHBoxLayout()

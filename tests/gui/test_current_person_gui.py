@@ -113,3 +113,22 @@ def test_undo_dialog_names_the_step_and_what_it_takes_back(qtbot, window: MainWi
     assert "Annuler le dossier incomplet pour INCOMPLET Test" in text
     assert "Le nouveau rendez-vous du 14/12/2026 à 14:00 sera annulé." in text
     dialog.reject()
+
+
+def test_a_name_from_online_booking_is_shown_as_text(qtbot, window: MainWindow,
+                                                     services: Services, accueil: Actor) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    arrive(services, accueil, "<img src=x>Hostile", time(9, 30))
+    window.queue.reload()
+    settle(qtbot, window)
+    press(qtbot, window, "call_next")
+    assert "<IMG SRC=X>HOSTILE" in window.queue.current_label.text()
+    for label in (window.queue.current_label, window.status_current, window.queue.message):
+        assert label.textFormat() is Qt.TextFormat.PlainText
+    press(qtbot, window, "serve")
+    dialog = window.checklist
+    header = next(w for w in dialog.findChildren(QLabel) if "né(e) le" in w.text())
+    assert "&lt;IMG SRC=X&gt;HOSTILE" in header.text()
+    dialog.reject()
