@@ -107,3 +107,22 @@ def test_formula_like_names_stay_text(services: Services, manager: Actor, admin:
     row = out.read_text(encoding="utf-8-sig").splitlines()[1].split(";")
     assert row[HEADERS.index("Nom")] == "'=HYPERLINK(1)"
     assert row[HEADERS.index("Date de naissance")] == "04/05/1990"
+
+
+def test_formula_like_names_stay_text_in_xlsx(services: Services, manager: Actor, admin: Actor,
+                                              tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from rdv_desktop.services.counter.booking import NewAppointment
+
+    hostile = ("=HYPERLINK(\"http://x\",\"clic\")", "=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)")
+    for name in hostile:
+        services.booking.create(admin, NewAppointment(name, "x", TODAY, time(9), None))
+    out = tmp_path / "x.xlsx"
+    services.office.exports.export(manager, TODAY, TODAY, out)
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
+    names = {c.value for c in cells if c.column == HEADERS.index("Nom") + 1}
+    assert set(hostile) <= names  # kept as typed, as text

@@ -139,7 +139,11 @@ def _write_xlsx(path: Path, rows: Iterator[tuple[Any, ...]], title: str) -> int:
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, date):
+            if isinstance(value, str):
+                # Names come from public online booking: « =HYPERLINK(…) » stays text, never a
+                # formula the manager's spreadsheet would run.
+                cell.data_type = "s"
+            elif isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
             elif isinstance(value, time):
                 cell.number_format = "HH:MM"
