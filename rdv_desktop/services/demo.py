@@ -11,10 +11,11 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Appointment, User
+from ..errors import ValidationError
+from ..models import Appointment, AuditEvent, User
 from .core.actor import Actor, roles_of
 from .core.audit import record
 from .core.clock import at_paris, local
@@ -214,7 +215,25 @@ class _Generator:
         return len(slots)
 
 
+def refuse_live_database(services: Services) -> None:
+    """Demo data (with its published password) only goes into an empty or a demo database."""
+    demo_logins = {login for login, _name, _roles in DEMO_USERS}
+    with services.ctx.db.read() as s:
+        if s.scalar(select(AuditEvent.id).where(AuditEvent.action == "demo_generated")
+                    .limit(1)) is not None:
+            return  # already a demonstration database
+        others = s.scalars(select(User.login).where(User.login.not_in(demo_logins))).all()
+        appointments = s.scalar(select(func.count(Appointment.id))) or 0
+    if others or appointments:
+        raise ValidationError(
+            f"Cette base contient des données réelles ({appointments} rendez-vous, "
+            f"{len(others)} compte(s) hors démonstration) : la démonstration y est refusée, "
+            "car elle créerait des comptes au mot de passe publié et prendrait de vrais "
+            "numéros de dossier. Utilisez une base vide (--db).")
+
+
 def generate_demo(services: Services, admin: Actor, opts: DemoOptions) -> DemoSummary:
+    refuse_live_database(services)
     actors = ensure_demo_users(services, admin)
     gen = _Generator(services, opts, [actors["agent"], actors["agent2"], actors["chef"]])
     now = services.ctx.clock.now()

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from rdv_desktop.cli import main
-from rdv_desktop.models import Appointment
+from rdv_desktop.models import Appointment, AuditEvent, User
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
@@ -130,3 +130,18 @@ def test_upgrade_also_rebuilds_the_statistics(history: Services, db_url: str, ca
     with history.ctx.db.read() as s:
         assert s.execute(text("SELECT count(*) FROM stats_rollup")).scalar() > 0
         assert s.execute(text("SELECT count(*) FROM stats_state")).scalar() == 1
+
+
+def test_demo_refuses_a_live_database(services: Services, db_url: str, capsys,
+                                      admin: Actor) -> None:
+    services.users.create_user(admin, "mdupont", "Marie Dupont", {"agent"},
+                               "un mot de passe réel 2026")
+    services.booking.create(admin, NewAppointment("Réel", "Dossier", date(2026, 11, 27),
+                                                  time(9, 0), "RETRAITE"))
+    with services.ctx.db.read() as s:
+        before = s.scalar(select(func.count(AuditEvent.id)))
+    assert run(db_url, "demo", "--per-day", "5", "--days-back", "1") == 2
+    assert "données réelles" in capsys.readouterr().err
+    with services.ctx.db.read() as s:
+        assert s.scalar(select(func.count(AuditEvent.id))) == before
+        assert s.scalar(select(User.id).where(User.login == "admin")) is None
