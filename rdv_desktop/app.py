@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .config import StationConfig, load_config
 from .errors import RdvError
+from .paths import keep_files_private
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -141,6 +142,7 @@ def sign_in(config: StationConfig,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_files_private()
     args = parse_args(argv)
     if args.self_test:
         from .selftest import run

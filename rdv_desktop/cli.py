@@ -15,6 +15,7 @@ from pathlib import Path
 from .cli_common import admin_actor, services_for
 from .cli_office import OFFICE_COMMANDS, add_office_arguments
 from .errors import RdvError
+from .paths import keep_files_private
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_files_private()
     args = build_parser().parse_args(argv)
     handler = COMMANDS[args.command][0]
     try:

@@ -6,6 +6,7 @@ puts the same folder next to the package inside ``sys._MEIPASS``.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -38,3 +39,12 @@ def user_config_dir() -> Path:
     path = Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+PRIVATE_UMASK = 0o077
+
+
+def keep_files_private() -> None:
+    """Everything the app creates from now on (database, kept PDFs, keys, backups, exports)
+    is readable by its user only: 0600 files, 0700 folders. They hold personal data."""
+    os.umask(PRIVATE_UMASK)
