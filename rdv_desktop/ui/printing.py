@@ -92,5 +92,5 @@ class PdfPrinter(QObject):
             self.failed.emit(f"{doc.title} non imprimé : {reason}{kept} "
                              "Utilisez « Enregistrer en PDF » pour ne rien perdre.")
 
-        run_in_background(lambda: paint_pdf(doc.pdf, name, output_file, doc.title), done,
+        run_in_background(lambda: paint_pdf(doc.pdf, name, output_file, doc.print_name), done,
                           failed, self.pool, owner=self)

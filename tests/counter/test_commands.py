@@ -157,6 +157,9 @@ def test_incomplete_with_a_refused_date_writes_nothing(services: Services, accue
     assert len(result.views) == 2
     assert result.views[1].slot_date.isoformat() == "2026-12-10"
     assert [d.title.split(" ")[0] for d in result.documents] == ["Pièces", "Convocation"]
+    # The print queue is seen by anyone near the printer: kind and reference, no name.
+    assert result.documents[0].print_name == f"Pièces manquantes {result.views[0].reference}"
+    assert all("Nguyễn" not in d.print_name for d in result.documents)
 
 
 @pytest.mark.parametrize("renderer", [

@@ -53,6 +53,11 @@ class RenderedDocument:
     filename: str
     pdf: bytes
     kept_at: Path | None = None
+    job_title: str = ""  # what the print queue shows: kind and number, never a name
+
+    @property
+    def print_name(self) -> str:
+        return self.job_title or self.title
 
 
 def applicant_of(a: Appointment) -> pd.Applicant:
@@ -185,7 +190,8 @@ class DocumentService:
         return RenderedDocument(DocumentKind.MISSING_PIECES,
                                 f"Pièces manquantes — {a.family_name}",
                                 f"pieces-manquantes-{safe_ref}{suffix}.pdf",
-                                render_missing_pieces(data))
+                                render_missing_pieces(data),
+                                job_title=f"Pièces manquantes {safe_ref}")
 
     # -- convocation -------------------------------------------------------------------------
 
