@@ -303,3 +303,27 @@ def test_another_agent_on_the_same_counter_sees_its_person(services: Services, a
     assert services.counter.current(colleague).id == person
     with pytest.raises(InvalidTransition, match="est déjà appelé"):
         services.counter.call_next(colleague)
+
+
+@pytest.mark.parametrize(("field", "value", "message", "accepted"), [
+    ("family_name", "X" * 10_000, "Nom de famille : 200 caractères au plus", "Ñ" * 200),
+    ("given_names", "Jean\x00Paul", "Prénoms : caractère de contrôle refusé", "Jean-Paul"),
+    ("phone", "0" * 41, "Téléphone : 40 caractères au plus", "0" * 40),
+])
+def test_hostile_identity_is_refused_before_any_write(services: Services, accueil: Actor,
+                                                      field: str, value: str, message: str,
+                                                      accepted: str) -> None:
+    from dataclasses import replace
+
+    new = replace(NewAppointment("Ordinaire", "Nom", TODAY, time(10, 0), None,
+                                 source="walk_in"), **{field: value})
+    before = footprint(services)
+    with pytest.raises(ValidationError, match=message):
+        services.desk.walk_in(accueil, new, check_in_now=True, print_convocation=False)
+    with pytest.raises(ValidationError, match=message):
+        services.booking.create(accueil, new)
+    assert footprint(services) == before
+    # The longest (or the clean) value goes through, on both databases.
+    made = services.desk.walk_in(accueil, replace(new, **{field: accepted}), check_in_now=True,
+                                 print_convocation=False)
+    assert getattr(made.view, field) == accepted

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationError
@@ -39,6 +40,34 @@ class NewAppointment:
     motif_source_label: str = ""
 
 
+# Typed fields of an appointment, as the person at the desk reads them in a refusal.
+FIELD_LABELS = {
+    "family_name": "Nom de famille",
+    "given_names": "Prénoms",
+    "birth_place": "Lieu de naissance",
+    "nationality": "Nationalité",
+    "phone": "Téléphone",
+    "email": "Courriel",
+    "foreign_number": "Numéro étranger",
+    "motif_source_label": "Motif indiqué",
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_identity(new: NewAppointment) -> None:
+    """Lengths the database holds and no control characters: refused in French, before any
+    write (a 10,000-character name from online booking must not reach the INSERT)."""
+    for name, label in FIELD_LABELS.items():
+        value: str = getattr(new, name)
+        column_type = Appointment.__table__.c[name].type
+        limit = column_type.length if isinstance(column_type, String) else None
+        if limit is not None and len(value.strip()) > limit:
+            raise ValidationError(f"{label} : {limit} caractères au plus "
+                                  f"({len(value.strip())} saisis).")
+        if _CONTROL.search(value):
+            raise ValidationError(f"{label} : caractère de contrôle refusé.")
+
+
 def new_reference(prefix: str = "P") -> str:
     return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
@@ -61,6 +90,7 @@ class BookingService:
         """Everything that can be checked before a transaction opens."""
         if not new.family_name.strip():
             raise ValidationError("Le nom de famille est obligatoire.")
+        check_identity(new)
         if new.source not in ("manual", "walk_in", "import"):
             raise ValidationError(f"Origine inconnue : {new.source}")
         if new.source != "import" and new.slot_date < local(now).date():
