@@ -51,7 +51,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
     report = services.office.retention.purge(admin_actor(args), args.older_than,
                                              dry_run=args.dry_run, confirmed=args.yes)
     verb = "seraient anonymisés" if report.dry_run else "anonymisés"
-    print(f"{report.count} rendez-vous clôturés avant le {report.cutoff:%d/%m/%Y} {verb}.")
+    gone = "seraient supprimées" if report.dry_run else "supprimées"
+    print(f"{report.count} rendez-vous antérieurs au {report.cutoff:%d/%m/%Y} {verb} ; "
+          f"{report.pdfs} copie(s) PDF conservée(s) {gone}.")
     return 0
 
 

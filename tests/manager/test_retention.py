@@ -32,21 +32,31 @@ def test_purge_keeps_statistics_and_numbers(history: Services, admin: Actor,
     with history.ctx.db.read() as s:
         numbers_before = sorted(s.scalars(select(Dossier.number)
                                           .where(Dossier.number.is_not(None))))
+    # A printed paper of today is kept on disk, with the applicant's name inside.
+    with history.ctx.db.read() as s:
+        number = s.scalar(select(Dossier.number).where(Dossier.number.is_not(None),
+                                                       Dossier.revoked_at.is_(None)).limit(1))
+    old_copy = history.documents.attestation(manager, number, reprint=True).kept_at
+    assert old_copy is not None and old_copy.exists()
     # One month of retention: everything closed before 26/10 is affected... nothing here;
     # move the clock two months on so the whole history is older than one month.
     clock.advance(days=61)
+    recent_copy = history.documents.attestation(manager, number, reprint=True).kept_at
+    assert recent_copy is not None and recent_copy.parent != old_copy.parent
     with pytest.raises(ValidationError, match="non confirmée"):
         retention.purge(admin, 1)
     dry = retention.purge(admin, 1, dry_run=True)
     with history.ctx.db.read() as s:
         closed_old = s.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.slot_date < dry.cutoff, Appointment.outcome != "pending"))
-        named = s.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.family_name != ANONYMOUS_NAME))
+            Appointment.slot_date < dry.cutoff))  # never-closed ones too
+        anonymised = s.scalar(select(func.count()).select_from(Appointment).where(
+            Appointment.family_name == ANONYMOUS_NAME))
     assert dry.count == closed_old > 0
-    assert named > closed_old  # the dry run changed nothing
+    assert anonymised == 0  # the dry run changed nothing
+    assert dry.pdfs == 1 and old_copy.exists()  # counted, not deleted
     done = retention.purge(admin, 1, confirmed=True)
     assert done.count == dry.count
+    assert done.pdfs == 1 and not old_copy.exists() and recent_copy.exists()
     with history.ctx.db.read() as s:
         purged = s.scalars(select(Appointment).where(Appointment.anonymised_at.is_not(None))
                            ).all()
@@ -104,3 +114,20 @@ def test_backup_of_a_live_sqlite_database(history: Services, admin: Actor,
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with pytest.raises(ValidationError, match="existe déjà"):
         retention.backup(admin, out)
+
+
+def test_purge_also_erases_appointments_never_closed(services: Services, admin: Actor,
+                                                     clock) -> None:
+    from datetime import time
+
+    from rdv_desktop.services.counter.booking import NewAppointment
+
+    forgotten = services.booking.create(admin, NewAppointment(
+        "Oublié", "Jamais", TODAY - timedelta(days=90), time(9, 0), "RETRAITE",
+        source="import"))
+    assert services.appointments.get(forgotten.id).outcome == "pending"
+    services.office.retention.purge(admin, 1, confirmed=True)
+    with services.ctx.db.read() as s:
+        row = s.get(Appointment, forgotten.id)
+        assert row is not None and row.family_name == ANONYMOUS_NAME
+        assert row.given_names == "" and row.outcome == "pending"

@@ -1,15 +1,16 @@
 """Personal data: purge (anonymise) old closed appointments, subject access, consistent backups.
 
 The database is a working store (domain README, « Personal data »): after the retention period
-the applicant's identity is erased from closed appointments, while the appointment row, its
-outcome, timestamps, motif and dossier number stay, so every statistic is unchanged.
+the applicant's identity is erased from every appointment of that age (closed or never closed),
+while the appointment row, its outcome, timestamps, motif and dossier number stay, so every
+statistic is unchanged; the kept copies of printed papers of that age are deleted.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, cast
 
@@ -39,6 +40,43 @@ class PurgeReport:
     cutoff: date
     count: int
     dry_run: bool
+    pdfs: int = 0  # kept copies of printed papers older than the cutoff (deleted unless dry)
+
+
+def old_pdfs(folder: Path, cutoff: date) -> list[Path]:
+    """Kept PDFs printed before `cutoff`: whole `YYYY/MM` folders of earlier months, and the
+    files of the cutoff's own month last written before it."""
+    found: list[Path] = []
+    if not folder.is_dir():
+        return found
+    limit = datetime.combine(cutoff, time.min).timestamp()
+    for year in folder.iterdir():
+        for month in (year.iterdir() if year.is_dir() and year.name.isdigit() else ()):
+            if not (month.is_dir() and month.name.isdigit()):
+                continue
+            kept_in = (int(year.name), int(month.name))
+            if kept_in > (cutoff.year, cutoff.month):
+                continue
+            found += [f for f in month.glob("*.pdf")
+                      if kept_in < (cutoff.year, cutoff.month) or f.stat().st_mtime < limit]
+    return sorted(found)
+
+
+def delete_files(paths: list[Path]) -> int:
+    """Remove the files (and the month folders they leave empty); the count actually removed."""
+    removed = 0
+    for path in paths:
+        try:
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+        for folder in (path.parent, path.parent.parent):
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+    return removed
 
 
 def months_before(day: date, months: int) -> date:
@@ -87,13 +125,14 @@ class RetentionService:
                 "Purge non confirmée : relancez avec --yes (ou --dry-run pour compter seulement)."
             )
         cutoff = months_before(local_today(self.ctx.clock), months)
-        target = (Appointment.slot_date < cutoff, Appointment.outcome != "pending",
-                  Appointment.anonymised_at.is_(None))
+        # Appointments never closed (nobody marked the absence) are past retention too.
+        target = (Appointment.slot_date < cutoff, Appointment.anonymised_at.is_(None))
         now = self.ctx.clock.now()
+        pdfs = old_pdfs(self.ctx.pdf_dir, cutoff)
         if dry_run:
             with self.ctx.db.read(long=True) as s:
                 count = len(s.scalars(select(Appointment.id).where(*target)).all())
-            return PurgeReport(cutoff, count, True)
+            return PurgeReport(cutoff, count, True, len(pdfs))
         with self.ctx.db.write(long=True) as s:
             # An UPDATE gives a CursorResult; Session.execute is typed as returning a Result.
             result = cast(CursorResult[Any], s.execute(
@@ -101,8 +140,10 @@ class RetentionService:
                 .values(**IDENTITY_FIELDS, anonymised_at=now, updated_at=now)))
             count = result.rowcount
             record(s, actor, now, "purge", "appointment", None,
-                   after={"cutoff": cutoff, "months": months, "anonymised": count})
-        return PurgeReport(cutoff, count, False)
+                   after={"cutoff": cutoff, "months": months, "anonymised": count,
+                          "pdfs": len(pdfs)})
+        # After the commit: a file removed for a purge that rolled back could not come back.
+        return PurgeReport(cutoff, count, False, delete_files(pdfs))
 
     def export_person(self, actor: Actor, *, reference: str | None = None,
                       family_name: str | None = None, birth_date: date | None = None
