@@ -102,8 +102,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not texts:
         raise RdvError("Donnez le texte du code ou --image FICHIER.")
     ok = False
+    actor = admin_actor(args)
     for text in texts:
-        result = services.keys.verify(text)
+        result = services.keys.check(actor, text)
         print(result.message)
         ok = ok or result.ok
     return 0 if ok else 1

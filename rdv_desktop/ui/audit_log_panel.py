@@ -58,6 +58,7 @@ ACTIONS = {
     "subject_access": "Droit d'accès", "backup": "Sauvegarde",
     "key_published": "Clé de signature publiée", "site_created": "Site créé",
     "demo_generated": "Données de démonstration", "motif_corrected": "Motif corrigé",
+    "scan_refused": "Scan refusé", "verification_refused": "Vérification refusée",
 }
 ENTITIES = {
     "appointment": "Rendez-vous", "dossier": "Dossier", "user": "Utilisateur",

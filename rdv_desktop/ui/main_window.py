@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
     def open_verify(self) -> VerifyDialog:
         from .verify_dialog import VerifyDialog
 
-        dialog = VerifyDialog(self.services.keys.verify, self)
+        dialog = VerifyDialog(lambda raw: self.services.keys.check(self.actor, raw), self)
         dialog.open()
         return dialog
 

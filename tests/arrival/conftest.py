@@ -41,9 +41,13 @@ def code_of(services: Services) -> Callable[[AppointmentView], str]:
 
 
 def audit_count(services: Services, action: str | None = None) -> int:
+    """Audit rows (of one action); without one, every row but the audit of refused scans
+    themselves (a refusal changes nothing, and says so in the audit)."""
     query = select(func.count(AuditEvent.id))
     if action is not None:
         query = query.where(AuditEvent.action == action)
+    else:
+        query = query.where(AuditEvent.action != "scan_refused")
     with services.ctx.db.read() as s:
         return s.scalar(query) or 0
 

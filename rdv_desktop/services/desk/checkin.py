@@ -121,7 +121,22 @@ class CheckInService:
                 return found
             return self._arrive(actor, found, accept_timing)
 
-        return _answered(run)
+        result = _answered(run)
+        if result.kind == RED and result.reason not in UNAUDITED_REFUSALS:
+            self._audit_refusal(actor, result)
+        return result
+
+    def _audit_refusal(self, actor: Actor, result: ScanResult) -> None:
+        """A refused scan leaves a trace (the reason and, if known, the appointment id; never
+        the scanned text); auditing must not turn the desk's answer into an error."""
+        now = self.ctx.clock.now()
+        appointment_id = result.view.id if result.view is not None else None
+        try:
+            with self.ctx.db.write() as s:
+                record(s, actor, now, "scan_refused", "scan", result.reason,
+                       after={"reason": result.reason}, appointment_id=appointment_id)
+        except RdvError:
+            return
 
     def check_in_id(self, actor: Actor, appointment_id: int, accept_timing: bool = False
                     ) -> ScanResult:
@@ -311,6 +326,10 @@ class CheckInService:
         return RenderedDocument(DocumentKind.TICKET, f"Ticket {data.ticket}",
                                 f"ticket-{data.ticket}.pdf",
                                 render_ticket(data))
+
+
+# Refusals not worth an audit row: nothing was read, or nothing can be written anyway.
+UNAUDITED_REFUSALS = frozenset({"empty", "db_down", "denied"})
 
 
 def _answered(run: Callable[[], ScanResult]) -> ScanResult:

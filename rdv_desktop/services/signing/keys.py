@@ -25,7 +25,7 @@ from .signer import (
     load_signer,
     rotate,
 )
-from .verifier import Verification, verify
+from .verifier import Verification, VerificationStatus, verify
 
 
 class SigningError(RdvError):
@@ -120,3 +120,14 @@ class KeyService:
         """The one verifier, fed with this site's keys and the database's revocations."""
         return verify(raw, self.keyring(), is_revoked=self.is_revoked,
                       expected_kind=expected_kind, site=self.ctx.site_code)
+
+    def check(self, actor: Actor, raw: str) -> Verification:
+        """Verify for a person (the dialog, `rdv-admin verify`): a refusal is audited with its
+        status and the number the code claims, never the whole text."""
+        result = self.verify(raw)
+        if result.status is not VerificationStatus.AUTHENTIC:
+            with self.ctx.db.write() as s:
+                record(s, actor, self.ctx.clock.now(), "verification_refused", "dossier",
+                       result.reference, after={"status": result.status.value,
+                                                "key_id": result.key_id})
+        return result
