@@ -96,3 +96,15 @@ def test_bad_database_urls_give_one_sentence() -> None:
     with pytest.raises(DatabaseUnavailable, match="ne répond pas") as info:
         db.ping()
     assert "Traceback" not in info.value.message and "127.0.0.1:1" in info.value.message
+
+
+def test_a_password_typed_as_the_login_is_never_stored(services: Services) -> None:
+    make_actor(services, "marie", {"agent"})
+    secret = "Mon-Secret-2026!"
+    with pytest.raises(AuthenticationFailed):
+        services.users.authenticate(secret, "", "P1")  # typed in the wrong field
+    with services.ctx.db.read() as s:
+        stored = [(e.user_login, e.entity_id, e.reason, str(e.after), str(e.before))
+                  for e in s.scalars(select(AuditEvent))]
+    assert all(secret.lower() not in str(row).lower() for row in stored)
+    assert ("?", None, "inconnu", "None", "None") in stored

@@ -65,12 +65,15 @@ class UserService:
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
             user = s.scalar(select(User).where(User.login == login.strip().lower()))
-            anonymous = Actor(None, login[:64] or "?", login, frozenset(), station)
+            # What was typed is never stored: a password typed in the login field by mistake
+            # must not land in the audit trail. A known account is named by its id.
+            anonymous = Actor(None, "?", "identifiant inconnu", frozenset(), station)
             if user is None:
                 verify_password(password, dummy_hash())
-                record(s, anonymous, now, "login_failed", "user", login[:64], reason="inconnu")
+                record(s, anonymous, now, "login_failed", "user", None, reason="inconnu")
                 ok = False
             elif user.locked_until is not None and user.locked_until > now:
+                verify_password(password, dummy_hash())  # a locked account answers as slowly
                 record(s, anonymous, now, "login_refused", "user", user.id, reason="verrouillé")
                 ok = False
             elif not verify_password(password, user.password_hash) or not user.active:
