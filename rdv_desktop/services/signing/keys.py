@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ...errors import RdvError
 from ...models import Dossier, SigningKey
-from ..core.actor import Actor
+from ..core.actor import Actor, system_actor
 from ..core.audit import record
 from ..core.context import ServiceContext
 from .signer import (
@@ -21,7 +21,6 @@ from .signer import (
     Signer,
     generate_site_key,
     list_keys,
-    load_keyring,
     load_signer,
     rotate,
 )
@@ -54,11 +53,26 @@ class KeyService:
                     f"sur ce poste ({self.ctx.key_dir}). Copiez-la depuis le poste qui l'a créée "
                     "(voir docs/receipt-format.md, « Keys and stations »)."
                 ) from exc
+            # The site's very first key, made where the first paper is signed: published and
+            # audited as this station's act. Every later key comes from `rdv-admin keygen`.
             info = generate_site_key(self.ctx.key_dir, self.ctx.site_code)
-            self.publish(info, None)
+            self.publish(info, system_actor(self.ctx.station))
             self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
-        self.publish_all()
+        self._require_published(self._signer)
         return self._signer
+
+    def _require_published(self, signer: Signer) -> None:
+        """Sign only with a key the database publishes as active: a key file planted in the
+        station's folder is never used, nor trusted (see `keyring`)."""
+        with self.ctx.db.read() as s:
+            row = s.execute(select(SigningKey.site_code, SigningKey.retired_at)
+                            .where(SigningKey.key_id == signer.key_id)).first()
+        if row is None or row.site_code != self.ctx.site_code or row.retired_at is not None:
+            self._signer = None
+            raise SigningError(
+                f"La clé de signature {signer.key_id} de ce poste n'est pas une clé active "
+                f"publiée pour le site {self.ctx.site_code} : aucun document n'est signé. "
+                "Un administrateur publie les clés avec « rdv-admin keygen ».")
 
     def _published_active_key(self) -> str | None:
         with self.ctx.db.read() as s:
@@ -98,15 +112,12 @@ class KeyService:
         return info
 
     def keyring(self) -> KeyRing:
-        """Keys published in the database plus those of the local key folder."""
+        """The keys the database publishes, and only those: a key file on a station proves
+        nothing (anyone with access to the PC could have put it there)."""
         with self.ctx.db.read() as s:
             rows = s.execute(select(SigningKey.key_id, SigningKey.public_key_pem,
                                     SigningKey.site_code, SigningKey.retired_at)).all()
-        ring = KeyRing.from_records(tuple(r) for r in rows)
-        try:
-            return ring.merged(load_keyring(self.ctx.key_dir))
-        except KeyStoreError:
-            return ring
+        return KeyRing.from_records(tuple(r) for r in rows)
 
     def public_keys_pem(self) -> str:
         return self.keyring().to_pem_bundle()
