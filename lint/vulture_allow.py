@@ -23,3 +23,4 @@ nothing_left_running
 station_files
 history_snapshots
 no_user_config
+site_key

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import InvalidTransition, ValidationError
-from ...models import Appointment, AuditEvent, Dossier
+from ...models import Appointment, AuditEvent, Counter, Dossier
 from ..core.actor import Actor
 from ..core.audit import jsonable, record
 from ..core.clock import fr_date
@@ -105,6 +105,12 @@ class StepUndo:
         self.ctx.require(actor, permission)
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
+            # Counter before appointment, the order every seating step locks in (no deadlock
+            # with a station calling this person at the same moment).
+            pending = last_step(s, appointment_id)
+            seat_id = (pending.before or {}).get("counter_id") if pending is not None else None
+            if seat_id is not None:
+                s.scalar(select(Counter.id).where(Counter.id == seat_id).with_for_update())
             a = s.scalar(select(Appointment).where(Appointment.id == appointment_id)
                          .with_for_update())
             event = last_step(s, appointment_id)

@@ -139,14 +139,18 @@ class AppointmentService(AbsenceSteps):
 
     def seat(self, s: Session, actor: Actor, appointment_id: int, number: int | None,
              now: datetime) -> Appointment:
-        """Call `appointment_id` to counter `number` inside the caller's transaction."""
+        """Call `appointment_id` to counter `number` inside the caller's transaction.
+
+        Locks are always taken counter first, then appointment (as « Appeler le suivant » and
+        the outcomes do), so two stations acting on one person never deadlock.
+        """
+        seat = seat_of(s, number, lock=True)
         a = locked(s, appointment_id)
         self.require_pending(a)
         if a.arrived_at is None:
             raise InvalidTransition("Cette personne n'est pas encore arrivée.")
         if a.service_started_at is not None:
             raise InvalidTransition("Cette personne est déjà au guichet.")
-        seat = seat_of(s, number, lock=True)
         if a.called_at is not None and a.counter_id != seat.counter_id:
             number = s.scalar(select(Counter.number).where(Counter.id == a.counter_id))
             raise InvalidTransition(f"Cette personne est déjà appelée au guichet {number}"
