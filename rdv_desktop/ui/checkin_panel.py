@@ -136,14 +136,18 @@ class CheckInPanel(QWidget):
         layout.addLayout(right, 2)
 
         for keys, slot in (("F9", self.accept_orange), ("F10", self.print_ticket),
-                           ("F7", self.open_walkin), ("Ctrl+F", self.search.setFocus),
-                           ("Escape", self.focus_scan)):
+                           ("F7", self.open_walkin), ("Escape", self.focus_scan)):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(slot)
             self.addAction(action)
 
     # -- focus -------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        """Ctrl+F on this tab (routed by the main window, which owns the one Ctrl+F)."""
+        self.search.setFocus()
+        self.search.selectAll()
 
     def focus_scan(self) -> None:
         self.scan.setFocus()

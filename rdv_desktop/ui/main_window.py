@@ -144,6 +144,13 @@ class MainWindow(QMainWindow):
         if self._checkin is None and self.tabs.widget(index) is self._desk_tab:
             self._checkin = self._build_desk()
 
+    def focus_search(self) -> None:
+        shown = self.tabs.currentWidget()
+        if self._checkin is not None and (shown is self._checkin or shown is self._desk_tab):
+            self._checkin.focus_search()
+        elif shown is self.queue:
+            self.queue.focus_search()
+
     def _open_walkin(self) -> None:
         if (desk := self.checkin) is not None:
             desk.open_walkin()
@@ -176,18 +183,25 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         self.file_menu = file_menu
 
-        counter = bar.addMenu("&Guichet")
-        names = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo")
-        for name in names:
-            counter.addAction(self.queue.actions_by_name[name])
-        reprint = QAction("Réimprimer le document (duplicata)", self)
-        reprint.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        reprint.triggered.connect(self.reprint_selected)
-        counter.addAction(reprint)
-        counter.addSeparator()
-        counter.addAction(self.queue.actions_by_name["close_day"])
+        if self.actor.may("counter.serve"):  # the arrival desk has no guichet to work
+            counter = bar.addMenu("&Guichet")
+            names = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo")
+            for name in names:
+                counter.addAction(self.queue.actions_by_name[name])
+            reprint = QAction("Réimprimer le document (duplicata)", self)
+            reprint.setShortcut(QKeySequence("Ctrl+Shift+P"))
+            reprint.triggered.connect(self.reprint_selected)
+            counter.addAction(reprint)
+            counter.addSeparator()
+            counter.addAction(self.queue.actions_by_name["close_day"])
         view = bar.addMenu("&Affichage")
-        for name in ("refresh", "search", "today"):
+        # One Ctrl+F for the window, sent to the search field of the screen shown (two
+        # screens each owning Ctrl+F made Qt refuse both as ambiguous).
+        search = QAction("&Rechercher", self)
+        search.setShortcut(QKeySequence("Ctrl+F"))
+        search.triggered.connect(self.focus_search)
+        view.addAction(search)
+        for name in ("refresh", "today"):
             view.addAction(self.queue.actions_by_name[name])
         display = QAction("Écran de la salle d'&attente", self)
         display.setShortcut(QKeySequence("Ctrl+Shift+E"))

@@ -148,7 +148,6 @@ class QueuePanel(QWidget):
             ("undo", "Annuler la dernière étape…", "Ctrl+Z", self.undo_selected),
             ("close_day", "Clôturer la journée", "Ctrl+Shift+F8", self.close_day),
             ("refresh", "Actualiser", "F5", self.reload),
-            ("search", "Rechercher", "Ctrl+F", self.search.setFocus),
             ("today", "Aujourd'hui", "Ctrl+T", self.go_today),
         ]
         actions = {}
@@ -312,6 +311,10 @@ class QueuePanel(QWidget):
         day = self.shown_day()
         self.act(lambda: self.services.counter.close_day(self.actor, day),
                  lambda _result: self.reload())
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def go_today(self) -> None:
         today = local_today(self.services.ctx.clock)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMenu
 
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.papers.documents import DocumentKind, RenderedDocument
@@ -146,3 +146,33 @@ def test_main_window_fits_the_screen(window: MainWindow) -> None:
 
     room = QGuiApplication.primaryScreen().availableGeometry()
     assert window.width() <= room.width() and window.height() <= room.height()
+
+
+def test_one_ctrl_f_goes_to_the_search_of_the_screen_shown(qtbot, services: Services) -> None:
+    from tests.conftest import make_actor
+
+    both = make_actor(services, "polyvalent", {"accueil", "agent"}, counter=1)
+    window = MainWindow(services, both, "base de test")
+    qtbot.addWidget(window)
+    window.queue.timer.stop()
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    settle(qtbot, window)
+    desk = window.checkin
+    assert desk is not None and window.tabs.currentWidget() is desk
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is desk.search
+    window.tabs.setCurrentWidget(window.queue)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.queue.search
+    assert "&Guichet" in [m.title() for m in window.menuBar().findChildren(QMenu)]
+
+
+def test_the_arrival_desk_gets_no_guichet_menu(qtbot, services: Services,
+                                               accueil: Actor) -> None:
+    window = MainWindow(services, accueil, "base de test")
+    qtbot.addWidget(window)
+    window.queue.timer.stop()
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Guichet" not in titles and "&Affichage" in titles
