@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..errors import NotFound
-from ..services.core import ROLE_LABELS, Actor, local
+from ..services.core import ROLE_LABELS, Actor
 from ..services.counter import AppointmentView
 from ..services.setup import Services
 from .admin_screen import add_admin_screen
@@ -34,8 +33,7 @@ from .queue_panel import QueuePanel
 from .screen_fit import fitting
 
 if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keeping start-up short
-    from ..services.catalogue import CatalogueInfo
-    from ..services.counter import CommandResult
+    from ..services.counter import ChecklistSetup, CommandResult
     from ..services.papers import RenderedDocument
     from .checkin_panel import CheckInPanel
     from .checklist_dialog import ChecklistDialog
@@ -239,22 +237,16 @@ class MainWindow(QMainWindow):
 
     def open_checklist(self, view: AppointmentView) -> None:
         """Fetch the catalogue and the fee off the UI thread, then open the checklist."""
-        today = local(self.services.ctx.clock.now()).date()
-
-        def fetch() -> tuple[CatalogueInfo, int | None]:
-            return (self.services.catalogue.current(),
-                    self.services.catalogue.fee_on("DVR_DEPOT", today))
-
-        self.executor.submit(fetch, lambda got: self._show_checklist(view, *got),
+        self.executor.submit(lambda: self.services.counter.checklist_setup(self.actor),
+                             lambda setup: self._show_checklist(view, setup),
                              lambda exc: self.queue.say(getattr(exc, "message", str(exc)),
                                                         error=True), owner=self)
 
-    def _show_checklist(self, view: AppointmentView, catalogue: CatalogueInfo,
-                        fee_cents: int | None) -> ChecklistDialog:
+    def _show_checklist(self, view: AppointmentView, setup: ChecklistSetup) -> ChecklistDialog:
         from .checklist_dialog import ChecklistDialog
 
-        dialog = ChecklistDialog(self.services, self.actor, view, self.executor, catalogue,
-                                 fee_cents, self)
+        dialog = ChecklistDialog(self.services, self.actor, view, self.executor,
+                                 setup.catalogue, setup.fee_cents, self)
         dialog.act_done.connect(self.queue.apply_result)
         dialog.act_done.connect(self._act_done)
         dialog.open()
@@ -278,16 +270,9 @@ class MainWindow(QMainWindow):
             self.queue.say("Aucun document à réimprimer pour cette ligne.", error=True)
             return
 
-        def reprint() -> RenderedDocument:
-            dossier = self.services.dossiers.latest_for(view.id)
-            if dossier is None:
-                raise NotFound("Aucun document à réimprimer pour cette ligne.")
-            if dossier.complete and dossier.number:
-                return self.services.documents.attestation(self.actor, dossier.number,
-                                                           reprint=True)
-            return self.services.documents.missing_pieces(self.actor, dossier.id, reprint=True)
-
-        self._document(reprint)
+        appointment_id = view.id
+        self._document(lambda: self.services.documents.reprint_latest(self.actor,
+                                                                      appointment_id))
 
     def show_document(self, doc: RenderedDocument, auto_print: bool = True) -> DocumentDialog:
         from .document_dialog import DocumentDialog

@@ -327,3 +327,28 @@ def test_hostile_identity_is_refused_before_any_write(services: Services, accuei
     made = services.desk.walk_in(accueil, replace(new, **{field: accepted}), check_in_now=True,
                                  print_convocation=False)
     assert getattr(made.view, field) == accepted
+
+
+def test_reprint_gives_the_latest_paper_as_a_duplicata(services: Services, accueil: Actor,
+                                                       agent: Actor) -> None:
+    from rdv_desktop.errors import NotFound
+    from rdv_desktop.services.papers import DocumentKind
+
+    waiting = arrive(services, accueil, "Sans Dossier", time(9, 0))
+    with pytest.raises(NotFound, match="Aucun document à réimprimer"):
+        services.documents.reprint_latest(agent, waiting)
+    person = at_counter(services, accueil, agent)
+    number = services.counter.register_deposit(agent, request_for(services, person)).dossier.number
+    doc = services.documents.reprint_latest(agent, person)
+    assert doc.kind is DocumentKind.ATTESTATION and "duplicata" in doc.filename
+    assert services.dossiers.get(number).reprint_count == 1
+    _, result = rebooked_incomplete(services, accueil, agent, datetime(2026, 12, 10, 9, 0))
+    assert services.documents.reprint_latest(agent, result.views[0].id).kind is (
+        DocumentKind.MISSING_PIECES)
+
+
+def test_checklist_setup_reads_the_catalogue_and_todays_fee(services: Services,
+                                                           agent: Actor) -> None:
+    setup = services.counter.checklist_setup(agent)
+    assert setup.catalogue.motif("AES_SALARIE").label
+    assert setup.fee_cents == services.catalogue.fee_on("DVR_DEPOT", TODAY)

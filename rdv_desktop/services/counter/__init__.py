@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..faces import lazy_face
 
 _EXPORTS = {
+    "ChecklistSetup": "results",
     "AppointmentView": "appointment_views",
     "CallShown": "waiting_room",
     "ChecklistLine": "piece_checks",
@@ -39,6 +40,7 @@ __all__ = [
     "AppointmentView",
     "CallShown",
     "ChecklistLine",
+    "ChecklistSetup",
     "CommandResult",
     "CounterCommands",
     "DepositRequest",
@@ -64,6 +66,6 @@ if TYPE_CHECKING:
     from .dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry, validate_timbres
     from .piece_checks import ChecklistLine, PieceCheck, checklist
     from .queue_feed import QueueChanges, QueueFeed
-    from .results import CommandResult, Outcome, PendingOutcome, UndoPreview
+    from .results import ChecklistSetup, CommandResult, Outcome, PendingOutcome, UndoPreview
     from .stage import Stage
     from .waiting_room import SHOWN_CALLS, CallShown, DisplayUpdate, call_of

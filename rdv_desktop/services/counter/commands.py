@@ -27,7 +27,7 @@ from .appointment_views import AppointmentView
 from .appointments import AppointmentService
 from .booking import BookingService, rebook_request, set_motif
 from .dossiers import DepositRequest, DossierService, PreparedDeposit, view_of
-from .results import CommandResult, PendingOutcome, UndoPreview
+from .results import ChecklistSetup, CommandResult, PendingOutcome, UndoPreview
 from .stage import Outcome
 
 REBOOK_HORIZON_DAYS = 366
@@ -136,6 +136,13 @@ class CounterCommands:
                 a = self.appointments.apply(s, actor, a.id, "start_service", _start(actor), now)
             return self._result(s, f"Au guichet : ticket {a.ticket} — {a.family_name.upper()}",
                                 a)
+
+    def checklist_setup(self, actor: Actor) -> ChecklistSetup:
+        """The catalogue and today's deposit fee, read before the checklist opens."""
+        self.ctx.require(actor, "counter.serve")
+        today = local(self.ctx.clock.now()).date()
+        catalogue = self.dossiers.catalogue.current()
+        return ChecklistSetup(catalogue, self.dossiers.catalogue.fee_on("DVR_DEPOT", today))
 
     # -- outcomes ----------------------------------------------------------------------------
 

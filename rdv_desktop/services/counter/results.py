@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from .stage import Outcome
 
-__all__ = ["CommandResult", "Outcome", "PendingOutcome", "UndoPreview"]
+__all__ = ["ChecklistSetup", "CommandResult", "Outcome", "PendingOutcome", "UndoPreview"]
 
 if TYPE_CHECKING:  # the queue imports these results at start-up; the PDF side loads later
+    from ..catalogue.service import CatalogueInfo
     from ..papers.documents import RenderedDocument
     from .appointment_views import AppointmentView
     from .dossiers import DossierView
@@ -34,6 +35,14 @@ class CommandResult:
     def view(self) -> AppointmentView | None:
         """The appointment the act was about (first of `views`)."""
         return self.views[0] if self.views else None
+
+
+@dataclass(frozen=True)
+class ChecklistSetup:
+    """What the checklist needs before it opens: the current catalogue and today's fee."""
+
+    catalogue: CatalogueInfo
+    fee_cents: int | None
 
 
 @dataclass(frozen=True)

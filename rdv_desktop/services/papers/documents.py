@@ -145,6 +145,22 @@ class DocumentService:
         return RenderedDocument(DocumentKind.ATTESTATION, f"Attestation de dépôt {number}",
                                 f"attestation-{number}{suffix}.pdf", pdf)
 
+    def reprint_latest(self, actor: Actor, appointment_id: int) -> RenderedDocument:
+        """« Réimprimer »: the appointment's latest paper (attestation, else its missing-pieces
+        list) as a DUPLICATA, found, counted and rendered in one transaction."""
+        self.ctx.require(actor, "dossier.reprint")
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            d = s.scalar(select(Dossier).where(Dossier.appointment_id == appointment_id)
+                         .order_by(Dossier.id.desc()).limit(1))
+            if d is None:
+                raise NotFound("Aucun document à réimprimer pour cette ligne.")
+            if d.complete and d.number:
+                doc = self.attestation_in(s, actor, d.number, reprint=True, now=now)
+            else:
+                doc = self.missing_pieces_in(s, actor, d.id, reprint=True, now=now)
+        return self.keep(doc)
+
     # -- liste des pièces manquantes ---------------------------------------------------------
 
     def missing_pieces(self, actor: Actor, dossier_id: int, *, reprint: bool = False,
