@@ -90,6 +90,7 @@ def _demo(services: Services) -> Actor:
 
 def _deposit(services: Services, actor: Actor) -> str:
     """A walk-in brought to the counter and deposited complete, through the real services."""
+    from .services.catalogue.rules import request_flags
     from .services.core.clock import local
     from .services.counter.booking import NewAppointment
     from .services.counter.dossiers import DepositRequest, TimbreEntry
@@ -105,7 +106,7 @@ def _deposit(services: Services, actor: Actor) -> str:
     services.appointments.start_service(actor, view.id)
     situations: frozenset[str] = frozenset()
     checks = tuple(PieceCheck(line.piece.code, "received" if line.applies else "not_applicable")
-                   for line in checklist(motif, situations))
+                   for line in checklist(motif, request_flags(situations, "Première demande")))
     dossier = services.dossiers.register(actor, DepositRequest(
         view.id, motif.code, "Première demande", situations, checks,
         (TimbreEntry("1234567890123456", 10000),)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -47,6 +47,7 @@ class Piece(Base):
     position: Mapped[int]
     requirement: Mapped[str] = mapped_column(String(12))  # required | conditional | optional
     condition: Mapped[str | None] = mapped_column(String(400))
+    blocking: Mapped[bool] = mapped_column(default=False)  # missing: registration refused
 
 
 class Motif(Base):
@@ -62,6 +63,14 @@ class Motif(Base):
     redirect_note: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    card_label: Mapped[str] = mapped_column(String(200), default="")
+    valid_until: Mapped[date | None]
+    photos: Mapped[int] = mapped_column(default=3)
+    address_months: Mapped[int] = mapped_column(default=3)
+    decision_months: Mapped[int] = mapped_column(default=4)
+    age_from: Mapped[int | None]
+    age_before: Mapped[int | None]
+    handover: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     pieces: Mapped[list[MotifPiece]] = relationship(
         order_by="MotifPiece.position", cascade="all, delete-orphan"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
@@ -38,6 +38,10 @@ class Dossier(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     review_state: Mapped[str | None] = mapped_column(String(20))
     review_comment: Mapped[str | None] = mapped_column(Text)
+    # Registered with pieces « à compléter » (R431-11): asked for by this date; set when the
+    # last one arrives. The deposit date stays the first filing date.
+    pieces_due_by: Mapped[date | None] = mapped_column(index=True)
+    pieces_completed_at: Mapped[datetime | None]
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     pieces: Mapped[list[DossierPiece]] = relationship(
@@ -60,6 +64,8 @@ class DossierPiece(Base):
     requirement: Mapped[str] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
+    blocking: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime | None]  # a piece « à compléter » that came later
 
 
 class Timbre(Base):

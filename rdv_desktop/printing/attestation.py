@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rdv_desktop.printing import layout as L
 from rdv_desktop.printing import notices
-from rdv_desktop.printing.data import AttestationData, Timbre
+from rdv_desktop.printing.data import AttestationData, PieceLine, Timbre
 from rdv_desktop.printing.flow import MM, Flow
 from rdv_desktop.printing.fonts import BOLD, REGULAR
 from rdv_desktop.printing.french import fr_date, fr_euros, fr_time
@@ -33,7 +33,8 @@ def render_attestation(data: AttestationData) -> bytes:
 
     flow.heading("Demande")
     flow.field("Motif", data.motif_label)
-    flow.field("Référence CESEDA", data.ceseda_ref)
+    if data.ceseda_ref:  # left out when the site prints the card category only
+        flow.field("Référence CESEDA", data.ceseda_ref)
     flow.field("Type de demande", data.request_kind)
     flow.space(L.GAP_SECTION_MM)
 
@@ -46,9 +47,15 @@ def render_attestation(data: AttestationData) -> bytes:
         flow.text("Aucune pièce enregistrée.", size=L.SIZE_LIST)
     flow.space(L.GAP_SECTION_MM)
     if data.pieces_missing:
-        missing = f"Pièces manquantes ({len(data.pieces_missing)})"
+        due = f", à envoyer avant le {fr_date(data.pieces_due_by)}" if data.pieces_due_by else ""
+        missing = f"Pièces à compléter ({len(data.pieces_missing)}{due})"
         flow.heading(missing, keep_with=keep)
         flow.pieces(data.pieces_missing, section=missing)
+        flow.space(L.GAP_SECTION_MM)
+    if data.handed_over:
+        handed = "Remis par la préfecture"
+        flow.heading(handed, keep_with=keep)
+        flow.pieces(tuple(PieceLine(item) for item in data.handed_over), section=handed)
         flow.space(L.GAP_SECTION_MM)
 
     _timbres(flow, data.timbres)
@@ -56,15 +63,22 @@ def render_attestation(data: AttestationData) -> bytes:
     flow.boxed(
         [
             (notices.NOT_A_PERMIT, BOLD, L.SIZE_BODY + 0.5),
-            (notices.SILENCE_RULE, BOLD, L.SIZE_BODY),
+            (notices.silence_rule(data.decision_date, data.decision_months,
+                                  data.pieces_due_by), BOLD, L.SIZE_BODY),
             (notices.KEEP_IT, REGULAR, L.SIZE_NOTE),
         ]
     )
+    flow.text(notices.SEE_OVERLEAF, size=L.SIZE_NOTE, font=BOLD)
+    # The verso: what the applicant may do and whom to ask (CRPA R112-5), their data (RGPD).
+    flow.new_page()
+    flow.heading(notices.RECOURS_TITLE)
+    flow.text(notices.RECOURS, size=L.SIZE_NOTE, leading_factor=L.LEADING_LIST)
     flow.space(L.GAP_SECTION_MM)
-    flow.text(notices.RGPD_TITLE, font=BOLD, size=L.SIZE_NOTE)
-    flow.text(
-        notices.rgpd_notice(data.site), size=L.SIZE_NOTICE, grey=0.2, leading_factor=L.LEADING_LIST
-    )
+    flow.heading("Service chargé de votre demande")
+    flow.text(notices.contact_line(data.site), size=L.SIZE_NOTE, leading_factor=L.LEADING_LIST)
+    flow.space(L.GAP_SECTION_MM)
+    flow.heading(notices.RGPD_TITLE)
+    flow.text(notices.rgpd_notice(data.site), size=L.SIZE_NOTE, leading_factor=L.LEADING_LIST)
     return flow.finish()
 
 

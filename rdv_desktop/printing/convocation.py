@@ -56,7 +56,9 @@ def render_convocation(data: ConvocationData) -> bytes:
     flow.boxed(
         [
             (notices.SHOW_AT_DESK + ".", BOLD, L.SIZE_SITE + 1),
+            (notices.IN_PERSON, BOLD, L.SIZE_BODY),
             (notices.BRING_ID, REGULAR, L.SIZE_BODY),
+            (notices.late_rule(data.late_after_minutes), REGULAR, L.SIZE_BODY),
         ]
     )
     flow.space(L.GAP_SECTION_MM)
@@ -64,9 +66,20 @@ def render_convocation(data: ConvocationData) -> bytes:
     keep = L.SIZE_LIST * L.LEADING
     section = f"Pièces à apporter ({len(data.pieces_to_bring)})"
     flow.heading(section, keep_with=keep)
+    if not data.motif_confirmed:
+        flow.text(notices.MOTIF_TO_CONFIRM, font=BOLD, size=L.SIZE_NOTE)
     flow.text(notices.BRING_HOW, size=L.SIZE_NOTE, grey=0.25)
     flow.space(L.GAP_SMALL_MM)
     flow.pieces(data.pieces_to_bring, section=section, box=True)
+    flow.space(L.GAP_SECTION_MM)
+    if data.fees:
+        flow.heading("Timbres fiscaux à apporter", keep_with=keep * 2)
+        for line in data.fees:
+            flow.text(line, size=L.SIZE_LIST)
+        flow.text(notices.TIMBRES_WHERE, size=L.SIZE_NOTE, grey=0.25)
+        flow.space(L.GAP_SECTION_MM)
+    flow.heading("Annuler ou déplacer le rendez-vous", keep_with=keep)
+    flow.text(notices.cancel_rule(data.site), size=L.SIZE_NOTE)
     flow.space(L.GAP_SECTION_MM * 2)
     flow.text(notices.RGPD_TITLE, font=BOLD, size=L.SIZE_NOTE)
     flow.text(

@@ -20,6 +20,19 @@ class SiteInfo:
     service: str
     address: str
     code: str
+    phone: str = ""
+    email: str = ""
+    pieces_address: str = ""  # where to post pieces; the site's address when empty
+    dpo: str = ""  # the data protection officer's contact
+    desk_hours: str = ""  # when pieces may be handed in without an appointment
+    retention_months: int = 24
+
+    @property
+    def contact(self) -> str:
+        """« Tél. … — courriel … », or '' when neither is set."""
+        parts = [f"Tél. {self.phone}" if self.phone else "",
+                 f"courriel {self.email}" if self.email else ""]
+        return " — ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,27 @@ class AttestationData:
     qr_payload: str
     human_code: str
     duplicate_printed_at: datetime | None = None
+    # The implicit decision (CRPA R112-5): its date, or None while pieces are awaited (the
+    # delay then runs from the last one, L114-5).
+    decision_date: date | None = None
+    decision_months: int = 4
+    pieces_due_by: date | None = None
+    handed_over: tuple[str, ...] = ()  # what the préfecture gave the applicant (OFII kit)
+
+
+@dataclass(frozen=True, slots=True)
+class PiecesRequestData:
+    """« Demande de pièces complémentaires »: a registered dossier still lacks some pieces."""
+
+    site: SiteInfo
+    applicant: Applicant
+    dossier_number: str
+    deposited_at: datetime
+    motif_label: str
+    pieces_to_send: tuple[PieceLine, ...]
+    due_by: date
+    agent_id: str
+    duplicate_printed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +134,9 @@ class ConvocationData:
     checkin_payload: str
     human_code: str
     duplicate_printed_at: datetime | None = None
+    fees: tuple[str, ...] = ()  # « Droit de visa de régularisation : 100,00 € si … »
+    late_after_minutes: int = 15
+    motif_confirmed: bool = True
 
 
 @dataclass(frozen=True, slots=True)

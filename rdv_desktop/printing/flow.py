@@ -197,6 +197,8 @@ class Flow:
         self.text(site.prefecture, font=BOLD, size=L.SIZE_SITE, max_width=max_width)
         self.text(site.service, max_width=max_width)
         self.text(site.address, size=L.SIZE_NOTE, grey=0.3, max_width=max_width)
+        if site.contact:
+            self.text(site.contact, size=L.SIZE_NOTE, grey=0.3, max_width=max_width)
 
     def applicant(
         self, person: Applicant, *, max_width: float | None = None, full: bool = True

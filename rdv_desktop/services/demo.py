@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
-from ..models import Appointment, AuditEvent, User
+from ..models import Appointment, AuditEvent, Dossier, User
+from .catalogue.rules import request_flags
 from .core.actor import Actor, roles_of
 from .core.audit import record
 from .core.clock import at_paris, local
@@ -135,10 +136,15 @@ class _Generator:
         a.motif_code, a.motif_to_confirm = motif.code, False
         situations = frozenset(self.rng.sample(
             [c for c, _ in self.catalogue.situations], self.rng.randint(0, 3)))
-        lines = checklist(motif, situations)
+        kind = self.rng.choice(REQUEST_KINDS)
+        lines = checklist(motif, request_flags(situations, kind))
         blocking = [ln.piece.code for ln in lines if ln.blocking]
-        missing = set(self.rng.sample(blocking, min(len(blocking), self.rng.randint(1, 3)))) \
-            if outcome == "incomplete" else set()
+        later = [ln.piece.code for ln in lines if ln.mandatory and not ln.blocking]
+        missing: set[str] = set()
+        if outcome == "incomplete":
+            missing = set(self.rng.sample(blocking, min(len(blocking), self.rng.randint(1, 2))))
+        elif later and self.rng.random() < 0.15:  # registered, pieces asked for by letter
+            missing = set(self.rng.sample(later, min(len(later), self.rng.randint(1, 2))))
         checks = tuple(
             PieceCheck(ln.piece.code, "missing" if ln.piece.code in missing else
                        ("received" if ln.applies else "not_applicable"))
@@ -148,15 +154,25 @@ class _Generator:
             amount = self.services.catalogue.fee_on("DVR_DEPOT", when.date()) or 5000
             timbres = (TimbreEntry("".join(str(self.rng.randint(0, 9)) for _ in range(16)),
                                    amount),)
-        request = DepositRequest(a.id, motif.code, self.rng.choice(REQUEST_KINDS), situations,
-                                 checks, timbres)
+        request = DepositRequest(a.id, motif.code, kind, situations, checks, timbres)
         complete = outcome == "deposited"
         dossier = self.services.dossiers.build(
             s, agent, a, self.catalogue, motif, request, {c.code: c for c in checks}, when,
             complete, self.signer if complete else None)
+        if complete and missing:
+            self._await_pieces(dossier, when)
         a.outcome = outcome
         self.deposits += int(complete)
-        del dossier
+
+    def _await_pieces(self, dossier: Dossier, when: datetime) -> None:
+        """Pieces asked for by a dated letter; most of the older ones have come since."""
+        dossier.pieces_due_by = when.date() + timedelta(days=30)
+        arrived = when + timedelta(days=self.rng.randint(3, 45))
+        if arrived < self.ctx.clock.now() and self.rng.random() < 0.7:
+            for piece in dossier.pieces:
+                if piece.status == "missing":
+                    piece.status, piece.received_at = "received", arrived
+            dossier.pieces_completed_at = arrived
 
     def past_day(self, s: Session, day: date) -> int:
         slots = self.slots(day, self.opts.per_day, time(8, 30), time(16, 30))

@@ -7,12 +7,13 @@ when the tab is first opened; reads and changes run off the UI thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.core import TUNABLES, Actor, fr_date, local_today
+from ..services.core import MENTIONS, SWITCHES, TUNABLES, Actor, fr_date, local_today
 from ..services.setup import Services
 from .date_fields import date_field, day_of
 from .first_show import LoadsOnFirstShow
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from ..services.office import FeeInfo, SiteInfo
 
     # What one read brings back: the site and its guichets, the tunables, the dated fees.
-    Snapshot = tuple[SiteInfo, dict[str, int], list[FeeInfo]]
+    Snapshot = tuple[SiteInfo, dict[str, int | str | bool], list[FeeInfo]]
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
 
@@ -135,6 +136,26 @@ class SettingsPanel(LoadsOnFirstShow, QWidget):
         self.save_tunables = _button("Enregistrer les réglages", "Enregistrer les réglages")
         tunable_form.addRow("", self.save_tunables)
 
+        # What the attestation must state (CRPA R112-5, RGPD art. 13): printed as typed.
+        self.mentions: dict[str, QLineEdit] = {}
+        self.switches: dict[str, QCheckBox] = {}
+        mention_box = QGroupBox("Mentions imprimées sur les documents")
+        mention_form = QFormLayout(mention_box)
+        for key, mention in MENTIONS.items():
+            edit = _line(mention.label)
+            edit.setMaxLength(mention.max_length)
+            if mention.example:
+                edit.setPlaceholderText(mention.example)
+            self.mentions[key] = edit
+            mention_form.addRow(mention.label, edit)
+        for key, switch in SWITCHES.items():
+            box = QCheckBox(switch.label)
+            box.setAccessibleName(switch.label)
+            self.switches[key] = box
+            mention_form.addRow("", box)
+        self.save_mentions = _button("Enregistrer les mentions", "Enregistrer les mentions")
+        mention_form.addRow("", self.save_mentions)
+
         self.fees = _table(("Code", "Libellé", "Montant", "Depuis le"), "Tarifs", 1)
         self.fee_code = _line("Code du tarif")
         self.fee_label = _line("Libellé du tarif")
@@ -165,6 +186,7 @@ class SettingsPanel(LoadsOnFirstShow, QWidget):
         grid.addWidget(tunable_box, 0, 1)
         grid.addWidget(counter_box, 1, 0)
         grid.addWidget(fee_box, 1, 1)
+        grid.addWidget(mention_box, 2, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(grid, 1)
         layout.addWidget(self.message)
@@ -173,6 +195,7 @@ class SettingsPanel(LoadsOnFirstShow, QWidget):
         self.add_counter.clicked.connect(self.new_counter)
         self.toggle_counter.clicked.connect(self.flip_counter)
         self.save_tunables.clicked.connect(self.store_tunables)
+        self.save_mentions.clicked.connect(self.store_mentions)
         self.add_fee.clicked.connect(self.new_fee)
 
     def say(self, text: str, error: bool = False) -> None:
@@ -216,6 +239,10 @@ class SettingsPanel(LoadsOnFirstShow, QWidget):
         for key, spin in self.tunables.items():
             value = values[key]
             spin.setValue(value if isinstance(value, int) else 0)
+        for key, edit in self.mentions.items():
+            edit.setText(str(values[key]))
+        for key, box in self.switches.items():
+            box.setChecked(values[key] is True)
         _fill(self.fees, [(f.code, f.label, euros(f.amount_cents), fr_date(f.valid_from))
                           for f in fees])
 
@@ -282,14 +309,22 @@ class SettingsPanel(LoadsOnFirstShow, QWidget):
 
     def store_tunables(self) -> None:
         wanted = {key: spin.value() for key, spin in self.tunables.items()}
+        self._apply(self.save_tunables, lambda: self._store(wanted),
+                    lambda _none: "Réglages enregistrés.")
 
-        def change() -> None:
-            current = self.admin.settings(self.actor)
-            for key, value in wanted.items():
-                if current[key] != value:
-                    self.admin.set_setting(self.actor, key, value)
+    def store_mentions(self) -> None:
+        wanted: dict[str, int | str | bool] = {
+            key: edit.text().strip() for key, edit in self.mentions.items()}
+        wanted.update({key: box.isChecked() for key, box in self.switches.items()})
+        self._apply(self.save_mentions, lambda: self._store(wanted),
+                    lambda _none: "Mentions enregistrées.")
 
-        self._apply(self.save_tunables, change, lambda _none: "Réglages enregistrés.")
+    def _store(self, wanted: Mapping[str, int | str | bool]) -> None:
+        """Each changed value in turn (each audited); runs in a worker."""
+        current = self.admin.settings(self.actor)
+        for key, value in wanted.items():
+            if current[key] != value:
+                self.admin.set_setting(self.actor, key, value)
 
     def new_fee(self) -> None:
         code, label = self.fee_code.text(), self.fee_label.text()

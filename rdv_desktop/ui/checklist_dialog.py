@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import DatabaseUnavailable, OutcomeUnknown, RdvError
-from ..services.catalogue import CatalogueInfo
+from ..services.catalogue import CatalogueInfo, request_flags
 from ..services.core import Actor, fr_date, local
 from ..services.counter import REQUEST_KINDS, AppointmentView, DepositRequest, PendingOutcome
 from ..services.setup import Services
@@ -52,7 +52,6 @@ from .timbre_box import TimbreBox
 if TYPE_CHECKING:
     from ..services.counter import CommandResult
 
-KIND_FLAGS = {"Renouvellement": "renouvellement", "Changement de statut": "changement_statut"}
 MARK_KEYS = {Qt.Key.Key_R: "received", Qt.Key.Key_M: "missing", Qt.Key.Key_N: "not_applicable",
              Qt.Key.Key_1: "received", Qt.Key.Key_2: "missing", Qt.Key.Key_3: "not_applicable"}
 
@@ -96,6 +95,15 @@ class ChecklistDialog(QDialog):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setAccessibleName("Note du motif")
+        # The law's limits on the motif (end date, birth-date window), in red when they bite.
+        self.limits = QLabel()
+        self.limits.setWordWrap(True)
+        self.limits.setTextFormat(Qt.TextFormat.PlainText)
+        self.limits.setAccessibleName("Délais du motif")
+        self.limits.setStyleSheet("color: #b00020; font-weight: bold")
+        self.handover_box = QGroupBox("Remis par la préfecture")
+        self.handover_layout = QVBoxLayout(self.handover_box)
+        self.handover_boxes: list[QCheckBox] = []
 
         self.situation_boxes: dict[str, QCheckBox] = {}
         situations = QGroupBox("Situation de la personne")
@@ -197,7 +205,9 @@ class ChecklistDialog(QDialog):
         layout.addWidget(who)
         layout.addLayout(top)
         layout.addWidget(self.note)
+        layout.addWidget(self.limits)
         layout.addWidget(situations)
+        layout.addWidget(self.handover_box)
         layout.addLayout(middle, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -224,6 +234,10 @@ class ChecklistDialog(QDialog):
     def situations(self) -> frozenset[str]:
         return frozenset(code for code, box in self.situation_boxes.items() if box.isChecked())
 
+    def flags(self) -> frozenset[str]:
+        """What the conditions read: the ticked situations and the request type."""
+        return request_flags(self.situations(), self.kind.currentText())
+
     def _motif_changed(self) -> None:
         code = self.motif_code()
         if code is None:
@@ -234,17 +248,35 @@ class ChecklistDialog(QDialog):
             return
         motif = self.catalogue.motif(code)
         self.note.setText(motif.redirect_note if motif.anef_redirect else motif.note)
-        self.model.load(motif, self.situations())
+        today = local(self.services.ctx.clock.now()).date()
+        limits = [problem for problem in (motif.rules.validity_problem(today),
+                                          motif.rules.age_problem(self.view.birth_date, today))
+                  if problem]
+        self.limits.setText(" — ".join(f"⚠ {p[0].upper()}{p[1:]}" for p in limits))
+        self.limits.setVisible(bool(limits))
+        self._show_handover(motif.rules.handover)
+        self.model.load(motif, self.flags())
         if self.model.rowCount():
             self.table.selectRow(0)  # the form always applies
 
-    def _kind_changed(self, kind: str) -> None:
-        for label, flag in KIND_FLAGS.items():
-            if flag in self.situation_boxes:
-                self.situation_boxes[flag].setChecked(kind == label)
+    def _show_handover(self, items: tuple[str, ...]) -> None:
+        """One box per thing the préfecture hands over for this motif (the OFII kit)."""
+        for box in self.handover_boxes:
+            self.handover_layout.removeWidget(box)
+            box.deleteLater()
+        self.handover_boxes = []
+        for item in items:
+            box = QCheckBox(item)
+            box.setAccessibleName(f"Remis : {item}")
+            self.handover_layout.addWidget(box)
+            self.handover_boxes.append(box)
+        self.handover_box.setVisible(bool(items))
+
+    def _kind_changed(self, _kind: str) -> None:
+        self.model.set_situations(self.flags())
 
     def _situations_changed(self) -> None:
-        self.model.set_situations(self.situations())
+        self.model.set_situations(self.flags())
 
     def _all_received(self) -> None:
         self.model.mark_all_received()
@@ -256,10 +288,18 @@ class ChecklistDialog(QDialog):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done} / {total} pièces requises reçues")
-        missing = self.model.blocking_missing()
-        self.missing.setText("\n".join(f"• {label}" for label in missing) or "Rien : complet.")
-        self.deposit_button.setEnabled(code is not None and not anef and not missing)
-        self.incomplete_button.setEnabled(code is not None and not anef and bool(missing))
+        blocking, later = self.model.blocking_missing(), self.model.to_complete()
+        lines = (["Bloquantes — sans elles, pas d'enregistrement :"]
+                 + [f"• {label}" for label in blocking] if blocking else [])
+        if later:
+            lines += ["À compléter — le dossier est enregistré, elles sont demandées par "
+                      "courrier daté :"] + [f"• {label}" for label in later]
+        self.missing.setText("\n".join(lines) or ("Rien : complet." if code else ""))
+        self.deposit_button.setEnabled(code is not None and not anef and not blocking)
+        self.deposit_button.setText("Enregistrer le &dépôt, pièces à compléter (Ctrl+Entrée)"
+                                    if later and not blocking else
+                                    "Enregistrer le &dépôt (Ctrl+Entrée)")
+        self.incomplete_button.setEnabled(code is not None and not anef and bool(blocking))
         self.redirect_button.setVisible(anef)
         if self.busy:
             for button in (self.deposit_button, self.incomplete_button, self.redirect_button):
@@ -300,8 +340,9 @@ class ChecklistDialog(QDialog):
             return None
         if self.timbres.number.text().strip() and not self.timbres.add_current():
             return None
+        handed = tuple(box.text() for box in self.handover_boxes if box.isChecked())
         return DepositRequest(self.view.id, code, self.kind.currentText(), self.situations(),
-                              self.model.checks(), tuple(self.timbres.entries))
+                              self.model.checks(), tuple(self.timbres.entries), handed)
 
     def _fail(self, exc: Exception) -> None:
         self._set_busy(False)

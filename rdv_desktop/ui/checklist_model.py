@@ -79,7 +79,8 @@ class ChecklistModel(ColumnTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if index.column() == 0:
                 tag = {"optional": " (facultatif)", "conditional": " (selon la situation)"}
-                return piece.label + tag.get(piece.requirement, "")
+                lock = " — bloquante" if row.line.blocking else ""
+                return piece.label + tag.get(piece.requirement, "") + lock
             if index.column() == 1:
                 return STATUS_TEXT[row.status]
             return row.note
@@ -119,9 +120,15 @@ class ChecklistModel(ColumnTableModel):
             for r in self.rows)
 
     def blocking_missing(self) -> list[str]:
+        """Missing, the dossier cannot be registered."""
         return [r.line.piece.label for r in self.rows
                 if r.line.blocking and r.status != "received"]
 
+    def to_complete(self) -> list[str]:
+        """Missing, the dossier is registered and they are asked for by a dated letter."""
+        return [r.line.piece.label for r in self.rows
+                if r.line.mandatory and not r.line.blocking and r.status != "received"]
+
     def progress(self) -> tuple[int, int]:
-        counted = [r for r in self.rows if r.line.blocking]
+        counted = [r for r in self.rows if r.line.mandatory]
         return sum(r.status == "received" for r in counted), len(counted)

@@ -15,12 +15,14 @@ from rdv_desktop.services.catalogue.catalogue_file import (
     parse_catalogue,
 )
 from rdv_desktop.services.catalogue.conditions import parse_condition
+from rdv_desktop.services.catalogue.rules import REQUEST_FLAGS
 
 SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "catalogue.toml"
 PAPER = {
     "AES_VPF", "AES_SALARIE", "AES_METIERS_TENSION", "AES_ASE_16_18", "AES_OACAS",
     "VPF_LIENS_PERSO", "VPF_ENTRE_AVANT_13", "VPF_NE_EN_FRANCE", "RETRAITE",
     "CONJOINT_RETRAITE", "APS_PARENT_ENFANT_MALADE", "SALARIE_TT", "APATRIDE",
+    "APATRIDE_FAMILLE",
 }
 ANEF = {"ETRANGER_MALADE": "L425-9", "VICTIME_TRAITE_OU_OP": "L425-1", "ASE_AVANT_16": "L423-22"}
 COMMON = ["FORMULAIRE", "IDENTITE", "NAISSANCE", "CONCORDANCE", "TRADUCTION", "DOMICILE",
@@ -41,7 +43,8 @@ def applying(spec: CatalogueSpec, motif: str, *flags: str) -> set[str]:
 
 def test_shipped_catalogue_loads_with_version_and_date(shipped: CatalogueSpec) -> None:
     assert shipped.version
-    assert shipped.valid_from == date(2025, 10, 1)
+    assert shipped.version == "2026.12-1"
+    assert shipped.valid_from == date(2026, 11, 30)
 
 
 def test_shipped_motifs_thirteen_on_paper_three_redirects(shipped: CatalogueSpec) -> None:
@@ -60,14 +63,16 @@ def test_shipped_common_pieces_and_situations(shipped: CatalogueSpec) -> None:
     assert common == COMMON
     codes = {s.code for s in shipped.situations}
     assert {"marie_ou_pacse", "enfants", "heberge_tiers", "hotel", "langue_etrangere",
-            "renouvellement", "changement_statut", "entree_irreguliere", "etat_civil_different",
+            "entree_irreguliere", "etat_civil_different",
             "deja_titulaire", "pays_polygamie", "dispense_cerpr", "enfants_scolarises",
             "conjoint_regulier", "profession_reglementee", "pacse"} <= codes
     assert all(s.label for s in shipped.situations)
+    # The request type is its own field: no situation box repeats it.
+    assert not codes & {"premiere_demande", "renouvellement", "changement_statut"}
 
 
 def test_every_condition_names_known_situations(shipped: CatalogueSpec) -> None:
-    known = {s.code for s in shipped.situations}
+    known = {s.code for s in shipped.situations} | set(REQUEST_FLAGS.values())
     conditional = [p for p in shipped.pieces if p.requirement == "conditional"]
     assert len(conditional) > 10
     for piece in conditional:
@@ -92,12 +97,14 @@ def test_no_medical_piece_for_parent_of_sick_child(shipped: CatalogueSpec) -> No
 
 def test_dvr_only_for_regularisation_motifs(shipped: CatalogueSpec) -> None:
     with_dvr = {m.code for m in shipped.motifs if "DVR_DEPOT" in m.piece_codes}
+    # L436-4 does not exempt L423-21 (entered before 13): it keeps the DVR.
     assert with_dvr == {"AES_VPF", "AES_SALARIE", "AES_METIERS_TENSION", "AES_ASE_16_18",
-                        "AES_OACAS", "VPF_LIENS_PERSO"}
+                        "AES_OACAS", "VPF_LIENS_PERSO", "VPF_ENTRE_AVANT_13"}
 
 
 def test_fees_are_dated_and_switch_with_lfi_2026(shipped: CatalogueSpec) -> None:
-    before, after = date(2026, 2, 19), date(2026, 2, 20)
+    # Published in the JO of Friday 20 Feb 2026: in force the day after.
+    before, after = date(2026, 2, 20), date(2026, 2, 21)
     assert shipped.fee_on("DVR_DEPOT", before).amount_cents == 5000
     assert shipped.fee_on("DVR_DEPOT", after).amount_cents == 10000
     assert shipped.fee_on("TIMBRE", before).amount_cents == 2500
@@ -132,7 +139,8 @@ def test_married_asks_for_family_and_polygamy(shipped: CatalogueSpec) -> None:
 
 
 def test_specific_conditionals_and_optional_pieces(shipped: CatalogueSpec) -> None:
-    flags = {"enfants_scolarises": True, "entree_irreguliere": True, "dispense_cerpr": True}
+    flags = {"enfants_scolarises": True, "entree_irreguliere": True, "dispense_cerpr": True,
+             "premiere_demande": True}
     items = {i.piece.code: i for i in checklist_for(shipped, "AES_VPF", flags)}
     assert items["AES_VPF_SCOLARITE"].mandatory and items["DVR_DEPOT"].mandatory
     assert not items["AES_VPF_VIE_COMMUNE"].applies and not items["CERPR"].applies

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from rdv_desktop.errors import InvalidTransition, ValidationError
 from rdv_desktop.models import Appointment, AuditEvent, Dossier
+from rdv_desktop.services.catalogue.rules import request_flags
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.core.clock import PARIS, FixedClock
 from rdv_desktop.services.counter import CommandResult, PendingOutcome
@@ -41,7 +42,7 @@ def request_for(services: Services, appointment_id: int, missing: frozenset[str]
     info = services.catalogue.current().motif(motif)
     checks = tuple(PieceCheck(line.piece.code, "missing" if line.piece.code in missing
                               else "received" if line.applies else "not_applicable")
-                   for line in checklist(info, SITUATIONS))
+                   for line in checklist(info, request_flags(SITUATIONS, "Première demande")))
     timbres = () if missing else (TimbreEntry("1234567890123456", 10000),)
     return DepositRequest(appointment_id, motif, "Première demande", SITUATIONS, checks, timbres)
 
@@ -206,7 +207,7 @@ def test_deposit_refuses_a_dossier_with_missing_pieces(services: Services, accue
                                                        agent: Actor) -> None:
     person = at_counter(services, accueil, agent)
     before = footprint(services)
-    with pytest.raises(ValidationError, match="Enregistrez un dossier incomplet"):
+    with pytest.raises(ValidationError, match="enregistrez un dossier incomplet"):
         services.counter.register_deposit(
             agent, request_for(services, person, frozenset({first_missing_code(services)})))
     with pytest.raises(ValidationError, match="enregistrez le dépôt"):

@@ -16,7 +16,7 @@ from rdv_desktop.services.setup import Services
 def test_shipped_catalogue_is_loaded_at_first_start(services: Services) -> None:
     info = services.catalogue.current()
     paper = [m for m in info.motifs if not m.anef_redirect]
-    assert len(paper) == 13 and len(info.motifs) == 16
+    assert len(paper) == 14 and len(info.motifs) == 17
     assert all(m.pieces for m in paper)
     assert services.catalogue.fee_on("DVR_DEPOT", info.valid_from) is not None
 
@@ -37,4 +37,4 @@ def test_broken_file_names_the_problem_and_loads_nothing(services: Services, adm
         services.catalogue.load_file(admin, broken)
     with services.ctx.db.read() as s:
         assert s.scalar(select(func.count()).select_from(CatalogueVersion)) == 1
-        assert s.scalar(select(func.count()).select_from(Motif)) == 16
+        assert s.scalar(select(func.count()).select_from(Motif)) == 17

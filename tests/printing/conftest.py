@@ -63,6 +63,9 @@ SITE = SiteInfo(
     service="Bureau de l'immigration et de l'intégration",
     address="Cours Monthyon, 15000 Aurillac",
     code="CANTAL",
+    phone="04 71 46 23 00",
+    email="pref-sejour@cantal.gouv.fr",
+    dpo="dpo@cantal.gouv.fr",
 )
 APPLICANT = Applicant(
     family_name="Nguyễn",
@@ -95,6 +98,7 @@ def attestation() -> AttestationData:
         timbres=(Timbre("1234567890123456", 5000), Timbre("6543210987654321", 5000)),
         qr_payload=ATTESTATION_PAYLOAD,
         human_code="K7Q2-M4PX-0123",
+        decision_date=date(2027, 3, 26),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from rdv_desktop.printing.attestation import render_attestation
@@ -14,8 +14,8 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def test_every_required_mention_is_printed(attestation: AttestationData, pdf_pages) -> None:
     pages = pdf_pages(render_attestation(attestation))
-    assert len(pages) == 1, "15 pieces must fit on one page"
-    text = pages[0]
+    assert len(pages) == 2, "15 pieces on the recto, the rights on the verso"
+    text, verso = pages
     expected = [
         "Attestation de dépôt de dossier",
         "Préfecture du Cantal",
@@ -37,7 +37,7 @@ def test_every_required_mention_is_printed(attestation: AttestationData, pdf_pag
         "Pièces reçues (15)",
         "Formulaire de demande daté et signé",
         "Actes de naissance des enfants",
-        "Pièces manquantes (1)",
+        "Pièces à compléter (1)",
         "Avis d'imposition",
         "le dernier disponible",
         "1234567890123456",
@@ -47,20 +47,49 @@ def test_every_required_mention_is_printed(attestation: AttestationData, pdf_pag
         "Code AGDREF :",
         "Remis le :",
         "Ce document ne vaut ni titre de séjour ni récépissé",
-        "Le silence gardé par l'administration pendant quatre mois vaut décision implicite "
-        "de rejet",
-        "article 13 du RGPD",
-        "Responsable du traitement : Préfecture du Cantal",
-        "Finalité : instruction de la demande de titre de séjour",
-        "Base légale",
-        "Conservation",
-        "droits d'accès, de rectification",
-        "CNIL",
+        "Sans réponse de l'administration au 26/03/2027, soit quatre mois après ce dépôt, votre "
+        "demande sera implicitement rejetée",
+        "Au verso : délais et voies de recours",
         "K7Q2-M4PX-0123",
         "Pour vérifier cette attestation",
     ]
-    missing = [mention for mention in expected if mention not in text]
+    on_verso = [
+        "Délais et voies de recours",
+        "recours gracieux auprès du préfet",
+        "tribunal administratif",
+        "deux mois",
+        "Service chargé de votre demande",
+        "Cours Monthyon, 15000 Aurillac, téléphone 04 71 46 23 00, courriel "
+        "pref-sejour@cantal.gouv.fr",
+        "article 13 du RGPD",
+        "Responsable du traitement : le préfet (Préfecture du Cantal",
+        "Délégué à la protection des données : dpo@cantal.gouv.fr",
+        "Finalité : gestion des rendez-vous",
+        "Base légale",
+        "sont obligatoires",
+        "conservées 24 mois après le rendez-vous",
+        "droits d'accès, de rectification",
+        "CNIL",
+    ]
+    flat = " ".join(text.split())
+    flat_verso = " ".join(verso.split())
+    missing = [m for m in expected if m not in flat] + [m for m in on_verso if m not in flat_verso]
     assert not missing, missing
+
+
+def test_pieces_awaited_move_the_implicit_decision(attestation: AttestationData,
+                                                   pdf_pages) -> None:
+    """While pieces are awaited no date can be printed: the delay runs from the last one."""
+    awaited = replace(attestation, decision_date=None, pieces_due_by=date(2026, 12, 26))
+    text = " ".join(pdf_pages(render_attestation(awaited))[0].split())
+    assert "Pièces à compléter (1, à envoyer avant le 26/12/2026)" in text
+    assert "court à compter de la réception de la dernière pièce demandée" in text
+    assert "Sans réponse de l'administration au" not in text
+
+
+def test_the_retention_printed_is_the_setting(attestation: AttestationData, pdf_pages) -> None:
+    data = replace(attestation, site=replace(attestation.site, retention_months=36))
+    assert "conservées 36 mois" in " ".join(pdf_pages(render_attestation(data))[1].split())
 
 
 def test_no_duplicate_mark_on_first_print(attestation: AttestationData, pdf_pages) -> None:
@@ -76,7 +105,7 @@ def test_reprint_says_duplicata_on_every_page(attestation: AttestationData, pdf_
         duplicate_printed_at=datetime(2026, 11, 27, 9, 15, tzinfo=PARIS),
     )
     pages = pdf_pages(render_attestation(reprint))
-    assert len(pages) == 2
+    assert len(pages) >= 2
     for text in pages:
         assert "DUPLICATA" in text
         assert "Réimprimé le 27/11/2026 09:15" in text
@@ -89,7 +118,7 @@ def test_no_foreign_number_line_when_none(attestation: AttestationData, pdf_page
 
 def test_no_missing_section_when_complete(attestation: AttestationData, pdf_pages) -> None:
     text = pdf_pages(render_attestation(replace(attestation, pieces_missing=())))[0]
-    assert "Pièces manquantes" not in text
+    assert "Pièces à compléter" not in text
     assert "Pièces reçues (15)" in text
 
 

@@ -90,13 +90,14 @@ def test_undoing_a_deposit_revokes_and_never_reuses_the_number(
 def test_incomplete_dossier_has_no_number_and_a_missing_list(
         services: Services, accueil: Actor, agent: Actor) -> None:
     aid = at_counter(services, accueil, agent)
-    dossier = deposit(services, agent, aid, missing=frozenset({"DOMICILE", "PHOTOS"}))
+    # The passport blocks the registration (R431-10); the proof of address alone would not.
+    dossier = deposit(services, agent, aid, missing=frozenset({"IDENTITE", "DOMICILE"}))
     assert not dossier.complete and dossier.number is None and dossier.qr_payload is None
     assert services.appointments.get(aid).outcome == "incomplete"
     doc = services.documents.missing_pieces(agent, dossier.id)
     text = pdf_text(doc.pdf)
     assert "Justificatif de domicile de moins de 6 mois" in text
-    assert "3 photographies d'identité" in text
+    assert "Passeport (pages état civil" in text
 
 
 def test_convocation_carries_a_signed_checkin_code(services: Services, accueil: Actor) -> None:

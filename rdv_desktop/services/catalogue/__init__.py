@@ -16,6 +16,7 @@ _EXPORTS = {
     "PieceDraft": "motif_editing",
     "PieceSpec": "catalogue_file",
     "editable_catalogue": "motif_editing",
+    "request_flags": "rules",
     "save_motif": "motif_editing",
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
@@ -27,10 +28,12 @@ __all__ = [
     "PieceDraft",
     "PieceSpec",
     "editable_catalogue",
+    "request_flags",
     "save_motif",
 ]
 
 if TYPE_CHECKING:
     from .catalogue_file import CatalogueSpec, PieceSpec
     from .motif_editing import MotifDraft, PieceDraft, editable_catalogue, save_motif
+    from .rules import request_flags
     from .service import CatalogueInfo, MotifInfo

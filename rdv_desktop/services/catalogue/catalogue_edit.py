@@ -21,7 +21,7 @@ from ..core.actor import Actor
 from ..core.clock import local_today
 from . import conditions
 from .catalogue_file import CatalogueSpec, MotifSpec, PieceSpec, Requirement, SituationSpec
-from .service import CatalogueService
+from .service import CatalogueService, rules_of
 
 REQUIREMENTS: tuple[Requirement, ...] = ("required", "conditional", "optional")
 
@@ -49,12 +49,13 @@ def current_spec(s: Session) -> CatalogueSpec:
     pieces = tuple(
         # The column is only ever written from a checked PieceSpec.
         PieceSpec(p.code, p.label, p.category, p.position, cast(Requirement, p.requirement),
-                  p.condition)
+                  p.condition, blocking=p.blocking)
         for p in s.scalars(select(Piece).where(Piece.catalogue_version_id == version.id)
                            .order_by(Piece.position, Piece.id)))
     motifs = tuple(
         MotifSpec(m.code, m.label, m.ceseda_ref, m.anef_redirect, m.redirect_note or None,
-                  tuple(mp.piece.code for mp in m.pieces), m.active, m.note or None)
+                  tuple(mp.piece.code for mp in m.pieces), m.active, m.note or None,
+                  rules_of(m))
         for m in s.scalars(select(Motif).where(Motif.catalogue_version_id == version.id)
                            .order_by(Motif.id)))
     return CatalogueSpec(version.version, version.valid_from, situations, pieces, motifs, ())

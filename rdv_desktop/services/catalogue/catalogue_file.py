@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeGuard
 
 from rdv_desktop.services.catalogue import conditions
 from rdv_desktop.services.catalogue.conditions import ConditionError, Flags
+from rdv_desktop.services.catalogue.rules import LABEL_FIELDS, REQUEST_FLAGS, MotifRules
 
 Requirement = Literal["required", "conditional", "optional"]
 _RequirementKey = Literal["required", "optional", "condition"]  # how the file spells it
@@ -26,11 +27,14 @@ _Table = dict[str, Any]  # a TOML table as tomllib parses it
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 _SITUATION = re.compile(r"[a-z][a-z0-9_]*")
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 _TOP_KEYS = {"version", "valid_from", "situations", "pieces", "motifs", "fees"}
-_PIECE_KEYS = {"code", "label", "category", "order", "required", "optional", "condition"}
+_PIECE_KEYS = {"code", "label", "category", "order", "required", "optional", "condition",
+               "blocking"}
 _MOTIF_KEYS = {"code", "label", "ceseda", "anef", "redirect_note", "note", "active", "common",
-               "common_except", "pieces"}
+               "common_except", "pieces", "card", "valid_until", "photos", "address_months",
+               "decision_months", "age_from", "age_before", "handover"}
 _FEE_KEYS = {"code", "label", "amount_cents", "valid_from"}
 
 
@@ -49,6 +53,7 @@ class PieceSpec:
     requirement: Requirement
     condition: str | None  # set only when requirement == "conditional"
     motif: str | None = None  # owning motif of a specific piece; None for a common piece
+    blocking: bool = False  # missing: registration refused (R431-10 identity, form…)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class MotifSpec:
     piece_codes: tuple[str, ...]  # common pieces then specific ones, each by `order`
     active: bool = True
     note: str | None = None  # hint for the counter agent (exclusions, deadlines)
+    rules: MotifRules = field(default_factory=MotifRules)
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,7 @@ class _Loader:
         self.piece_paths: dict[str, str] = {}
         self.motif_paths: dict[str, str] = {}
         self.common_declared: set[str] = set()  # even if invalid: reported once, not per use
+        self.flags: set[str] = set(REQUEST_FLAGS.values())  # what a condition may name
 
     def error(self, path: str, message: str) -> None:
         self.problems.append(f"{self.source}: {path}: {message}" if path else
@@ -246,10 +253,14 @@ class _Loader:
         for code, label in raw.items():
             if not _SITUATION.fullmatch(code) or code in conditions.KEYWORDS:
                 self.error(f"situations.{code}", "code de situation invalide (minuscules, _)")
+            elif code in REQUEST_FLAGS.values():
+                self.error(f"situations.{code}", "réservé : le type de demande le donne déjà "
+                                                 "(une seule saisie pour un seul fait)")
             elif not isinstance(label, str) or not label.strip():
                 self.error(f"situations.{code}", "libellé vide")
             else:
                 self.situations.add(code)
+                self.flags.add(code)
                 out.append(SituationSpec(code, label.strip()))
         return tuple(out)
 
@@ -262,10 +273,16 @@ class _Loader:
         if not _is_int(order) or order < 0:
             self.error(_at(path, "order"), "entier positif ou nul attendu")
         requirement, condition = self.requirement(raw, path)
+        blocking = self.flag(raw, "blocking", path, default=False)
+        if label is not None:
+            for name in _PLACEHOLDER.findall(label):
+                if name not in LABEL_FIELDS:
+                    self.error(_at(path, "label"), f"champ {{{name}}} inconnu (admis : "
+                               + ", ".join(f"{{{n}}}" for n in LABEL_FIELDS) + ")")
         if (code is None or label is None or category is None or requirement is None
-                or not _is_int(order)):
+                or not _is_int(order) or blocking is None):
             return None
-        return PieceSpec(code, label, category, order, requirement, condition, motif)
+        return PieceSpec(code, label, category, order, requirement, condition, motif, blocking)
 
     def requirement(self, raw: _Table, path: str) -> tuple[Requirement | None, str | None]:
         kinds = [k for k in _REQUIREMENT_KEYS if k in raw]
@@ -287,7 +304,7 @@ class _Loader:
         except ConditionError as exc:
             self.error(_at(path, "condition"), f"condition invalide : {exc}")
             return None, None
-        unknown = sorted(names - self.situations)
+        unknown = sorted(names - self.flags)
         for name in unknown:
             self.error(_at(path, "condition"), f"situation inconnue {name!r}")
         return (None, None) if unknown else ("conditional", text)
@@ -328,7 +345,42 @@ class _Loader:
         specific_out.extend(specific)
         chosen = sorted((common[c] for c in dict.fromkeys(common_codes)), key=_order)
         codes = [p.code for p in chosen + sorted(specific, key=_order)]
-        return MotifSpec(code, label, ceseda, anef, redirect_note, tuple(codes), active, note)
+        rules = self.rules(raw, path)
+        if rules is None:
+            return None
+        return MotifSpec(code, label, ceseda, anef, redirect_note, tuple(codes), active, note,
+                         rules)
+
+    def whole(self, raw: _Table, key: str, path: str, default: int | None, low: int, high: int
+              ) -> int | None:
+        value = raw.get(key, default)
+        if value is None or (_is_int(value) and low <= value <= high):
+            return value
+        self.error(_at(path, key), f"entier entre {low} et {high} attendu")
+        return None
+
+    def rules(self, raw: _Table, path: str) -> MotifRules | None:
+        """The motif's legal facts; None (with every problem reported) if one is unusable."""
+        problems = len(self.problems)
+        card = self.text(raw, "card", path, required=False) or ""
+        valid_until = self.day(raw, "valid_until", path) if "valid_until" in raw else None
+        photos = self.whole(raw, "photos", path, 3, 1, 10)
+        address = self.whole(raw, "address_months", path, 3, 1, 12)
+        months = self.whole(raw, "decision_months", path, 4, 1, 12)
+        age_from = self.whole(raw, "age_from", path, None, 0, 120)
+        age_before = self.whole(raw, "age_before", path, None, 1, 120)
+        if age_from is not None and age_before is not None and age_from >= age_before:
+            self.error(_at(path, "age_before"), "doit dépasser age_from")
+        handover = raw.get("handover", [])
+        if not isinstance(handover, list) or not all(
+                isinstance(h, str) and h.strip() for h in handover):
+            self.error(_at(path, "handover"), "liste de textes non vides attendue")
+            handover = []
+        if (len(self.problems) > problems or photos is None or address is None
+                or months is None):
+            return None
+        return MotifRules(card, valid_until, photos, address, months, age_from, age_before,
+                          tuple(h.strip() for h in handover))
 
     def load_fees(self, data: _Table) -> tuple[FeeSpec, ...]:
         fees: dict[tuple[str, date], FeeSpec] = {}

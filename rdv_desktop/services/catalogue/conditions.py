@@ -69,6 +69,13 @@ class Condition(ABC):
     def names(self) -> set[str]:
         """The flag names the condition reads (to check them against the known situations)."""
 
+    @abstractmethod
+    def words(self, labels: Mapping[str, str]) -> str:
+        """The condition in French, each flag by its label (« … » ou « … »), for paper."""
+
+    def _nested(self, labels: Mapping[str, str]) -> str:
+        return self.words(labels)
+
 
 @dataclass(frozen=True)
 class Const(Condition):
@@ -79,6 +86,9 @@ class Const(Condition):
 
     def names(self) -> set[str]:
         return set()
+
+    def words(self, labels: Mapping[str, str]) -> str:
+        return "toujours" if self.value else "jamais"
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,9 @@ class Flag(Condition):
     def names(self) -> set[str]:
         return {self.name}
 
+    def words(self, labels: Mapping[str, str]) -> str:
+        return f"« {labels.get(self.name, self.name)} »"
+
 
 @dataclass(frozen=True)
 class Not(Condition):
@@ -101,6 +114,9 @@ class Not(Condition):
 
     def names(self) -> set[str]:
         return self.operand.names()
+
+    def words(self, labels: Mapping[str, str]) -> str:
+        return f"sauf {self.operand._nested(labels)}"
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,12 @@ class And(Condition):
     def names(self) -> set[str]:
         return set().union(*(op.names() for op in self.operands))
 
+    def words(self, labels: Mapping[str, str]) -> str:
+        return " et ".join(op._nested(labels) for op in self.operands)
+
+    def _nested(self, labels: Mapping[str, str]) -> str:
+        return f"({self.words(labels)})"
+
 
 @dataclass(frozen=True)
 class Or(Condition):
@@ -123,6 +145,12 @@ class Or(Condition):
 
     def names(self) -> set[str]:
         return set().union(*(op.names() for op in self.operands))
+
+    def words(self, labels: Mapping[str, str]) -> str:
+        return " ou ".join(op._nested(labels) for op in self.operands)
+
+    def _nested(self, labels: Mapping[str, str]) -> str:
+        return f"({self.words(labels)})"
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ snapshot anyway) and reports can name the version they were checked against.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ...errors import NotFound, ValidationError
 from ...models import CatalogueVersion, Fee, Motif, MotifPiece, Piece, Situation
@@ -20,6 +20,7 @@ from ...paths import resource
 from ..core.actor import Actor
 from ..core.audit import record
 from ..core.context import ServiceContext
+from .rules import MotifRules
 
 if TYPE_CHECKING:  # the file parser and its condition grammar load only to load a file
     from .catalogue_file import CatalogueSpec
@@ -36,6 +37,7 @@ class PieceInfo:
     category: str
     requirement: str  # required | conditional | optional
     condition: str | None
+    blocking: bool = False  # missing: registration refused, else asked for later
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ class MotifInfo:
     redirect_note: str
     note: str
     pieces: tuple[PieceInfo, ...]
+    rules: MotifRules = field(default_factory=MotifRules)
+
+    @property
+    def card_or_label(self) -> str:
+        return self.rules.card or self.label
 
 
 @dataclass(frozen=True)
@@ -100,14 +107,20 @@ class CatalogueService:
             for p in spec.pieces:
                 pieces[p.code] = Piece(catalogue_version_id=version.id, code=p.code,
                                        label=p.label, category=p.category, position=p.order,
-                                       requirement=p.requirement, condition=p.condition)
+                                       requirement=p.requirement, condition=p.condition,
+                                       blocking=p.blocking)
             s.add_all(pieces.values())
             s.flush()
             for m in spec.motifs:
                 motif = Motif(catalogue_version_id=version.id, code=m.code, label=m.label,
                               ceseda_ref=m.ceseda, anef_redirect=m.anef,
                               redirect_note=m.redirect_note or "", note=m.note or "",
-                              active=m.active)
+                              active=m.active, card_label=m.rules.card,
+                              valid_until=m.rules.valid_until, photos=m.rules.photos,
+                              address_months=m.rules.address_months,
+                              decision_months=m.rules.decision_months,
+                              age_from=m.rules.age_from, age_before=m.rules.age_before,
+                              handover=list(m.rules.handover))
                 motif.pieces = [MotifPiece(piece_id=pieces[code].id, position=i)
                                 for i, code in enumerate(m.piece_codes)]
                 s.add(motif)
@@ -144,16 +157,8 @@ class CatalogueService:
                 .order_by(Motif.id)
                 .options(selectinload(Motif.pieces).joinedload(MotifPiece.piece))
             ).all()
-            info = CatalogueInfo(
-                version.version, version.valid_from, situations,
-                tuple(
-                    MotifInfo(m.code, m.label, m.ceseda_ref, m.anef_redirect, m.redirect_note,
-                              m.note, tuple(PieceInfo(mp.piece.code, mp.piece.label,
-                                                      mp.piece.category, mp.piece.requirement,
-                                                      mp.piece.condition) for mp in m.pieces))
-                    for m in motifs
-                ),
-            )
+            info = CatalogueInfo(version.version, version.valid_from, situations,
+                                 tuple(_motif_info(m) for m in motifs))
         self._cached = (version.id, info)
         return info
 
@@ -166,3 +171,27 @@ class CatalogueService:
                 .order_by(Fee.valid_from.desc())
                 .limit(1)
             )
+
+
+def rules_of(m: Motif) -> MotifRules:
+    return MotifRules(m.card_label, m.valid_until, m.photos, m.address_months,
+                      m.decision_months, m.age_from, m.age_before, tuple(m.handover or ()))
+
+
+def _motif_info(m: Motif) -> MotifInfo:
+    rules = rules_of(m)
+    pieces = tuple(PieceInfo(mp.piece.code, rules.label(mp.piece.label), mp.piece.category,
+                             mp.piece.requirement, mp.piece.condition, mp.piece.blocking)
+                   for mp in m.pieces)
+    return MotifInfo(m.code, m.label, m.ceseda_ref, m.anef_redirect, m.redirect_note, m.note,
+                     pieces, rules)
+
+
+def motif_in(s: Session, version: str, code: str) -> MotifInfo | None:
+    """A motif as the catalogue `version` had it (a dossier's rules are those it was checked
+    against), read in the caller's session."""
+    motif = s.scalar(
+        select(Motif).join(CatalogueVersion, CatalogueVersion.id == Motif.catalogue_version_id)
+        .where(CatalogueVersion.version == version, Motif.code == code)
+        .options(selectinload(Motif.pieces).joinedload(MotifPiece.piece)))
+    return _motif_info(motif) if motif is not None else None

@@ -13,6 +13,8 @@ _EXPORTS = {
     "AuditEntry": "audit",
     "ROLES": "actor",
     "ROLE_LABELS": "actor",
+    "MENTIONS": "site_settings",
+    "SWITCHES": "site_settings",
     "TUNABLES": "site_settings",
     "UserInfo": "users",
     "fr_date": "clock",
@@ -23,8 +25,10 @@ _EXPORTS = {
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
 __all__ = [
+    "MENTIONS",
     "ROLES",
     "ROLE_LABELS",
+    "SWITCHES",
     "TUNABLES",
     "Actor",
     "AuditEntry",
@@ -40,5 +44,5 @@ if TYPE_CHECKING:
     from .actor import ROLE_LABELS, ROLES, Actor
     from .audit import AuditEntry
     from .clock import fr_date, fr_datetime, fr_time, local, local_today
-    from .site_settings import TUNABLES
+    from .site_settings import MENTIONS, SWITCHES, TUNABLES
     from .users import UserInfo

@@ -64,3 +64,15 @@ def fr_time(when: datetime | time) -> str:
 def fr_datetime(when: datetime) -> str:
     loc = local(when)
     return f"{fr_date(loc.date())} à {fr_time(loc)}"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's end: 31/01 + 1 → 28/02."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

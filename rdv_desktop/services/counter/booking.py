@@ -11,10 +11,10 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationError
-from ...models import Appointment
+from ...models import Appointment, CatalogueVersion, Motif
 from ..core.actor import Actor
 from ..core.audit import record
-from ..core.clock import local
+from ..core.clock import fr_date, local
 from .appointment_views import AppointmentView
 from .appointments import AppointmentService
 from .stage import Outcome
@@ -99,6 +99,7 @@ class BookingService:
     def insert(self, s: Session, actor: Actor, new: NewAppointment, now: datetime
                ) -> Appointment:
         """Create the (validated) appointment and its audit row in the caller's transaction."""
+        check_motif_open(s, new.motif_code, new.slot_date)
         reference = new.reference or new_reference("G" if new.source == "walk_in" else "P")
         if s.scalar(select(Appointment.id).where(Appointment.reference == reference)):
             raise ValidationError(f"La référence {reference} existe déjà.")
@@ -120,6 +121,20 @@ class BookingService:
                       "slot": f"{new.slot_date.isoformat()} {new.slot_time.isoformat()}",
                       "motif": new.motif_code}, appointment_id=a.id)
         return a
+
+def check_motif_open(s: Session, motif_code: str | None, day: date) -> None:
+    """A motif with an end date (L435-4 until 31 Dec 2026) takes no appointment after it."""
+    if motif_code is None:
+        return
+    found = s.execute(
+        select(Motif.label, Motif.valid_until)
+        .join(CatalogueVersion, CatalogueVersion.id == Motif.catalogue_version_id)
+        .where(CatalogueVersion.current.is_(True), Motif.code == motif_code)).first()
+    if found is not None and found.valid_until is not None and day > found.valid_until:
+        raise ValidationError(
+            f"« {found.label} » ne s'applique que jusqu'au {fr_date(found.valid_until)} : pas "
+            f"de rendez-vous le {fr_date(day)} sous ce motif.")
+
 
 def set_motif(s: Session, actor: Actor, a: Appointment, motif_code: str, now: datetime) -> None:
     """Settle the (locked) appointment's motif, audited, unless it is already that one."""

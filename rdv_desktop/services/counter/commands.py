@@ -159,22 +159,30 @@ class CounterCommands:
             raise InvalidTransition("Recevez d'abord la personne au guichet (F4).")
 
     def register_deposit(self, actor: Actor, request: DepositRequest) -> CommandResult:
-        """A complete dossier: numbered, signed, its attestation rendered, all in one act."""
+        """A registrable dossier: numbered, signed, its attestation rendered, all in one act;
+        with pieces « à compléter », also the dated request for them (R431-11)."""
         self.ctx.require(actor, "dossier.deposit")
         prepared = self.dossiers.prepare(request)
-        if not prepared.complete:
+        if not prepared.registrable:
             raise ValidationError(
-                "Pièces requises manquantes : " + " ; ".join(prepared.missing)
-                + ". Enregistrez un dossier incomplet.")
+                "Enregistrement impossible : pièce(s) bloquante(s) manquante(s) — "
+                + " ; ".join(prepared.blocking_missing)
+                + ". Sans elles (identité, nationalité, formulaire) le dossier ne peut pas être "
+                "instruit : enregistrez un dossier incomplet.")
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
             self._at_my_desk(s, actor, request.appointment_id)
             dossier = self.dossiers.register_in(s, actor, prepared, now)
             number = dossier.number or ""
-            attestation = self.documents.attestation_in(s, actor, number, reprint=False, now=now)
+            docs = [self.documents.attestation_in(s, actor, number, reprint=False, now=now)]
+            message = f"Dépôt enregistré : dossier {number}."
+            if dossier.pieces_due_by is not None:
+                docs.append(self.documents.pieces_request_in(s, actor, number, reprint=False,
+                                                             now=now))
+                message += (f" {len(prepared.to_complete)} pièce(s) à compléter avant le "
+                            f"{fr_date(dossier.pieces_due_by)}.")
             a = locked(s, request.appointment_id)
-            result = self._result(s, f"Dépôt enregistré : dossier {number}.", a,
-                                  dossier=dossier, documents=(attestation,))
+            result = self._result(s, message, a, dossier=dossier, documents=tuple(docs))
         return self._kept(result)
 
     def check_rebook(self, when: datetime | None) -> None:
@@ -200,8 +208,10 @@ class CounterCommands:
         self.ctx.require(actor, "dossier.deposit")
         self.check_rebook(rebook_at)
         prepared: PreparedDeposit = self.dossiers.prepare(request)
-        if prepared.complete:
+        if prepared.registrable:
             raise ValidationError(
+                "Aucune pièce bloquante ne manque : enregistrez le dépôt (les pièces à compléter "
+                "seront demandées par courrier daté)." if prepared.to_complete else
                 "Toutes les pièces requises sont reçues : enregistrez le dépôt.")
         catalogue = prepared.catalogue
         signer = (self.dossiers.keys.signer(create_if_missing=True)
@@ -228,7 +238,8 @@ class CounterCommands:
                 docs.append(self.documents.convocation_in(s, actor, rebooked.id, catalogue,
                                                           signer, reprint=False, now=now))
             a = locked(s, request.appointment_id)
-            message = f"Dossier incomplet : {len(prepared.missing)} pièce(s) manquante(s)."
+            message = (f"Dossier incomplet : {len(prepared.blocking_missing)} pièce(s) "
+                       "bloquante(s) manquante(s).")
             if rebooked is not None:
                 message += (f" Nouveau rendez-vous le {fr_date(rebooked.slot_date)} à "
                             f"{fr_time(rebooked.slot_time)}.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,17 +16,19 @@ from sqlalchemy.orm import Session
 
 from ...errors import InvalidTransition, NotFound, ValidationError
 from ...models import Appointment, Dossier, DossierPiece, Timbre
+from ..catalogue.rules import request_flags
 from ..catalogue.service import CatalogueInfo, CatalogueService, MotifInfo
 from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import local
+from ..core.site_settings import SiteSettings
 from ..signing.keys import KeyService
 from ..signing.signed_code import sign_code
 from ..signing.signer import Signer
 from .appointments import AppointmentService
 from .booking import set_motif
 from .numbering import dossier_number
-from .piece_checks import PieceCheck, checklist, missing_blocking
+from .piece_checks import PieceCheck, Shortfall, checklist, shortfall
 from .stage import Outcome
 
 REQUEST_KINDS = ("Première demande", "Renouvellement", "Changement de statut")
@@ -47,6 +49,12 @@ class DepositRequest:
     situations: frozenset[str] = frozenset()
     checks: tuple[PieceCheck, ...] = ()
     timbres: tuple[TimbreEntry, ...] = field(default_factory=tuple)
+    handed_over: tuple[str, ...] = ()  # items of the motif's `handover` given at the counter
+
+    @property
+    def flags(self) -> frozenset[str]:
+        """What the catalogue's conditions read: the situations and the request type."""
+        return request_flags(self.situations, self.request_kind)
 
 
 @dataclass(frozen=True)
@@ -57,12 +65,21 @@ class PreparedDeposit:
     catalogue: CatalogueInfo
     motif: MotifInfo
     checks: dict[str, PieceCheck]
-    missing: tuple[str, ...]
+    shortfall: Shortfall
     signer: Signer | None
 
     @property
-    def complete(self) -> bool:
-        return not self.missing
+    def registrable(self) -> bool:
+        """No blocking piece missing: the dossier gets a number (maybe with pieces to send)."""
+        return not self.shortfall.blocking
+
+    @property
+    def blocking_missing(self) -> tuple[str, ...]:
+        return tuple(p.label for p in self.shortfall.blocking)
+
+    @property
+    def to_complete(self) -> tuple[str, ...]:
+        return tuple(p.label for p in self.shortfall.to_complete)
 
 
 @dataclass(frozen=True)
@@ -124,10 +141,17 @@ class DossierService:
         motif = cat.motif(request.motif_code)
         if motif.anef_redirect:
             raise ValidationError("Ce motif relève de l'ANEF : réorientez la personne.")
+        ended = motif.rules.validity_problem(local(self.ctx.clock.now()).date())
+        if ended:
+            raise ValidationError(f"« {motif.label} » : {ended}. Aucun dépôt n'est possible "
+                                  "sous ce motif ; choisissez le motif qui s'applique.")
+        unknown = [h for h in request.handed_over if h not in motif.rules.handover]
+        if unknown:
+            raise ValidationError(f"Remise inconnue pour ce motif : {unknown[0]}")
         checks = {c.code: c for c in request.checks}
-        missing = tuple(p.label for p in missing_blocking(motif, request.situations, checks))
-        signer = self.keys.signer(create_if_missing=True) if not missing else None
-        return PreparedDeposit(request, cat, motif, checks, missing, signer)
+        short = shortfall(motif, request.flags, checks)
+        signer = self.keys.signer(create_if_missing=True) if not short.blocking else None
+        return PreparedDeposit(request, cat, motif, checks, short, signer)
 
     def register_in(self, s: Session, actor: Actor, prepared: PreparedDeposit,
                     now: datetime, extra: dict[str, Any] | None = None) -> Dossier:
@@ -142,8 +166,11 @@ class DossierService:
             raise InvalidTransition("La personne n'est pas au guichet.")
         set_motif(s, actor, a, motif.code, now)
         dossier = self.build(s, actor, a, prepared.catalogue, motif, request, prepared.checks,
-                             now, prepared.complete, prepared.signer)
-        outcome = Outcome.DEPOSITED if prepared.complete else Outcome.INCOMPLETE
+                             now, prepared.registrable, prepared.signer)
+        if prepared.registrable and prepared.shortfall.to_complete:
+            settings = SiteSettings.read(s)
+            dossier.pieces_due_by = local(now).date() + timedelta(days=settings.pieces_due_days)
+        outcome = Outcome.DEPOSITED if prepared.registrable else Outcome.INCOMPLETE
         self.appointments.finish(s, actor, a, outcome, now,
                                  {"dossier_id": dossier.id, "number": dossier.number,
                                   **(extra or {})})
@@ -163,17 +190,18 @@ class DossierService:
             request_kind=request.request_kind, situations=sorted(request.situations),
             complete=complete, deposited_at=now, agent_id=actor.user_id,
             station=actor.station, signing_key_id=getattr(signer, "key_id", None),
-            qr_payload=payload, reprint_count=0, extra={},
+            qr_payload=payload, reprint_count=0,
+            extra={"handed_over": list(request.handed_over)} if request.handed_over else {},
         )
-        for position, line in enumerate(checklist(motif, request.situations)):
+        for position, line in enumerate(checklist(motif, request.flags)):
             check = checks.get(line.piece.code)
-            status = check.status if check else ("missing" if line.blocking else "not_applicable")
+            status = check.status if check else ("missing" if line.mandatory else "not_applicable")
             if not line.applies and check is None:
                 status = "not_applicable"
             dossier.pieces.append(DossierPiece(
                 position=position, code=line.piece.code, label=line.piece.label,
                 category=line.piece.category, requirement=line.piece.requirement,
-                status=status, note=check.note if check else ""))
+                status=status, note=check.note if check else "", blocking=line.piece.blocking))
         dossier.timbres = [Timbre(number=t.number.replace(" ", ""), amount_cents=t.amount_cents)
                            for t in request.timbres]
         s.add(dossier)
@@ -181,7 +209,9 @@ class DossierService:
         record(s, actor, now, "dossier_registered", "dossier", dossier.number or dossier.id,
                after={"dossier_id": dossier.id, "number": number, "complete": complete,
                       "missing": [p.code for p in dossier.pieces if p.status == "missing"],
-                      "key_id": dossier.signing_key_id},
+                      "key_id": dossier.signing_key_id,
+                      **({"handed_over": len(request.handed_over)}
+                         if request.handed_over else {})},
                appointment_id=a.id)
         return dossier
 

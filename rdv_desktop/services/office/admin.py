@@ -18,7 +18,7 @@ from ..core.actor import Actor
 from ..core.audit import AuditEntry, entry, record
 from ..core.clock import PARIS
 from ..core.context import ServiceContext
-from ..core.site_settings import TUNABLES, SiteSettings, accepted
+from ..core.site_settings import KEYS, SiteSettings, accepted, refusal
 from ..stats.service import check_range
 
 AUDIT_PAGE = 500  # rows per page of the audit-log viewer, and the largest page served
@@ -77,19 +77,18 @@ class AdminService:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def settings(self, actor: Actor) -> dict[str, int]:
+    def settings(self, actor: Actor) -> dict[str, int | str | bool]:
         self.ctx.require(actor, "settings.manage")
         return self.ctx.read_settings().as_dict()
 
     def set_setting(self, actor: Actor, key: str, value: object) -> None:
         self.ctx.require(actor, "settings.manage")
-        if key not in TUNABLES:
+        if key not in KEYS:
             raise ValidationError(f"Réglage inconnu : {key}")
-        tunable = TUNABLES[key]
+        if isinstance(value, str):
+            value = value.strip()
         if not accepted(key, value):
-            raise ValidationError(
-                f"{tunable.label} : nombre entier entre {tunable.low} et {tunable.high} attendu."
-            )
+            raise ValidationError(refusal(key))
         with self.ctx.db.write() as s:
             before = getattr(SiteSettings.read(s), key)
             row = s.get(Setting, key)

@@ -20,7 +20,7 @@ from ...errors import NotFound, ValidationError
 from ...models import Appointment, AuditEvent, Dossier
 from ..core.actor import Actor
 from ..core.audit import jsonable, record
-from ..core.clock import local_today
+from ..core.clock import add_months, local_today
 from ..core.context import ServiceContext
 
 ANONYMOUS_NAME = "ANONYMISÉ"
@@ -81,14 +81,7 @@ def delete_files(paths: list[Path]) -> int:
 
 def months_before(day: date, months: int) -> date:
     """The same day `months` earlier (clamped to the month's end: 31/03 − 1 → 28/02)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return add_months(day, -months)
 
 
 def _appointment_data(a: Appointment) -> dict[str, Any]:

@@ -18,12 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import NotFound, ValidationError
-from ...models import Appointment, Dossier, Site, User
+from ...models import Appointment, Dossier, Fee, Site, User
 from ...printing import data as pd
-from ..catalogue.service import CatalogueInfo, CatalogueService
+from ...printing.french import fr_euros
+from ..catalogue.conditions import compile_condition
+from ..catalogue.rules import REQUEST_FLAG_LABELS
+from ..catalogue.service import CatalogueInfo, CatalogueService, MotifInfo, PieceInfo, motif_in
 from ..core.actor import Actor
 from ..core.audit import record
-from ..core.clock import at_paris, fr_time, local
+from ..core.clock import add_months, at_paris, fr_time, local
+from ..core.site_settings import SiteSettings
 from ..counter.appointments import AppointmentService
 from ..signing.keys import KeyService
 from ..signing.signed_code import short_code, sign_code
@@ -34,6 +38,7 @@ HOW_TO_COME_BACK = (
     "du site de la préfecture) ou présentez-vous avec cette liste au rendez-vous indiqué."
 )
 _SAFE = re.compile(r"[^A-Za-z0-9-]+")
+FEES_AT_DEPOSIT = ("DVR_DEPOT",)  # the share paid when the dossier is handed in
 
 
 class DocumentKind(StrEnum):
@@ -41,6 +46,7 @@ class DocumentKind(StrEnum):
 
     ATTESTATION = "attestation"
     MISSING_PIECES = "missing_pieces"
+    PIECES_REQUEST = "pieces_request"
     CONVOCATION = "convocation"
     TICKET = "ticket"
     DAY_LIST = "day_list"
@@ -75,11 +81,25 @@ class DocumentService:
 
     # -- shared pieces -----------------------------------------------------------------------
 
-    def site_info(self, s: Session) -> pd.SiteInfo:
+    def site_info(self, s: Session, settings: SiteSettings | None = None) -> pd.SiteInfo:
+        """The site as printed, with the contacts and retention its settings give."""
         site = s.scalar(select(Site).where(Site.code == self.ctx.site_code))
         if site is None:
             raise NotFound(f"Site {self.ctx.site_code} absent de la base.")
-        return pd.SiteInfo(site.name, site.service, site.address, site.code)
+        st = settings or SiteSettings.read(s)
+        return pd.SiteInfo(site.name, site.service, site.address, site.code,
+                           phone=st.service_phone, email=st.service_email,
+                           pieces_address=st.pieces_postal_address, dpo=st.dpo_contact,
+                           desk_hours=st.desk_hours, retention_months=st.retention_months)
+
+    def _motif_as_printed(self, s: Session, d: Dossier, settings: SiteSettings
+                          ) -> tuple[str, str]:
+        """Motif and CESEDA article, or the card category alone when the site asks (the paper
+        is shown to landlords and employers: « parent d'enfant malade » is nobody's business)."""
+        motif = motif_in(s, d.catalogue_version, d.motif_code)
+        if settings.print_card_category and motif is not None and motif.rules.card:
+            return motif.rules.card, ""
+        return d.motif_label, d.ceseda_ref
 
     def keep(self, doc: RenderedDocument) -> RenderedDocument:
         """Write a copy under pdf_dir/YYYY/MM/ (best effort: a full disk must not stop a print)."""
@@ -122,10 +142,16 @@ class DocumentService:
         a = s.get(Appointment, d.appointment_id)
         agent = s.get(User, d.agent_id)
         assert a is not None
+        settings = SiteSettings.read(s)
+        motif_label, ceseda = self._motif_as_printed(s, d, settings)
+        motif = motif_in(s, d.catalogue_version, d.motif_code)
+        months = motif.rules.decision_months if motif else 4
+        awaited = d.pieces_due_by is not None and d.pieces_completed_at is None
+        deposited = local(d.deposited_at)
         data = pd.AttestationData(
-            site=self.site_info(s), dossier_number=number,
-            deposited_at=local(d.deposited_at), agent_id=agent.login if agent else "",
-            applicant=applicant_of(a), motif_label=d.motif_label, ceseda_ref=d.ceseda_ref,
+            site=self.site_info(s, settings), dossier_number=number,
+            deposited_at=deposited, agent_id=agent.login if agent else "",
+            applicant=applicant_of(a), motif_label=motif_label, ceseda_ref=ceseda,
             request_kind=d.request_kind,
             pieces_received=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
                                   if p.status == "received"),
@@ -134,6 +160,12 @@ class DocumentService:
             timbres=tuple(pd.Timbre(t.number, t.amount_cents) for t in d.timbres),
             qr_payload=d.qr_payload, human_code=short_code(d.qr_payload),
             duplicate_printed_at=local(now) if reprint else None,
+            decision_date=None if awaited else add_months(
+                local(d.pieces_completed_at).date() if d.pieces_completed_at
+                else deposited.date(), months),
+            decision_months=months,
+            pieces_due_by=d.pieces_due_by if awaited else None,
+            handed_over=tuple((d.extra or {}).get("handed_over", ())),
         )
         if reprint:
             d.reprint_count += 1
@@ -160,6 +192,47 @@ class DocumentService:
             else:
                 doc = self.missing_pieces_in(s, actor, d.id, reprint=True, now=now)
         return self.keep(doc)
+
+    # -- demande de pièces complémentaires ---------------------------------------------------
+
+    def pieces_request(self, actor: Actor, number: str, *, reprint: bool = False
+                       ) -> RenderedDocument:
+        self.ctx.require(actor, "dossier.reprint" if reprint else "dossier.deposit")
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            doc = self.pieces_request_in(s, actor, number, reprint=reprint, now=now)
+        return self.keep(doc)
+
+    def pieces_request_in(self, s: Session, actor: Actor, number: str, *, reprint: bool,
+                          now: datetime) -> RenderedDocument:
+        """The dated request for the pieces a registered dossier lacks, in the caller's
+        transaction."""
+        from ...printing.pieces_request import render_pieces_request
+
+        d = s.scalar(select(Dossier).where(Dossier.number == number))
+        awaited = tuple(pd.PieceLine(p.label, p.note) for p in (d.pieces if d else ())
+                        if p.status == "missing")
+        if d is None or d.pieces_due_by is None or not awaited:
+            raise NotFound(f"Aucune pièce attendue pour le dossier {number}.")
+        a = s.get(Appointment, d.appointment_id)
+        agent = s.get(User, d.agent_id)
+        assert a is not None
+        settings = SiteSettings.read(s)
+        motif_label, _ceseda = self._motif_as_printed(s, d, settings)
+        data = pd.PiecesRequestData(
+            site=self.site_info(s, settings), applicant=applicant_of(a), dossier_number=number,
+            deposited_at=local(d.deposited_at), motif_label=motif_label,
+            pieces_to_send=awaited, due_by=d.pieces_due_by,
+            agent_id=agent.login if agent else "",
+            duplicate_printed_at=local(now) if reprint else None)
+        record(s, actor, now, "pieces_request_reprinted" if reprint else "pieces_request_printed",
+               "dossier", number, appointment_id=a.id)
+        suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
+        return RenderedDocument(DocumentKind.PIECES_REQUEST,
+                                f"Demande de pièces complémentaires {number}",
+                                f"demande-de-pieces-{number}{suffix}.pdf",
+                                render_pieces_request(data),
+                                job_title=f"Demande de pièces {number}")
 
     # -- liste des pièces manquantes ---------------------------------------------------------
 
@@ -241,22 +314,26 @@ class DocumentService:
         a = s.get(Appointment, appointment_id)
         if a is None:
             raise NotFound("Rendez-vous introuvable.")
-        pieces: tuple[pd.PieceLine, ...] = ()
-        motif_label = a.motif_source_label or "à préciser au guichet"
+        settings = SiteSettings.read(s)
+        labels = {**REQUEST_FLAG_LABELS, **dict(catalogue.situations)}
+        fees: tuple[str, ...] = ()
         if a.motif_code:
             motif = catalogue.motif(a.motif_code)
-            motif_label = motif.label
-            pieces = tuple(
-                pd.PieceLine(p.label, "" if p.requirement == "required" else
-                             "selon votre situation" if p.requirement == "conditional"
-                             else "facultatif")
-                for p in motif.pieces)
+            motif_label = (motif.rules.card if settings.print_card_category and motif.rules.card
+                           else motif.label)
+            pieces = tuple(_to_bring(p, labels) for p in motif.pieces)
+            fees = _fees_due(s, motif, a.slot_date, labels)
+        else:
+            motif_label = "motif à confirmer à l'accueil"
+            pieces = tuple(_to_bring(p, labels) for p in common_pieces(catalogue))
         code = self.checkin_code(a, signer)
         data = pd.ConvocationData(
-            site=self.site_info(s), applicant=applicant_of(a), booking_reference=a.reference,
-            slot=at_paris(a.slot_date, a.slot_time), motif_label=motif_label,
-            pieces_to_bring=pieces, checkin_payload=code, human_code=short_code(code),
-            duplicate_printed_at=local(now) if reprint else None,
+            site=self.site_info(s, settings), applicant=applicant_of(a),
+            booking_reference=a.reference, slot=at_paris(a.slot_date, a.slot_time),
+            motif_label=motif_label, pieces_to_bring=pieces, checkin_payload=code,
+            human_code=short_code(code), duplicate_printed_at=local(now) if reprint else None,
+            fees=fees, late_after_minutes=settings.late_after_minutes,
+            motif_confirmed=a.motif_code is not None,
         )
         record(s, actor, now, "convocation_reprinted" if reprint else "convocation_printed",
                "appointment", a.id, appointment_id=a.id)
@@ -280,3 +357,39 @@ class DocumentService:
         pdf = render_day_list(pd.DayListData(site, day, rows, local(now)))
         return self.keep(RenderedDocument(DocumentKind.DAY_LIST, f"Liste du {day:%d/%m/%Y}",
                                           f"liste-du-jour-{day.isoformat()}.pdf", pdf))
+
+
+def _to_bring(piece: PieceInfo, labels: dict[str, str]) -> pd.PieceLine:
+    """A piece for the convocation, its situation said in words (« Si : « Marié(e)… » »)."""
+    if piece.requirement == "optional":
+        return pd.PieceLine(piece.label, "facultatif")
+    if piece.condition is None:
+        return pd.PieceLine(piece.label)
+    return pd.PieceLine(piece.label, "Si : " + compile_condition(piece.condition).words(labels))
+
+
+def common_pieces(catalogue: CatalogueInfo) -> tuple[PieceInfo, ...]:
+    """The pieces every paper motif asks for: what a convocation can list before the motif is
+    confirmed."""
+    paper = [m for m in catalogue.motifs if not m.anef_redirect and m.pieces]
+    if not paper:
+        return ()
+    shared = set.intersection(*({p.code for p in m.pieces} for m in paper))
+    return tuple(p for p in paper[0].pieces if p.code in shared)
+
+
+def _fees_due(s: Session, motif: MotifInfo, day: date, labels: dict[str, str]
+              ) -> tuple[str, ...]:
+    """The timbres due at the deposit for this motif, with their amount on the day."""
+    lines = []
+    for piece in motif.pieces:
+        if piece.category != "fiscal" or piece.code not in FEES_AT_DEPOSIT:
+            continue
+        fee = s.scalar(select(Fee).where(Fee.code == piece.code, Fee.valid_from <= day)
+                       .order_by(Fee.valid_from.desc()).limit(1))
+        if fee is None:
+            continue
+        when = ("" if piece.condition is None else
+                " — seulement si : " + compile_condition(piece.condition).words(labels))
+        lines.append(f"{fee.label} : {fr_euros(fee.amount_cents)}{when}")
+    return tuple(lines)
