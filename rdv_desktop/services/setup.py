@@ -12,7 +12,7 @@ from ..config import StationConfig
 from ..models import Counter, Site
 from ..models.db import Database
 from ..models.migrate import ensure_schema
-from .catalogue.service import CatalogueService
+from .catalogue.service import CatalogueService, shipped_catalogue_version
 from .core.actor import Actor, system_actor
 from .core.audit import record
 from .core.clock import Clock
@@ -24,6 +24,7 @@ from .counter.booking import BookingService
 if TYPE_CHECKING:  # services a station may not use before its first print, scan or deposit
     from .counter import CounterCommands
     from .counter.dossiers import DossierService
+    from .counter.pieces_awaited import PiecesAwaitedService
     from .counter.waiting_room import WaitingRoomService
     from .desk import DeskCommands
     from .desk.checkin import CheckInService
@@ -81,6 +82,13 @@ class Services:
         return DocumentService(self.appointments, self.catalogue, self.keys)
 
     @cached_property
+    def pieces_awaited(self) -> PiecesAwaitedService:
+        """Dossiers registered with pieces « à compléter », and the pieces arriving later."""
+        from .counter.pieces_awaited import PiecesAwaitedService
+
+        return PiecesAwaitedService(self.ctx)
+
+    @cached_property
     def counter(self) -> CounterCommands:
         """The guichet's acts, one command and one transaction each."""
         from .counter import CounterCommands
@@ -135,12 +143,13 @@ def ensure_site(ctx: ServiceContext, actor: Actor, counters: int = DEFAULT_COUNT
 
 
 def prepare_database(ctx: ServiceContext, *, load_catalogue: bool = True) -> None:
-    """Migrate, create the site, load the shipped catalogue if none is there yet."""
+    """Migrate, create the site, load the shipped catalogue if its version is not there yet
+    (first start, or a release that corrects the catalogue: dossiers keep their snapshot)."""
     ensure_schema(ctx.db)
     actor = system_actor(ctx.station)
     ensure_site(ctx, actor)
     catalogue = CatalogueService(ctx)
-    if load_catalogue and not catalogue.has_catalogue():
+    if load_catalogue and not catalogue.has_version(shipped_catalogue_version()):
         catalogue.load_file(actor)
 
 

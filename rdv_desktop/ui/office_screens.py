@@ -1,5 +1,6 @@
-"""The manager's screens, added to the main window only for actors whose roles allow them
-(the services refuse the others anyway: hiding the tabs is comfort, not protection)."""
+"""The manager's screens (and the pieces awaited, which the desk and counter record too),
+added to the main window only for actors whose roles allow them (the services refuse the
+others anyway: hiding the tabs is comfort, not protection)."""
 
 from __future__ import annotations
 
@@ -27,4 +28,9 @@ def add_office_screens(host: ScreenHost, services: Services, actor: Actor) -> li
 
         screens.append(ReviewPanel(services, actor))
         host.add_screen(screens[-1], "Contrôle des dépôts")
+    if actor.may("dossier.complete"):
+        from .pieces_awaited_panel import PiecesAwaitedPanel
+
+        screens.append(PiecesAwaitedPanel(services, actor))
+        host.add_screen(screens[-1], "Pièces attendues")
     return screens

@@ -6,6 +6,7 @@ snapshot anyway) and reports can name the version they were checked against.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,15 @@ if TYPE_CHECKING:  # the file parser and its condition grammar load only to load
 
 def default_catalogue_path() -> Path:
     return resource("catalogue.toml")
+
+
+_VERSION_LINE = re.compile(r'^version\s*=\s*"([^"]+)"', re.MULTILINE)
+
+
+def shipped_catalogue_version() -> str:
+    """The shipped file's version, read without parsing the whole file (every start asks)."""
+    found = _VERSION_LINE.search(default_catalogue_path().read_text(encoding="utf-8"))
+    return found[1] if found else ""
 
 
 @dataclass(frozen=True)
@@ -134,9 +144,10 @@ class CatalogueService:
                           "pieces": len(spec.pieces)})
         return spec.version
 
-    def has_catalogue(self) -> bool:
+    def has_version(self, version: str) -> bool:
         with self.ctx.db.read() as s:
-            return s.scalar(select(CatalogueVersion.id).limit(1)) is not None
+            return s.scalar(select(CatalogueVersion.id)
+                            .where(CatalogueVersion.version == version)) is not None
 
     def current(self) -> CatalogueInfo:
         """The current version, read once per version (a deposit asks for it every time)."""

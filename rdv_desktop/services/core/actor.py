@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "counter.serve": frozenset({"agent", "manager"}),
     "dossier.deposit": frozenset({"agent", "manager"}),
     "dossier.reprint": frozenset({"agent", "manager"}),
+    "dossier.complete": frozenset({"accueil", "agent", "manager"}),  # pieces arriving later
     "dossier.revoke": frozenset({"manager", "admin"}),
     "day.close": frozenset({"agent", "manager"}),
     "review": frozenset({"manager"}),

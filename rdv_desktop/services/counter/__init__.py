@@ -12,6 +12,8 @@ from ..faces import lazy_face
 _EXPORTS = {
     "ChecklistSetup": "results",
     "AppointmentView": "appointment_views",
+    "AwaitedDossier": "pieces_awaited",
+    "PiecesReceived": "pieces_awaited",
     "CallShown": "waiting_room",
     "ChecklistLine": "piece_checks",
     "CommandResult": "results",
@@ -38,6 +40,7 @@ __all__ = [
     "REQUEST_KINDS",
     "SHOWN_CALLS",
     "AppointmentView",
+    "AwaitedDossier",
     "CallShown",
     "ChecklistLine",
     "ChecklistSetup",
@@ -49,6 +52,7 @@ __all__ = [
     "Outcome",
     "PendingOutcome",
     "PieceCheck",
+    "PiecesReceived",
     "QueueChanges",
     "QueueFeed",
     "Stage",
@@ -65,6 +69,7 @@ if TYPE_CHECKING:
     from .commands import CounterCommands
     from .dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry, validate_timbres
     from .piece_checks import ChecklistLine, PieceCheck, checklist
+    from .pieces_awaited import AwaitedDossier, PiecesReceived
     from .queue_feed import QueueChanges, QueueFeed
     from .results import ChecklistSetup, CommandResult, Outcome, PendingOutcome, UndoPreview
     from .stage import Stage
