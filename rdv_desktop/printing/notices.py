@@ -99,7 +99,7 @@ def rgpd_notice(site: SiteInfo) -> str:
 
 # -- the request for pieces to complete and the convocation --------------------------------
 REGISTERED_WITH_PIECES = (
-    "Votre dossier est enregistré : la date de dépôt ci-dessous est acquise. Il reste "
+    "Votre dossier est enregistré : la date de dépôt ci-dessus est acquise. Il reste "
     "incomplet : envoyez les pièces listées avant la date indiquée."
 )
 LATE_PIECES = (

@@ -25,7 +25,7 @@ from tests.flows import TODAY, at_counter
 
 SITUATIONS = frozenset({"entree_irreguliere"})
 LATER = frozenset({"DOMICILE", "PHOTOS"})  # à compléter
-DUE = TODAY + timedelta(days=30)
+DUE = date(2026, 12, 28)  # 30 days fall on Saturday 26/12: the Monday after
 
 
 def text_of(pdf: bytes) -> str:
@@ -56,15 +56,15 @@ def test_only_pieces_to_complete_registers_with_a_dated_request(
     result = services.counter.register_deposit(agent, request(services, person, LATER))
     number = result.dossier.number
     assert number == "CANTAL-2026-000001" and result.dossier.complete
-    assert "2 pièce(s) à compléter avant le 26/12/2026" in result.message
+    assert "2 pièce(s) à compléter avant le 28/12/2026" in result.message
     kinds = [d.kind for d in result.documents]
     assert kinds == [DocumentKind.ATTESTATION, DocumentKind.PIECES_REQUEST]
     attestation, letter = (text_of(d.pdf) for d in result.documents)
-    assert "Pièces à compléter (2, à envoyer avant le 26/12/2026)" in attestation
+    assert "Pièces à compléter (2, à envoyer avant le 28/12/2026)" in attestation
     assert "court à compter de la réception de la dernière pièce demandée" in attestation
     assert "Demande de pièces complémentaires" in letter
     assert f"Dossier n° {number}" in letter and "Déposé le 26/11/2026" in letter
-    assert "À envoyer au plus tard le samedi 26 décembre 2026" in letter
+    assert "À envoyer au plus tard le lundi 28 décembre 2026" in letter
     assert "Justificatif de domicile de moins de 6 mois" in letter
     assert "4 photographies d'identité" in letter
     assert "Par courrier" in letter and "sans rendez-vous" in letter

@@ -133,7 +133,6 @@ def test_conditional_pieces_follow_situations(qtbot, window: MainWindow, service
                                               accueil: Actor) -> None:
     cases = {
         "AES_SALARIE": ("hotel", "DOM_HOTEL"),
-        "RETRAITE": ("renouvellement", "TITRE_PREC"),
         "VPF_LIENS_PERSO": ("marie_ou_pacse", "FAMILLE"),
     }
     for motif, (flag, piece) in cases.items():
@@ -152,6 +151,71 @@ def test_conditional_pieces_follow_situations(qtbot, window: MainWindow, service
         assert applies(piece)
         situation(dialog, flag).setChecked(False)
         assert not applies(piece)
+
+
+def test_the_request_type_is_one_input(qtbot, window: MainWindow, services: Services,
+                                       accueil: Actor) -> None:
+    """« Type de demande » drives the renewal pieces; no situation box repeats it."""
+    view = services.appointments.get(book(services, accueil, "Renouvelle", "RETRAITE", 10))
+    dialog = ChecklistDialog(services, accueil, view, window.executor,
+                             services.catalogue.current(), None)
+    qtbot.addWidget(dialog)
+    assert not {"renouvellement", "changement_statut"} & set(dialog.situation_boxes)
+
+    def applies(code: str) -> bool:
+        return next(r.line.applies for r in dialog.model.rows if r.line.piece.code == code)
+
+    assert not applies("TITRE_PREC")
+    dialog.kind.setCurrentText("Renouvellement")
+    assert applies("TITRE_PREC")
+    dialog.kind.setCurrentText("Première demande")
+    assert not applies("TITRE_PREC")
+
+
+def test_pieces_to_complete_register_the_deposit(qtbot, window: MainWindow, services: Services,
+                                                 accueil: Actor, agent: Actor) -> None:
+    aid = book(services, accueil, "Acompleter", "AES_SALARIE", 10)
+    services.appointments.check_in(accueil, aid, accept_timing=True)
+    window.queue.reload()
+    settle(qtbot, window)
+    dialog = open_dialog(window, qtbot)
+    dialog.model.mark_all_received()
+    domicile = next(i for i, r in enumerate(dialog.model.rows)
+                    if r.line.piece.code == "DOMICILE")
+    dialog.table.selectRow(domicile)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_M)
+    assert dialog.model.blocking_missing() == [] and len(dialog.model.to_complete()) == 1
+    assert "À compléter" in dialog.missing.text() and "Bloquantes" not in dialog.missing.text()
+    assert dialog.deposit_button.isEnabled() and not dialog.incomplete_button.isEnabled()
+    assert "pièces à compléter" in dialog.deposit_button.text()
+    identity = next(i for i, r in enumerate(dialog.model.rows)
+                    if r.line.piece.code == "IDENTITE")
+    dialog.table.selectRow(identity)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_M)
+    assert "Bloquantes" in dialog.missing.text()
+    assert not dialog.deposit_button.isEnabled() and dialog.incomplete_button.isEnabled()
+    dialog.table.selectRow(identity)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_R)
+    dialog.deposit_button.click()
+    settle(qtbot, window)
+    assert not dialog.isVisible()
+    dossier = services.dossiers.latest_for(aid)
+    assert dossier.number == "CANTAL-2026-000001" and len(dossier.missing) == 1
+    assert actions(services, aid)[-2:] == ["attestation_printed", "pieces_request_printed"]
+
+
+def test_the_motif_limits_show_in_red(qtbot, window: MainWindow, services: Services,
+                                      accueil: Actor) -> None:
+    aid = services.booking.create(accueil, NewAppointment(
+        "Tardif", "Test", DAY, time(10, 0), "VPF_ENTRE_AVANT_13", date(2000, 5, 1))).id
+    dialog = ChecklistDialog(services, accueil, services.appointments.get(aid),
+                             window.executor, services.catalogue.current(), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.limits.isVisible()
+    assert "Demande hors délai : né(e) le 01/05/2000, 26 ans" in dialog.limits.text()
+    dialog.motif.setCurrentIndex(dialog.motif.findData("AES_SALARIE"))
+    assert not dialog.limits.isVisible()
 
 
 def test_undo_through_the_reason_dialog(qtbot, window: MainWindow, services: Services,

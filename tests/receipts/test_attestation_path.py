@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date, time
 
 import pypdfium2
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from rdv_desktop.errors import ValidationError
 from rdv_desktop.models import AuditEvent
 from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
 from rdv_desktop.services.signing.verifier import VerificationStatus
 from tests.flows import at_counter, deposit
@@ -146,3 +148,33 @@ def test_second_station_without_the_site_key_refuses_to_make_its_own(
     with pytest.raises(SigningError, match="n'est pas sur ce poste"):
         KeyService(other).signer(create_if_missing=True)
     assert not (tmp_path / "empty-keys").exists() or not any((tmp_path / "empty-keys").iterdir())
+
+
+def test_convocation_says_when_each_piece_applies_and_what_to_pay(
+        services: Services, accueil: Actor, admin: Actor) -> None:
+    services.office.admin.set_setting(admin, "late_after_minutes", 20)
+    services.office.admin.set_setting(admin, "service_email", "pref-sejour@cantal.gouv.fr")
+    view = services.booking.create(accueil, NewAppointment(
+        "Ahmadi", "Karim", date(2026, 12, 3), time(9, 30), "AES_VPF"))
+    text = pdf_text(services.documents.convocation(accueil, view.id).pdf)
+    assert "Si : « Marié(e) ou pacsé(e) » ou « A un ou des enfants »" in text
+    assert "Sauf si : « Hébergé(e) à l'hôtel » ou « Hébergé(e) chez un tiers »" in text
+    assert "Sauf si : « Déjà titulaire d'un titre de séjour »" in text
+    assert ("Droit de visa de régularisation – part payée au dépôt, non remboursable : "
+            "100,00 €") in text
+    assert "— si : « entrée ou séjour irrégulier » et « première demande »" in text
+    assert "timbres.impots.gouv.fr" in text and "buraliste" in text
+    assert "au-delà de 20 minutes de retard" in text
+    assert "présence personnelle est obligatoire" in text
+    assert "annuler ou déplacer ce rendez-vous" in text and "pref-sejour@cantal.gouv.fr" in text
+    assert "4 photographies" in text
+
+
+def test_convocation_without_a_motif_lists_the_common_pieces(services: Services,
+                                                            accueil: Actor) -> None:
+    view = services.booking.create(accueil, NewAppointment(
+        "Ahmadi", "Karim", date(2026, 12, 3), time(9, 30), None))
+    text = pdf_text(services.documents.convocation(accueil, view.id).pdf)
+    assert "Le motif de votre demande sera confirmé à l'accueil" in text
+    assert "Formulaire de demande daté et signé" in text and "Passeport" in text
+    assert "Pièces à apporter (0)" not in text

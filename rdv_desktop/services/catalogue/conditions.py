@@ -73,6 +73,16 @@ class Condition(ABC):
     def words(self, labels: Mapping[str, str]) -> str:
         """The condition in French, each flag by its label (« … » ou « … »), for paper."""
 
+    def when(self, labels: Mapping[str, str]) -> str:
+        """« Si : … », or « Sauf si : … » for a negation (and a conjunction of negations,
+        read as « sauf si a ou b »), which is how a person says it."""
+        if isinstance(self, Not):
+            return f"Sauf si : {self.operand.words(labels)}"
+        if isinstance(self, And) and all(isinstance(op, Not) for op in self.operands):
+            negated = [op.operand for op in self.operands if isinstance(op, Not)]
+            return "Sauf si : " + " ou ".join(op._nested(labels) for op in negated)
+        return f"Si : {self.words(labels)}"
+
     def _nested(self, labels: Mapping[str, str]) -> str:
         return self.words(labels)
 
@@ -116,7 +126,7 @@ class Not(Condition):
         return self.operand.names()
 
     def words(self, labels: Mapping[str, str]) -> str:
-        return f"sauf {self.operand._nested(labels)}"
+        return f"non {self.operand._nested(labels)}"
 
 
 @dataclass(frozen=True)

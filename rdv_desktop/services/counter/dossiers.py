@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -96,6 +96,14 @@ class DossierView:
     reprint_count: int
 
 
+def working_day(day: date) -> date:
+    """A deadline that falls on a weekend moves to the Monday after (public holidays are not
+    known to the app: see docs/design.md)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def validate_timbres(timbres: tuple[TimbreEntry, ...]) -> None:
     seen: set[str] = set()
     for i, t in enumerate(timbres, start=1):
@@ -169,7 +177,8 @@ class DossierService:
                              now, prepared.registrable, prepared.signer)
         if prepared.registrable and prepared.shortfall.to_complete:
             settings = SiteSettings.read(s)
-            dossier.pieces_due_by = local(now).date() + timedelta(days=settings.pieces_due_days)
+            dossier.pieces_due_by = working_day(
+                local(now).date() + timedelta(days=settings.pieces_due_days))
         outcome = Outcome.DEPOSITED if prepared.registrable else Outcome.INCOMPLETE
         self.appointments.finish(s, actor, a, outcome, now,
                                  {"dossier_id": dossier.id, "number": dossier.number,

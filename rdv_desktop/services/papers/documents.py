@@ -365,7 +365,7 @@ def _to_bring(piece: PieceInfo, labels: dict[str, str]) -> pd.PieceLine:
         return pd.PieceLine(piece.label, "facultatif")
     if piece.condition is None:
         return pd.PieceLine(piece.label)
-    return pd.PieceLine(piece.label, "Si : " + compile_condition(piece.condition).words(labels))
+    return pd.PieceLine(piece.label, compile_condition(piece.condition).when(labels))
 
 
 def common_pieces(catalogue: CatalogueInfo) -> tuple[PieceInfo, ...]:
@@ -390,6 +390,6 @@ def _fees_due(s: Session, motif: MotifInfo, day: date, labels: dict[str, str]
         if fee is None:
             continue
         when = ("" if piece.condition is None else
-                " — seulement si : " + compile_condition(piece.condition).words(labels))
+                " — " + compile_condition(piece.condition).when(labels).lower())
         lines.append(f"{fee.label} : {fr_euros(fee.amount_cents)}{when}")
     return tuple(lines)
