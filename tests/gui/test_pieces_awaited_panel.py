@@ -25,7 +25,7 @@ def test_the_list_and_a_recording(qtbot, services: Services, accueil: Actor, age
     dialog = PiecesReceivedDialog(panel.current(), panel)
     qtbot.addWidget(dialog)
     boxes = dialog.findChildren(QCheckBox)
-    assert [b.text()[:25] for b in boxes] == ["Justificatif de domicile ", "4 photographies d'identit"]
+    assert [b.text()[:15] for b in boxes] == ["Justificatif de", "4 photographies"]
     boxes[1].setChecked(True)
     assert dialog.codes() == ("PHOTOS",)
 
