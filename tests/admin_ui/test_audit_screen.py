@@ -147,7 +147,7 @@ def test_an_incomplete_dossier_is_not_shown_with_a_number(qtbot, panel: AuditLog
     complete = deposit(services, agent, at_counter(services, accueil, agent))
     incomplete = deposit(services, agent, at_counter(services, accueil, agent, name="Diallo",
                                                      hour=time(11, 0)),
-                         missing=frozenset({"DOMICILE"}))
+                         missing=frozenset({"IDENTITE"}))  # blocking: not registered
     action = by_name(panel, QComboBox, "Action")
     action.setCurrentIndex(action.findData("dossier_registered"))
     assert show(qtbot, panel) == "2 événements."

@@ -203,7 +203,7 @@ def test_desk_behind_the_queue_is_built_when_first_opened(qtbot, window: MainWin
     from rdv_desktop.ui.checkin_panel import CheckInPanel
 
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "File du jour", "Accueil"]
+        "File du jour", "Accueil", "Pièces attendues"]
     assert window.findChildren(CheckInPanel) == []  # an agent starts on the queue
     window.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(CheckInPanel)))

@@ -125,8 +125,8 @@ def test_print_path_paints_every_page(tmp_path: Path, services: Services, agent:
     dossier = deposit(services, agent, at_counter(services, accueil, agent))
     doc = services.documents.attestation(agent, dossier.number, reprint=False)
     out = tmp_path / "printed.pdf"
-    assert paint_pdf(doc.pdf, "", str(out)) == 1
-    assert len(PdfReader(out).pages) == 1
+    assert paint_pdf(doc.pdf, "", str(out)) == 2  # the recto, and the rights on the verso
+    assert len(PdfReader(out).pages) == 2
 
 
 def test_missing_printer_keeps_the_document_and_says_so(qtbot, tmp_path: Path) -> None:

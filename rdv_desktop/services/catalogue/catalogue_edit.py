@@ -21,6 +21,7 @@ from ..core.actor import Actor
 from ..core.clock import local_today
 from . import conditions
 from .catalogue_file import CatalogueSpec, MotifSpec, PieceSpec, Requirement, SituationSpec
+from .rules import REQUEST_FLAGS
 from .service import CatalogueService, rules_of
 
 REQUIREMENTS: tuple[Requirement, ...] = ("required", "conditional", "optional")
@@ -69,14 +70,15 @@ def _next_version(s: Session, base: str) -> str:
 
 
 def check_condition(spec: CatalogueSpec, text: str) -> None:
-    """A conditional piece's condition must parse and name only the spec's situations."""
+    """A conditional piece's condition must parse and name only the spec's situations and the
+    request type's flags."""
     if not text:
         raise ValidationError("Une pièce conditionnelle demande une condition.")
     try:
         names = conditions.parse_condition(text).names()
     except conditions.ConditionError as exc:
         raise ValidationError(f"Condition invalide : {exc}") from exc
-    unknown = sorted(names - {sit.code for sit in spec.situations})
+    unknown = sorted(names - {sit.code for sit in spec.situations} - set(REQUEST_FLAGS.values()))
     if unknown:
         raise ValidationError(f"Situation inconnue dans la condition : {', '.join(unknown)}.")
 

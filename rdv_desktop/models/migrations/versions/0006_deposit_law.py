@@ -26,44 +26,40 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("piece") as batch:
-        batch.add_column(sa.Column("blocking", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
-    with op.batch_alter_table("motif") as batch:
-        batch.add_column(sa.Column("card_label", sa.String(200), nullable=False,
-                                   server_default=""))
-        batch.add_column(sa.Column("valid_until", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("photos", sa.Integer(), nullable=False, server_default="3"))
-        batch.add_column(sa.Column("address_months", sa.Integer(), nullable=False,
-                                   server_default="3"))
-        batch.add_column(sa.Column("decision_months", sa.Integer(), nullable=False,
-                                   server_default="4"))
-        batch.add_column(sa.Column("age_from", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("age_before", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("handover", sa.JSON(), nullable=False,
-                                   server_default="[]"))
-    with op.batch_alter_table("dossier") as batch:
-        batch.add_column(sa.Column("pieces_due_by", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("pieces_completed_at", sa.DateTime(timezone=True),
-                                   nullable=True))
-        batch.create_index(batch.f("ix_dossier_pieces_due_by"), ["pieces_due_by"], unique=False)
-    with op.batch_alter_table("dossier_piece") as batch:
-        batch.add_column(sa.Column("blocking", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
-        batch.add_column(sa.Column("received_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE ADD COLUMN on both databases: a batch rebuild would drop tables other
+    # rows refer to (motif_piece → piece, dossier_piece → dossier).
+    op.add_column("piece", sa.Column("blocking", sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
+    op.add_column("motif", sa.Column("card_label", sa.String(200), nullable=False,
+                                     server_default=""))
+    op.add_column("motif", sa.Column("valid_until", sa.Date(), nullable=True))
+    for column, default in (("photos", "3"), ("address_months", "3"), ("decision_months", "4")):
+        op.add_column("motif", sa.Column(column, sa.Integer(), nullable=False,
+                                         server_default=default))
+    op.add_column("motif", sa.Column("age_from", sa.Integer(), nullable=True))
+    op.add_column("motif", sa.Column("age_before", sa.Integer(), nullable=True))
+    op.add_column("motif", sa.Column("handover", sa.JSON(), nullable=False,
+                                     server_default="[]"))
+    op.add_column("dossier", sa.Column("pieces_due_by", sa.Date(), nullable=True))
+    op.add_column("dossier", sa.Column("pieces_completed_at", sa.DateTime(timezone=True),
+                                       nullable=True))
+    op.create_index(op.f("ix_dossier_pieces_due_by"), "dossier", ["pieces_due_by"],
+                    unique=False)
+    op.add_column("dossier_piece", sa.Column("blocking", sa.Boolean(), nullable=False,
+                                             server_default=sa.false()))
+    op.add_column("dossier_piece", sa.Column("received_at", sa.DateTime(timezone=True),
+                                             nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("dossier_piece") as batch:
-        batch.drop_column("received_at")
-        batch.drop_column("blocking")
-    with op.batch_alter_table("dossier") as batch:
-        batch.drop_index(batch.f("ix_dossier_pieces_due_by"))
-        batch.drop_column("pieces_completed_at")
-        batch.drop_column("pieces_due_by")
-    with op.batch_alter_table("motif") as batch:
-        for column in ("handover", "age_before", "age_from", "decision_months",
-                       "address_months", "photos", "valid_until", "card_label"):
-            batch.drop_column(column)
-    with op.batch_alter_table("piece") as batch:
-        batch.drop_column("blocking")
+    # Columns are dropped in place (SQLite 3.35+ and PostgreSQL): a batch rebuild would drop
+    # the dossier table that dossier_piece and timbre rows refer to.
+    op.drop_column("dossier_piece", "received_at")
+    op.drop_column("dossier_piece", "blocking")
+    op.drop_index(op.f("ix_dossier_pieces_due_by"), table_name="dossier")
+    op.drop_column("dossier", "pieces_completed_at")
+    op.drop_column("dossier", "pieces_due_by")
+    for column in ("handover", "age_before", "age_from", "decision_months", "address_months",
+                   "photos", "valid_until", "card_label"):
+        op.drop_column("motif", column)
+    op.drop_column("piece", "blocking")
