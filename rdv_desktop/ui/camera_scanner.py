@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
+from .media_quiet import quiet_media_probes
 from .worker import run_in_background
 
 DECODES_PER_S = 5
@@ -72,6 +73,7 @@ class CameraScanner(QWidget):
             self.camera.start()
             return True
         try:
+            quiet_media_probes()
             from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices
             from PySide6.QtMultimediaWidgets import QVideoWidget
         except ImportError as exc:  # no Addons wheel, or missing system media libraries

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWidgets import QApplication
 
 from ..paths import resource
+from .media_quiet import quiet_media_probes
 
 RATE = 22050
 NOTES = ((659.25, 0.32), (523.25, 0.55))  # E5 then C5: the usual "ding-dong"
@@ -62,6 +63,7 @@ class Chime(QObject):
         if not path.exists():
             return None
         try:
+            quiet_media_probes()
             from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
         except ImportError:
             return None
