@@ -21,7 +21,7 @@ from .core.actor import Actor, roles_of
 from .core.audit import record
 from .core.clock import at_paris, local
 from .counter.booking import REFERENCE_ALPHABET
-from .counter.dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry
+from .counter.dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry, working_day
 from .counter.numbering import ticket_number
 from .counter.piece_checks import PieceCheck, checklist
 from .demo_people import BIRTH_PLACES, FAMILY_NAMES, GIVEN_NAMES, NATIONALITIES
@@ -165,10 +165,10 @@ class _Generator:
         self.deposits += int(complete)
 
     def _await_pieces(self, dossier: Dossier, when: datetime) -> None:
-        """Pieces asked for by a dated letter; most of the older ones have come since."""
-        dossier.pieces_due_by = when.date() + timedelta(days=30)
+        """Pieces asked for by a dated letter; nine in ten of those due by now have come."""
+        dossier.pieces_due_by = working_day(when.date() + timedelta(days=30))
         arrived = when + timedelta(days=self.rng.randint(3, 45))
-        if arrived < self.ctx.clock.now() and self.rng.random() < 0.7:
+        if arrived < self.ctx.clock.now() and self.rng.random() < 0.9:
             for piece in dossier.pieces:
                 if piece.status == "missing":
                     piece.status, piece.received_at = "received", arrived
