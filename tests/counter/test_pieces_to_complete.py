@@ -182,3 +182,17 @@ def test_a_malformed_contact_is_refused_in_french(services: Services, admin: Act
         services.office.admin.set_setting(admin, "service_email", "pas une adresse")
     with pytest.raises(ValidationError, match="Téléphone du service"):
         services.office.admin.set_setting(admin, "service_phone", "=HYPERLINK(1)")
+
+
+def test_booking_warns_of_a_birth_date_outside_the_window(services: Services,
+                                                          accueil: Actor) -> None:
+    late = NewAppointment("Tardif", "Test", TODAY, time(11, 0), "VPF_ENTRE_AVANT_13",
+                          date(2000, 5, 1))
+    result = services.desk.walk_in(accueil, late, check_in_now=True, print_convocation=False)
+    assert result.message.endswith(
+        "⚠ Vie privée et familiale – entré(e) en France avant l'âge de 13 ans : demande hors "
+        "délai : né(e) le 01/05/2000, 26 ans, à déposer avant 19 ans.")
+    fine = NewAppointment("Adulte", "Test", TODAY, time(11, 15), "VPF_ENTRE_AVANT_13",
+                          date(2008, 1, 15))
+    assert "⚠" not in services.desk.walk_in(accueil, fine, check_in_now=True,
+                                            print_convocation=False).message

@@ -45,5 +45,15 @@ class DeskCommands:
         message = (f"Arrivée enregistrée : ticket {view.ticket} — {view.full_name}"
                    if check_in_now else
                    f"Rendez-vous créé pour {view.full_name} : réf. {view.reference}")
+        message += self._age_warning(new)
         return CommandResult(message, (view,), None,
                              tuple(self.documents.keep(d) for d in docs))
+
+    def _age_warning(self, new: NewAppointment) -> str:
+        """The motif's birth-date window (L423-21, L423-13, L435-3), said at booking: the
+        préfecture decides, the desk only warns."""
+        if new.motif_code is None or new.birth_date is None:
+            return ""
+        motif = self.documents.catalogue.current().motif(new.motif_code)
+        problem = motif.rules.age_problem(new.birth_date, new.slot_date)
+        return f" — ⚠ {motif.label} : {problem}." if problem else ""
