@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rdv_desktop.errors import ValidationError
 from rdv_desktop.models import AuditEvent, Dossier
@@ -144,6 +144,15 @@ def test_the_overdue_come_first(services: Services, accueil: Actor, agent: Actor
 
 def test_an_ended_motif_takes_no_deposit_and_no_booking(services: Services, accueil: Actor,
                                                         agent: Actor, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 12, 31, 9, 30, tzinfo=PARIS))  # the last day it applies
+    last = services.booking.create(accueil, NewAppointment(
+        "Dernier", "Jour", date(2026, 12, 31), time(10, 0), "AES_METIERS_TENSION"))
+    services.appointments.check_in(accueil, last.id, accept_timing=True)
+    services.appointments.call(agent, last.id)
+    services.appointments.start_service(agent, last.id)
+    done = services.counter.register_deposit(
+        agent, request(services, last.id, motif="AES_METIERS_TENSION"))
+    assert done.dossier.number == "CANTAL-2026-000001"
     clock.set(datetime(2027, 1, 4, 9, 30, tzinfo=PARIS))
     day = date(2027, 1, 4)
     with pytest.raises(ValidationError, match="ne s'applique que jusqu'au 31/12/2026"):
@@ -158,7 +167,7 @@ def test_an_ended_motif_takes_no_deposit_and_no_booking(services: Services, accu
         services.counter.register_deposit(
             agent, request(services, view.id, motif="AES_METIERS_TENSION"))
     with services.ctx.db.read() as s:
-        assert s.scalar(select(Dossier.id)) is None
+        assert s.scalar(select(func.count(Dossier.id))) == 1
 
 
 def test_the_card_category_hides_the_motif_when_the_site_asks(
