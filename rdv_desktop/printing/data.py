@@ -121,6 +121,8 @@ class MissingPiecesData:
     how_to_come_back: str
     reference: str
     duplicate_printed_at: datetime | None = None
+    # Of `pieces_missing`, those without which the dossier cannot be registered (R431-10).
+    pieces_blocking: tuple[PieceLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

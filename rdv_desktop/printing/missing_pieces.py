@@ -50,10 +50,19 @@ def render_missing_pieces(data: MissingPiecesData) -> bytes:
     flow.space(L.GAP_SECTION_MM)
 
     keep = L.SIZE_LIST * L.LEADING
-    missing = f"Pièces manquantes ({len(data.pieces_missing)})"
-    flow.heading(missing, keep_with=keep)
-    flow.pieces(data.pieces_missing, section=missing, box=True)
-    flow.space(L.GAP_SECTION_MM)
+    if data.pieces_blocking:
+        blocking = f"Pièces indispensables manquantes ({len(data.pieces_blocking)})"
+        flow.heading(blocking, keep_with=keep * 2)
+        flow.text(notices.WHY_BLOCKING, size=L.SIZE_NOTE)
+        flow.pieces(data.pieces_blocking, section=blocking, box=True)
+        flow.space(L.GAP_SECTION_MM)
+    others = tuple(p for p in data.pieces_missing if p not in data.pieces_blocking)
+    if others:
+        missing = (f"Autres pièces à apporter ({len(others)})" if data.pieces_blocking
+                   else f"Pièces manquantes ({len(others)})")
+        flow.heading(missing, keep_with=keep)
+        flow.pieces(others, section=missing, box=True)
+        flow.space(L.GAP_SECTION_MM)
     if data.pieces_received:
         received = f"Pièces déjà présentées ({len(data.pieces_received)})"
         flow.heading(received, keep_with=keep)

@@ -49,6 +49,12 @@ VERIFY_HELP = (
     "préfecture, ou saisir le code ci-dessus. Le code ne contient aucune donnée personnelle."
 )
 NOT_DEPOSITED = "Votre dossier n'a PAS été enregistré comme déposé : il est incomplet."
+WHY_BLOCKING = (
+    "Sans ces pièces (identité, nationalité, formulaire de demande, ou pièce sans laquelle la "
+    "demande ne peut pas être examinée), le dossier ne peut pas être enregistré (articles R431-10 "
+    "et R431-11 du CESEDA). Les autres pièces manquantes pourront être demandées après "
+    "l'enregistrement."
+)
 NOT_AN_ATTESTATION = (
     "Ce document ne vaut ni attestation de dépôt, ni titre de séjour, ni récépissé."
 )

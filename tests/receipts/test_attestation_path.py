@@ -178,3 +178,15 @@ def test_convocation_without_a_motif_lists_the_common_pieces(services: Services,
     assert "Le motif de votre demande sera confirmé à l'accueil" in text
     assert "Formulaire de demande daté et signé" in text and "Passeport" in text
     assert "Pièces à apporter (0)" not in text
+
+
+def test_the_missing_list_says_which_pieces_block_and_why(services: Services, accueil: Actor,
+                                                          agent: Actor) -> None:
+    aid = at_counter(services, accueil, agent)
+    dossier = deposit(services, agent, aid, missing=frozenset({"IDENTITE", "DOMICILE"}))
+    text = pdf_text(services.documents.missing_pieces(agent, dossier.id).pdf)
+    blocking = text.index("Pièces indispensables manquantes (1)")
+    others = text.index("Autres pièces à apporter (1)")
+    assert blocking < text.index("Passeport (pages état civil") < others
+    assert others < text.index("Justificatif de domicile")
+    assert "articles R431-10 et R431-11 du CESEDA" in text

@@ -266,6 +266,8 @@ class DocumentService:
                                  if p.status == "missing"),
             pieces_received=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
                                   if p.status == "received"),
+            pieces_blocking=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
+                                  if p.status == "missing" and p.blocking),
             next_appointment=local(next_appointment) if next_appointment else None,
             how_to_come_back=HOW_TO_COME_BACK, reference=a.reference,
             duplicate_printed_at=local(now) if reprint else None,
