@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .base import Base
 from .catalogue import CatalogueVersion, Motif, MotifPiece, Piece, Situation
 from .dossier import PIECE_STATUSES, Dossier, DossierPiece, Timbre
+from .recepisse import WORK_MENTIONS, Recepisse
 from .sequence import NumberSequence, SigningKey
 from .site import Counter, Fee, Setting, Site, Station
 from .stats import StatsDuration, StatsRollup, StatsState
@@ -14,6 +15,7 @@ __all__ = [
     "OUTCOMES",
     "PIECE_STATUSES",
     "SOURCES",
+    "WORK_MENTIONS",
     "Appointment",
     "AuditEvent",
     "Base",
@@ -26,6 +28,7 @@ __all__ = [
     "MotifPiece",
     "NumberSequence",
     "Piece",
+    "Recepisse",
     "Setting",
     "SigningKey",
     "Site",

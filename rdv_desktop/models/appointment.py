@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
 
-OUTCOMES = ("pending", "deposited", "incomplete", "no_show", "cancelled", "redirected")
+OUTCOMES = ("pending", "deposited", "incomplete", "no_show", "cancelled", "redirected",
+            "recepisse_handed")
 SOURCES = ("import", "manual", "walk_in")
 
 
@@ -40,6 +41,10 @@ class Appointment(Base):
     motif_code: Mapped[str | None] = mapped_column(String(60))
     motif_source_label: Mapped[str] = mapped_column(String(300), default="")
     motif_to_confirm: Mapped[bool] = mapped_column(default=False)
+    # A visit to collect the récépissé of this dossier number (queued by the arrival desk from
+    # the attestation's QR); NULL for a deposit appointment. A number, not a foreign key:
+    # dossier already refers to appointment, and a cycle would order neither table first.
+    recepisse_for: Mapped[str | None] = mapped_column(String(40), index=True)
 
     outcome: Mapped[str] = mapped_column(String(12), default="pending")
     arrived_at: Mapped[datetime | None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
@@ -38,6 +38,9 @@ class Dossier(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     review_state: Mapped[str | None] = mapped_column(String(20))
     review_comment: Mapped[str | None] = mapped_column(Text)
+    # A complete dossier's récépissé must be handed over by this date (R431-12; set at deposit
+    # from the site's `recepisse_due_days`, so a later change of the setting rewrites nothing).
+    recepisse_due_on: Mapped[date | None] = mapped_column(index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     pieces: Mapped[list[DossierPiece]] = relationship(

@@ -41,6 +41,11 @@ class AppointmentView:
     finished_at: datetime | None
     agent_name: str
     updated_at: datetime
+    recepisse_for: str | None = None  # a visit to collect this dossier's récépissé
+
+    @property
+    def collects_recepisse(self) -> bool:
+        return self.recepisse_for is not None
 
     @property
     def full_name(self) -> str:
@@ -84,5 +89,5 @@ class ViewBuilder:
             counter_number=self.counters.get(a.counter_id) if a.counter_id else None,
             service_started_at=a.service_started_at, finished_at=a.finished_at,
             agent_name=self.agents.get(a.agent_id, "") if a.agent_id else "",
-            updated_at=a.updated_at,
+            updated_at=a.updated_at, recepisse_for=a.recepisse_for,
         )

@@ -32,7 +32,8 @@ from .stage import Outcome
 # state_of lives in appointment_state; it stays importable from here for the import service.
 __all__ = ["FINAL_OUTCOMES", "AppointmentService", "TimingWarning", "state_of"]
 
-FINAL_OUTCOMES = (Outcome.DEPOSITED, Outcome.INCOMPLETE, Outcome.REDIRECTED)
+FINAL_OUTCOMES = (Outcome.DEPOSITED, Outcome.INCOMPLETE, Outcome.REDIRECTED,
+                  Outcome.RECEPISSE_HANDED)
 
 
 class TimingWarning(InvalidTransition):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from ..catalogue.service import CatalogueInfo, CatalogueService, MotifInfo
 from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import local
+from ..core.site_settings import SiteSettings
 from ..signing.keys import KeyService
 from ..signing.signed_code import sign_code
 from ..signing.signer import Signer
@@ -140,6 +141,9 @@ class DossierService:
         self.appointments.require_pending(a)
         if a.service_started_at is None:
             raise InvalidTransition("La personne n'est pas au guichet.")
+        if a.recepisse_for is not None:
+            raise InvalidTransition(f"Cette personne vient chercher le récépissé du dossier "
+                                    f"{a.recepisse_for} : enregistrez la remise du récépissé.")
         set_motif(s, actor, a, motif.code, now)
         dossier = self.build(s, actor, a, prepared.catalogue, motif, request, prepared.checks,
                              now, prepared.complete, prepared.signer)
@@ -164,6 +168,8 @@ class DossierService:
             complete=complete, deposited_at=now, agent_id=actor.user_id,
             station=actor.station, signing_key_id=getattr(signer, "key_id", None),
             qr_payload=payload, reprint_count=0, extra={},
+            recepisse_due_on=(local(now).date() + timedelta(
+                days=SiteSettings.read(s).recepisse_due_days) if number is not None else None),
         )
         for position, line in enumerate(checklist(motif, request.situations)):
             check = checks.get(line.piece.code)
