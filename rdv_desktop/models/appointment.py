@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base
 
 OUTCOMES = ("pending", "deposited", "incomplete", "no_show", "cancelled", "redirected",
-            "recepisse_handed")
+            "recepisse")  # "recepisse": a collection visit ended with the récépissé given
 SOURCES = ("import", "manual", "walk_in")
 
 

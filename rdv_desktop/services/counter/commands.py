@@ -45,7 +45,7 @@ OUTCOME_STEP_LABELS = {
     "deposited": "l'enregistrement du dépôt",
     "incomplete": "le dossier incomplet",
     "redirected": "la réorientation vers l'ANEF",
-    "recepisse_handed": "la remise du récépissé",
+    "recepisse": "la remise du récépissé",
 }
 
 

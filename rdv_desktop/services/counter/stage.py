@@ -17,7 +17,7 @@ class Outcome(StrEnum):
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
     REDIRECTED = "redirected"
-    RECEPISSE_HANDED = "recepisse_handed"  # a visit to collect a récépissé, done
+    RECEPISSE_HANDED = "recepisse"  # a visit to collect a récépissé, done
 
 
 class Stage(StrEnum):
@@ -40,7 +40,7 @@ OUTCOME_STAGE = {
     "no_show": Stage.NO_SHOW,
     "cancelled": Stage.CANCELLED,
     "redirected": Stage.REDIRECTED,
-    "recepisse_handed": Stage.RECEPISSE_HANDED,
+    "recepisse": Stage.RECEPISSE_HANDED,
 }
 
 OUTCOME_LABELS = {
@@ -50,7 +50,7 @@ OUTCOME_LABELS = {
     "no_show": "absent",
     "cancelled": "annulé",
     "redirected": "réorienté vers l'ANEF",
-    "recepisse_handed": "récépissé remis",
+    "recepisse": "récépissé remis",
 }
 
 
