@@ -114,4 +114,4 @@ def test_counter_roles_get_no_office_screens(qtbot, services: Services, agent: A
     add_office_screens(Host(), services, agent)
     assert added == []
     add_office_screens(Host(), services, manager)
-    assert added == ["Tableau de bord", "Contrôle des dépôts"]
+    assert added == ["Tableau de bord", "Contrôle des dépôts", "Récépissés à remettre"]
