@@ -225,9 +225,6 @@ class CheckInService:
         if status is VerificationStatus.UNKNOWN_KEY:
             return _red("unknown_key", "Code non vérifiable", result.message + ".",
                         "Cherchez la personne par son nom.")
-        if result.kind is not None:
-            return _red("wrong_kind", "Ce n'est pas une convocation", result.message + ".",
-                        "Scannez le QR code de la convocation.")
         return _red("truncated", "Code incomplet ou abîmé",
                     "Le QR code n'a été lu qu'en partie.",
                     "Scannez de nouveau, ou cherchez la personne par son nom.")
