@@ -88,12 +88,18 @@ def upgrade() -> None:
     _backfill_due_dates()
 
 
+def _drop_column(table: str, column: str) -> None:
+    """Without rebuilding the table: on SQLite a batch rebuild drops `appointment` and
+    `dossier`, which other tables' rows refer to (foreign keys are on), and fails."""
+    op.drop_index(op.f(f"ix_{table}_{column}"), table_name=table)
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # SQLite 3.35 and later
+    else:
+        op.drop_column(table, column)
+
+
 def downgrade() -> None:
     op.drop_index(op.f("ix_recepisse_dossier_id"), table_name="recepisse")
     op.drop_table("recepisse")
-    with op.batch_alter_table("appointment", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_appointment_recepisse_for"))
-        batch_op.drop_column("recepisse_for")
-    with op.batch_alter_table("dossier", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_dossier_recepisse_due_on"))
-        batch_op.drop_column("recepisse_due_on")
+    _drop_column("appointment", "recepisse_for")
+    _drop_column("dossier", "recepisse_due_on")
