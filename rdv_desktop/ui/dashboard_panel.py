@@ -117,7 +117,6 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
             ("complete", "Taux de complétude"), ("redirected", "Réorientations ANEF"),
             ("wait", "Attente"), ("service", "Durée du service"),
             ("recepisses", "Récépissés à remettre"))}
-        self.recepisses: RecepisseCounts | None = None
         grid = QGridLayout()
         for i, kpi in enumerate(self.kpis.values()):
             grid.addWidget(kpi, i // 5, i % 5)
@@ -196,7 +195,6 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
 
     def show_recepisses(self, counts: RecepisseCounts) -> None:
         """Complete dossiers whose récépissé is still to hand over (R431-12), today."""
-        self.recepisses = counts
         self.kpis["recepisses"].show_value(str(counts.pending),
                                            f"dont {counts.overdue} en retard")
 

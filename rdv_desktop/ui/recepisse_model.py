@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ..services.core import fr_date, local
 from ..services.recepisse import RecepisseRow
+from .table_model import ColumnTableModel, Index
 
 COLUMNS = ("Dossier", "Demandeur", "Motif", "Déposé le", "À remettre au plus tard le", "État",
            "Récépissé", "Validité", "Mention", "Remis par")
 OVERDUE_COLOUR = "#f9d6d6"
 HANDED_COLOUR = "#d5f0f5"
-Index = QModelIndex | QPersistentModelIndex
-ROOT = QModelIndex()
 
 
 def _cell(row: RecepisseRow, column: int, today: date) -> str:
@@ -29,25 +27,18 @@ def _cell(row: RecepisseRow, column: int, today: date) -> str:
     )[column]
 
 
-class RecepisseModel(QAbstractTableModel):
+class RecepisseModel(ColumnTableModel):
+    columns = COLUMNS
+
     def __init__(self, today: date) -> None:
         super().__init__()
         self.today = today
         self.rows: list[RecepisseRow] = []
 
-    def rowCount(self, parent: Index = ROOT) -> int:  # Qt's name
-        return 0 if parent.isValid() else len(self.rows)
+    def row_total(self) -> int:
+        return len(self.rows)
 
-    def columnCount(self, parent: Index = ROOT) -> int:  # Qt's name
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         row = self.rows[index.row()]

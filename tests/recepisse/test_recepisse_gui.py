@@ -134,3 +134,21 @@ def test_the_counter_records_the_recepisse_of_the_visit_it_receives(
     shown = {v.id: v for v in win.queue.model.views()}
     assert shown[queued.view.id].stage is Stage.RECEPISSE_HANDED
     assert "R-1" in win.queue.message.text()
+
+
+def test_the_dashboard_counts_recepisses_to_hand_over(qtbot, services: Services,
+                                                      clock: FixedClock, accueil: Actor,
+                                                      agent: Actor, manager: Actor) -> None:
+    from rdv_desktop.ui.dashboard_panel import DashboardPanel
+
+    deposit_on(services, clock, accueil, agent, DAY)
+    deposit_on(services, clock, accueil, agent, DAY + timedelta(days=10), "Bah")
+    clock.set(clock.now() + timedelta(days=115))  # the first is 125 days old: overdue
+    dashboard = DashboardPanel(services, manager)
+    qtbot.addWidget(dashboard)
+    kpi = dashboard.kpis["recepisses"]
+    dashboard.show()  # the first show loads the figures and today's récépissés
+    qtbot.waitUntil(lambda: kpi.value.text() == "2", timeout=10_000)
+    assert by_name(dashboard, QLabel, "Récépissés à remettre") is kpi.value
+    assert kpi.note.text() == "dont 1 en retard"
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)

@@ -44,10 +44,6 @@ class AppointmentView:
     recepisse_for: str | None = None  # a visit to collect this dossier's récépissé
 
     @property
-    def collects_recepisse(self) -> bool:
-        return self.recepisse_for is not None
-
-    @property
     def full_name(self) -> str:
         return f"{self.family_name.upper()} {self.given_names}".strip()
 
