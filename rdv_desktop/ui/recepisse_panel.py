@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ..services.office import ExportResult
 
 TITLE = "Récépissés à remettre"
+HANDED_COLUMNS = (6, 7, 8, 9)
 
 
 def _text(exc: Exception) -> str:
@@ -122,6 +123,8 @@ class RecepissePanel(LoadsOnFirstShow, QWidget):
         if which is not self.filter():
             return  # the filter changed meanwhile: its own answer follows
         self.model.set_rows(rows, today)
+        for column in HANDED_COLUMNS:  # the récépissé's own columns, empty until handed over
+            self.view.setColumnHidden(column, which is not RecepisseFilter.HANDED)
         self.view.resizeColumnsToContents()
         for column in (1, 2):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), 240))
