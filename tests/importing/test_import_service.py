@@ -94,7 +94,7 @@ def test_generated_rdvsp_sheet(services: Services, importer: ImportService, admi
     path = (write_xlsx if kind == "xlsx" else write_xls)(tmp_path / f"export.{kind}", rows)
     report = importer.import_file(admin, path)
     assert report.format_label == f"export RDV Service Public (.{kind})"
-    assert report.created == 6
+    assert report.created == 7  # both usagers of the KONATÉ booking
     assert [str(p) for p in report.rejected] == [
         "ligne 6 : date du rendez-vous impossible « 32/11/2026 »",
         "ligne 7 : nom absent",
@@ -104,7 +104,15 @@ def test_generated_rdvsp_sheet(services: Services, importer: ImportService, admi
     assert found["MUKENDI"].motif_code == "AES_METIERS_TENSION"
     assert found["MUKENDI"].reference.startswith("RDVSP-")
     assert found["DIALLO"].birth_date == date(1990, 3, 12)
-    assert found["KONATÉ"].given_names == "Mariam"
+    konate = sorted((a for a in by_reference(services).values() if a.family_name == "KONATÉ"),
+                    key=lambda a: a.birth_date)
+    # The mother keeps the booking's reference; her son (13) follows, his mother recorded as
+    # his legal representative.
+    assert [(a.given_names, a.birth_date) for a in konate] == [
+        ("Mariam", date(1986, 2, 2)), ("Ibrahim", date(2012, 9, 15))]
+    assert konate[0].reference != konate[1].reference  # each derived from its own name
+    assert [(c.role, c.name) for c in konate[1].companions] == [("legal_rep", "KONATÉ Mariam")]
+    assert konate[0].companions == []
     assert found["BONDARENKO"].outcome == "cancelled"  # Annulé (excusé)
     assert found["LI"].outcome == "cancelled"  # Annulé (par le service)
     assert found["SILVA"].outcome == "pending" and found["SILVA"].motif_to_confirm

@@ -14,10 +14,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 
 from ...errors import NotFound, ValidationError
-from ...models import Appointment, AuditEvent, Dossier
+from ...models import Appointment, AuditEvent, Companion, Dossier
 from ..core.actor import Actor
 from ..core.audit import jsonable, record
 from ..core.clock import local_today
@@ -134,6 +134,9 @@ class RetentionService:
                 count = len(s.scalars(select(Appointment.id).where(*target)).all())
             return PurgeReport(cutoff, count, True, len(pdfs))
         with self.ctx.db.write(long=True) as s:
+            # Companions' names are personal data too: they go with the appointment's identity.
+            s.execute(delete(Companion).where(Companion.appointment_id.in_(
+                select(Appointment.id).where(*target))))
             # An UPDATE gives a CursorResult; Session.execute is typed as returning a Result.
             result = cast(CursorResult[Any], s.execute(
                 update(Appointment).where(*target)

@@ -1,4 +1,4 @@
-"""récépissé follow-up: a due date on complete dossiers, the hand-over record, collection visits
+"""récépissé follow-up (due date, hand-over, collection visits); queue priority and companions
 
 R431-12 requires a récépissé for a complete dossier within a reasonable time, at most four
 months (Conseil d'État, 6 May 2025). A complete dossier now carries the date by which it must
@@ -6,6 +6,10 @@ be handed over (`dossier.recepisse_due_on`, set at deposit from the `recepisse_d
 setting); each hand-over is a `recepisse` row (number, validity, work mention, who, when; a
 cancelled one keeps its row with the cancellation); an appointment created by the arrival desk
 for someone who comes to collect it names the dossier number in `appointment.recepisse_for`.
+
+The same revision gives an appointment its queue priority (`appointment.priority`: a CMI
+priorité/invalidité card, pregnancy, a young child) and its companions (`companion`: a minor's
+legal representative, an interpreter and the language), issue 12 item 6.
 
 Complete dossiers registered before this migration get their due date from their deposit day
 and the default of 120 days (no site had the setting before).
@@ -85,6 +89,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recepisse")),
     )
     op.create_index(op.f("ix_recepisse_dossier_id"), "recepisse", ["dossier_id"], unique=False)
+    op.add_column("appointment", sa.Column("priority", sa.String(length=12), nullable=True))
+    op.create_table(
+        "companion",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("appointment_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("language", sa.String(length=60), nullable=False),
+        sa.ForeignKeyConstraint(["appointment_id"], ["appointment.id"],
+                                name=op.f("fk_companion_appointment_id_appointment")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_companion")),
+    )
+    op.create_index(op.f("ix_companion_appointment_id"), "companion", ["appointment_id"],
+                    unique=False)
     _backfill_due_dates()
 
 
@@ -99,6 +117,12 @@ def _drop_column(table: str, column: str) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_companion_appointment_id"), table_name="companion")
+    op.drop_table("companion")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE appointment DROP COLUMN priority")
+    else:
+        op.drop_column("appointment", "priority")
     op.drop_index(op.f("ix_recepisse_dossier_id"), table_name="recepisse")
     op.drop_table("recepisse")
     _drop_column("appointment", "recepisse_for")
