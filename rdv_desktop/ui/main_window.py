@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
             walkin.setShortcut(QKeySequence("Ctrl+N"))
             walkin.triggered.connect(self._open_walkin)
             file_menu.addAction(walkin)
+            if not self.actor.may("counter.serve"):  # the desk has no « Guichet » menu
+                file_menu.addAction(self.queue.actions_by_name["assistance"])
         if self.actor.may("appointment.import"):
             import_action = QAction("&Importer des rendez-vous…", self)
             import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
@@ -186,7 +188,8 @@ class MainWindow(QMainWindow):
 
         if self.actor.may("counter.serve"):  # the arrival desk has no guichet to work
             counter = bar.addMenu("&Guichet")
-            names = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo")
+            names = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo",
+                     "assistance")
             for name in names:
                 counter.addAction(self.queue.actions_by_name[name])
             reprint = QAction("Réimprimer le document (duplicata)", self)
