@@ -20,6 +20,17 @@ from PySide6.QtWidgets import (
 from ..services.counter import PRIORITY_LABELS, AppointmentView, CompanionEntry
 
 
+def priority_box(current: str | None = None) -> QComboBox:
+    """The priority choice (booking, walk-in, arrival): « Aucune priorité » or a reason."""
+    box = QComboBox()
+    box.setAccessibleName("Priorité")
+    box.addItem("Aucune priorité", None)
+    for code, label in PRIORITY_LABELS.items():
+        box.addItem(label[0].upper() + label[1:], code)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
 class AssistanceDialog(QDialog):
     chosen = Signal(object, object)  # priority code or None, tuple[CompanionEntry, ...]
 
@@ -28,12 +39,7 @@ class AssistanceDialog(QDialog):
         self.setWindowTitle("Priorité et accompagnants")
         heading = QLabel(f"{view.full_name} — ticket {view.ticket or '—'}")
         heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.priority = QComboBox()
-        self.priority.setAccessibleName("Priorité")
-        self.priority.addItem("Aucune priorité", None)
-        for code, label in PRIORITY_LABELS.items():
-            self.priority.addItem(label[0].upper() + label[1:], code)
-        self.priority.setCurrentIndex(max(0, self.priority.findData(view.priority)))
+        self.priority = priority_box(view.priority)
         known = {c.role: c for c in view.companions}
         self.legal_rep = QLineEdit(known["legal_rep"].name if "legal_rep" in known else "")
         self.legal_rep.setAccessibleName("Représentant légal")
