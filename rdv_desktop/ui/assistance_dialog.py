@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.counter import PRIORITY_LABELS, AppointmentView, CompanionEntry
+from .dialog_buttons import ok_cancel
 
 
 def priority_box(current: str | None = None) -> QComboBox:
@@ -51,14 +51,8 @@ class AssistanceDialog(QDialog):
         for field in (self.legal_rep, self.interpreter):
             field.setMaxLength(200)
         self.language.setMaxLength(60)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Enregistrer")
-        ok.setAccessibleName("Enregistrer priorité et accompagnants")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = ok_cancel(self, "Enregistrer", "Enregistrer priorité et accompagnants",
+                                 self._accept)
         form = QFormLayout()
         form.addRow("Priorité", self.priority)
         form.addRow("Représentant légal (mineur)", self.legal_rep)

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..services.recepisse import WORK_MENTION_LABELS, HandOver
 from .date_fields import date_field, day_of
+from .dialog_buttons import ok_cancel
 
 DEFAULT_VALIDITY_DAYS = 182  # a first request's récépissé is usually valid six months
 
@@ -54,14 +54,8 @@ class HandOverDialog(QDialog):
         self.error.setAccessibleName("Erreur")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Enregistrer la remise")
-        self.ok.setAccessibleName("Enregistrer la remise")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok = ok_cancel(self, "Enregistrer la remise",
+                                          "Enregistrer la remise", self._submit)
         form = QFormLayout()
         form.addRow("Numéro du récépissé", self.number)
         form.addRow("Valable du", self.valid_from)
