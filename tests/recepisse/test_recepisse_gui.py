@@ -152,3 +152,33 @@ def test_the_dashboard_counts_recepisses_to_hand_over(qtbot, services: Services,
     assert by_name(dashboard, QLabel, "Récépissés à remettre") is kpi.value
     assert kpi.note.text() == "dont 1 en retard"
     qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
+
+
+def test_the_desk_screen_queues_the_holder_of_a_scanned_attestation(
+        qtbot, services: Services, clock: FixedClock, accueil: Actor, agent: Actor,
+        manager: Actor) -> None:
+    from PySide6.QtCore import Qt
+
+    from rdv_desktop.ui.checkin_panel import CheckInPanel
+
+    dossier = deposit_on(services, clock, accueil, agent, DAY)
+    clock.set(clock.now() + timedelta(days=40))
+    desk = CheckInPanel(services, accueil)
+    qtbot.addWidget(desk)
+    desk.show()
+    qtbot.waitExposed(desk)
+    field = by_name(desk, QLineEdit, "Code scanné")
+    field.setText(dossier.qr_payload or "")
+    with qtbot.waitSignal(desk.scan_finished, timeout=10_000):
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert desk.feedback.kind == "green"
+    shown = desk.feedback.text()
+    assert "Remise du récépissé" in shown and "Ticket A001" in shown
+    assert f"Dossier {dossier.number}" in shown
+    # The visit is in the queue; the statistics of the day do not count it as an appointment.
+    visits = [v for v in services.appointments.day(agent, clock.now().date())
+              if v.recepisse_for == dossier.number]
+    assert [v.ticket for v in visits] == ["A001"]
+    services.office.stats.refresh()
+    report = services.office.stats.report(manager, visits[0].slot_date, visits[0].slot_date)
+    assert report.totals.appointments == 0
