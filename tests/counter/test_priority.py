@@ -118,7 +118,12 @@ def test_companions_are_checked_and_audited_without_names(services: Services, ac
 
 def test_the_purge_removes_companions_with_the_identity(services: Services, accueil: Actor,
                                                         admin: Actor, clock: FixedClock) -> None:
-    arrive(services, accueil, clock, "Ancien", time(9, 0), time(8, 50), companions=(MOTHER,))
+    old = arrive(services, accueil, clock, "Ancien", time(9, 0), time(8, 50),
+                 companions=(MOTHER,))
+    reference = services.appointments.get(old).reference
+    seen = services.office.retention.export_person(admin, reference=reference)
+    assert seen["appointments"][0]["companions"] == [
+        {"role": "legal_rep", "name": "Aïcha Traoré", "language": ""}]
     clock.set(clock.now() + timedelta(days=800))
     report = services.office.retention.purge(admin, 24, confirmed=True)
     assert report.count == 1

@@ -168,3 +168,15 @@ def test_the_export_keeps_hostile_names_as_text(services: Services, clock: Fixed
     with services.ctx.db.read() as s:
         assert s.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "export")) == 1
+
+
+def test_a_subject_access_export_names_the_recepisse(services: Services, clock: FixedClock,
+                                                     accueil: Actor, agent: Actor,
+                                                     admin: Actor) -> None:
+    dossier = deposit_on(services, clock, accueil, agent, DAY)
+    services.recepisse.hand_over(agent, hand("R-55", dossier.number or ""))
+    reference = services.appointments.get(dossier.appointment_id).reference
+    data = services.office.retention.export_person(admin, reference=reference)
+    [recepisse] = data["dossiers"][0]["recepisses"]
+    assert (recepisse["number"], recepisse["work_mention"]) == ("R-55", "work")
+    assert data["dossiers"][0]["recepisse_due_on"] == "2027-03-26"
