@@ -131,16 +131,29 @@ def rows_from_table(headers: Sequence[str], records: Iterable[tuple[int, Sequenc
     require_columns(headers, mapping)
     rows: list[ImportRow] = []
     problems: list[RowProblem] = []
+    bookings: dict[str, list[int]] = {}  # rdv_id → positions in `rows` of its participants
     for line, cells in records:
         if not any(text(c) for c in cells):
             continue
         values = {f: (cells[i] if i < len(cells) else None) for f, i in mapping.items()}
+        booking = text(values.get("booking_id")).replace(" ", "")
+        if booking and not text(values.get("reference")):
+            # The participations export: the booking's id is the reference of its first
+            # participant, « -2 », « -3 »… after it for the next ones, in the export's order.
+            taken = len(bookings.get(booking, ()))
+            values["reference"] = f"{prefix}-{booking}" + (f"-{taken + 1}" if taken else "")
         people = []
         for person in each_usager(values):
             try:
                 people.append(build_row(line, person, prefix))
             except RowRejected as exc:
                 problems.append(RowProblem(line, str(exc)))
+        if booking and people:
+            bookings.setdefault(booking, []).append(len(rows))
         rows.extend(link_minors(people))
+    for positions in bookings.values():  # a minor booked with adults, one row each
+        for position, row in zip(positions, link_minors([rows[p] for p in positions]),
+                                 strict=True):
+            rows[position] = row
     kept, duplicates = drop_duplicates(rows)
     return kept, sorted(problems + duplicates, key=lambda p: p.line), ignored
