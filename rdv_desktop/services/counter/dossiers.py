@@ -169,7 +169,7 @@ class DossierService:
             station=actor.station, signing_key_id=getattr(signer, "key_id", None),
             qr_payload=payload, reprint_count=0, extra={},
             recepisse_due_on=(local(now).date() + timedelta(
-                days=SiteSettings.read(s).recepisse_due_days) if number is not None else None),
+                days=SiteSettings.read(s).recepisse_due_days) if complete else None),
         )
         for position, line in enumerate(checklist(motif, request.situations)):
             check = checks.get(line.piece.code)
