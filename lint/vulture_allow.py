@@ -12,6 +12,7 @@ _.filterAcceptsRow
 _.useA85  # reportlab: uncompressed font streams
 _.freeze_panes  # openpyxl
 _.revoked_reason  # ORM columns written by services
+_.cancelled_by
 _.refreshed_at
 # Named values kept for readability or completeness.
 PENDING  # Outcome enum member

@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
+from .companion import Companion
 
-OUTCOMES = ("pending", "deposited", "incomplete", "no_show", "cancelled", "redirected")
+OUTCOMES = ("pending", "deposited", "incomplete", "no_show", "cancelled", "redirected",
+            "recepisse")  # "recepisse": a collection visit ended with the récépissé given
 SOURCES = ("import", "manual", "walk_in")
+# Served first among those who have arrived (CASF L241-3 « priorité » / « invalidité » card,
+# pregnancy, a young child); NULL: no priority.
+PRIORITIES = ("cmi", "pregnancy", "young_child")
 
 
 class Appointment(Base):
@@ -40,6 +45,13 @@ class Appointment(Base):
     motif_code: Mapped[str | None] = mapped_column(String(60))
     motif_source_label: Mapped[str] = mapped_column(String(300), default="")
     motif_to_confirm: Mapped[bool] = mapped_column(default=False)
+    # A visit to collect the récépissé of this dossier number (queued by the arrival desk from
+    # the attestation's QR); NULL for a deposit appointment. A number, not a foreign key:
+    # dossier already refers to appointment, and a cycle would order neither table first.
+    recepisse_for: Mapped[str | None] = mapped_column(String(40), index=True)
+    priority: Mapped[str | None] = mapped_column(String(12))
+    companions: Mapped[list[Companion]] = relationship(
+        order_by="Companion.id", cascade="all, delete-orphan", lazy="selectin")
 
     outcome: Mapped[str] = mapped_column(String(12), default="pending")
     arrived_at: Mapped[datetime | None]

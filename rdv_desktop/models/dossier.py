@@ -42,6 +42,9 @@ class Dossier(Base):
     # last one arrives. The deposit date stays the first filing date.
     pieces_due_by: Mapped[date | None] = mapped_column(index=True)
     pieces_completed_at: Mapped[datetime | None]
+    # A complete dossier's récépissé must be handed over by this date (R431-12; set at deposit
+    # from the site's `recepisse_due_days`, so a later change of the setting rewrites nothing).
+    recepisse_due_on: Mapped[date | None] = mapped_column(index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     pieces: Mapped[list[DossierPiece]] = relationship(

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
-from ..models import Appointment, AuditEvent, Dossier, User
+from ..models import WORK_MENTIONS, Appointment, AuditEvent, Dossier, Recepisse, User
 from .catalogue.rules import request_flags
 from .core.actor import Actor, roles_of
 from .core.audit import record
@@ -70,6 +70,8 @@ class _Generator:
         self.ctx = services.ctx
         self.opts = opts
         self.rng = random.Random(opts.seed)
+        # Its own sequence, so the appointments of a seed stay those they always were.
+        self.recepisse_rng = random.Random(opts.seed + 1)
         self.agents = agents
         self.catalogue = services.catalogue.current()
         self.paper = [m for m in self.catalogue.motifs if not m.anef_redirect]
@@ -163,6 +165,22 @@ class _Generator:
             self._await_pieces(dossier, when)
         a.outcome = outcome
         self.deposits += int(complete)
+        if complete and (dossier.pieces_due_by is None or dossier.pieces_completed_at):
+            self.hand_over(s, dossier, dossier.pieces_completed_at or when, agent)
+
+    def hand_over(self, s: Session, dossier: Dossier, deposited: datetime, agent: Actor) -> None:
+        """Most récépissés are handed over between two weeks and four months after the deposit;
+        some wait longer (the follow-up's overdue list has something to show)."""
+        rng = self.recepisse_rng
+        handed = deposited + timedelta(days=rng.randint(14, 135), hours=rng.randint(0, 3))
+        if handed.date() >= self.opts.day or rng.random() < 0.12:
+            return
+        valid_from = local(handed).date()
+        s.add(Recepisse(dossier_id=dossier.id, appointment_id=None,
+                        number=f"R{rng.randint(10**9, 10**10 - 1)}", valid_from=valid_from,
+                        valid_until=valid_from + timedelta(days=rng.choice((91, 182))),
+                        work_mention=rng.choice(WORK_MENTIONS), handed_at=handed,
+                        handed_by=agent.user_id, station="DEMO"))
 
     def _await_pieces(self, dossier: Dossier, when: datetime) -> None:
         """Pieces asked for by a dated letter; nine in ten of those due by now have come."""
@@ -173,6 +191,9 @@ class _Generator:
                 if piece.status == "missing":
                     piece.status, piece.received_at = "received", arrived
             dossier.pieces_completed_at = arrived
+            dossier.recepisse_due_on = local(arrived).date() + timedelta(days=120)
+        else:
+            dossier.recepisse_due_on = None  # due once the last piece is in
 
     def past_day(self, s: Session, day: date) -> int:
         slots = self.slots(day, self.opts.per_day, time(8, 30), time(16, 30))

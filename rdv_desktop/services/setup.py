@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # services a station may not use before its first print, scan
     from .desk.checkin import CheckInService
     from .office.bundle import ManagerOffice
     from .papers.documents import DocumentService
+    from .recepisse.service import RecepisseService
     from .signing.keys import KeyService
 
 KNOWN_SITES = {
@@ -115,6 +116,13 @@ class Services:
         from .desk.checkin import CheckInService
 
         return CheckInService(self.appointments, self.keys)
+
+    @cached_property
+    def recepisse(self) -> RecepisseService:
+        """The récépissé follow-up: due dates, hand-overs, the manager's list."""
+        from .recepisse.service import RecepisseService
+
+        return RecepisseService(self.appointments)
 
     @cached_property
     def waiting_room(self) -> WaitingRoomService:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..errors import RdvError
 from ..printing.chart_style import OUTCOME_COLORS as COLORS
 from ..services.core import Actor, local_today
+from ..services.recepisse import RecepisseCounts
 from ..services.setup import Services
 from ..services.stats import Breakdown, StatsReport, bucket, minutes
 from ..services.stats import percent as pct
@@ -114,10 +115,11 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
             ("appointments", "Rendez-vous"), ("arrivals", "Arrivées"),
             ("no_show", "Taux d'absence"), ("deposits", "Dossiers déposés"),
             ("complete", "Taux de complétude"), ("redirected", "Réorientations ANEF"),
-            ("wait", "Attente"), ("service", "Durée du service"))}
+            ("wait", "Attente"), ("service", "Durée du service"),
+            ("recepisses", "Récépissés à remettre"))}
         grid = QGridLayout()
         for i, kpi in enumerate(self.kpis.values()):
-            grid.addWidget(kpi, i // 4, i % 4)
+            grid.addWidget(kpi, i // 5, i % 5)
 
         self.days_chart = BarChart("Rendez-vous par jour, selon l'issue")
         self.hours_chart = BarChart("Rendez-vous par heure du créneau")
@@ -184,6 +186,17 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         self.refresh_button.setEnabled(False)
         run_in_background(lambda: stats.report(actor, start, end), self.show_report,
                           self._failed)
+        if actor.may("recepisse.follow"):  # today's state, whatever the period shown
+            recepisse = self.services.recepisse
+            run_in_background(lambda: recepisse.counts(actor), self.show_recepisses,
+                              lambda exc: self.kpis["recepisses"].show_value(
+                                  "—", exc.message if isinstance(exc, RdvError) else str(exc)),
+                              owner=self)
+
+    def show_recepisses(self, counts: RecepisseCounts) -> None:
+        """Complete dossiers whose récépissé is still to hand over (R431-12), today."""
+        self.kpis["recepisses"].show_value(str(counts.pending),
+                                           f"dont {counts.overdue} en retard")
 
     def _failed(self, exc: Exception) -> None:
         self.refresh_button.setEnabled(True)

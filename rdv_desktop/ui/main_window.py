@@ -35,10 +35,12 @@ from .screen_fit import fitting
 if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keeping start-up short
     from ..services.counter import ChecklistSetup, CommandResult
     from ..services.papers import RenderedDocument
+    from ..services.recepisse import RecepisseResult
     from .checkin_panel import CheckInPanel
     from .checklist_dialog import ChecklistDialog
     from .document_dialog import DocumentDialog
     from .printing import PdfPrinter
+    from .recepisse_dialog import HandOverDialog
     from .verify_dialog import VerifyDialog
     from .waiting_display import WaitingDisplay
 
@@ -103,7 +105,8 @@ class MainWindow(QMainWindow):
             QVBoxLayout(self._desk_tab).setContentsMargins(0, 0, 0, 0)
             self.add_screen(self._desk_tab, "Accueil")
             self.tabs.currentChanged.connect(self._tab_opened)
-        self.office_screens = add_office_screens(self, services, actor)
+        self.office_screens = add_office_screens(self, services, actor, self.executor)
+        self._add_office_menu()
         self.admin_screen = add_admin_screen(self, services, actor)
 
     @property
@@ -169,6 +172,8 @@ class MainWindow(QMainWindow):
             walkin.setShortcut(QKeySequence("Ctrl+N"))
             walkin.triggered.connect(self._open_walkin)
             file_menu.addAction(walkin)
+            if not self.actor.may("counter.serve"):  # the desk has no « Guichet » menu
+                file_menu.addAction(self.queue.actions_by_name["assistance"])
         if self.actor.may("appointment.import"):
             import_action = QAction("&Importer des rendez-vous…", self)
             import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
@@ -183,7 +188,8 @@ class MainWindow(QMainWindow):
 
         if self.actor.may("counter.serve"):  # the arrival desk has no guichet to work
             counter = bar.addMenu("&Guichet")
-            names = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo")
+            names = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo",
+                     "assistance")
             for name in names:
                 counter.addAction(self.queue.actions_by_name[name])
             reprint = QAction("Réimprimer le document (duplicata)", self)
@@ -235,8 +241,22 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def _add_office_menu(self) -> None:
+        """Each manager screen also opens from « Affichage » (its tab comes to the front)."""
+        for screen in self.office_screens:
+            index = self.tabs.indexOf(screen)
+            if index < 0:
+                continue
+            action = QAction(self.tabs.tabText(index), self)
+            action.triggered.connect(lambda _checked=False, w=screen: self.tabs.setCurrentWidget(w))
+            self.view_menu.addAction(action)
+
     def open_checklist(self, view: AppointmentView) -> None:
-        """Fetch the catalogue and the fee off the UI thread, then open the checklist."""
+        """Fetch the catalogue and the fee off the UI thread, then open the checklist; a
+        person come to collect a récépissé gets the « récépissé remis » form instead."""
+        if view.recepisse_for is not None:
+            self.open_hand_over(view)
+            return
         self.executor.submit(lambda: self.services.counter.checklist_setup(self.actor),
                              lambda setup: self._show_checklist(view, setup),
                              lambda exc: self.queue.say(getattr(exc, "message", str(exc)),
@@ -251,6 +271,29 @@ class MainWindow(QMainWindow):
         dialog.act_done.connect(self._act_done)
         dialog.open()
         self.checklist = dialog
+        return dialog
+
+    def open_hand_over(self, view: AppointmentView) -> HandOverDialog:
+        """Record the récépissé for the collection visit at this counter: one act, which also
+        ends the visit; its view goes to every screen."""
+        from .recepisse_dialog import HandOverDialog
+
+        today = view.slot_date
+        dialog = HandOverDialog(view.recepisse_for or "", view.full_name, today, view.id, self)
+        rec, actor = self.services.recepisse, self.actor
+
+        def failed(exc: Exception) -> None:
+            dialog.refused(getattr(exc, "message", str(exc)))
+
+        def done(result: RecepisseResult) -> None:
+            dialog.accept()
+            self.appointments_changed.emit(result.views)
+            self.queue.say(result.message)
+
+        dialog.submitted.connect(lambda request: self.executor.submit(
+            lambda: rec.hand_over(actor, request), done, failed, owner=self))
+        dialog.open()
+        self.hand_over_dialog = dialog
         return dialog
 
     def _act_done(self, result: CommandResult) -> None:

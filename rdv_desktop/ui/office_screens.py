@@ -10,13 +10,16 @@ from PySide6.QtWidgets import QWidget
 
 from ..services.core import Actor
 from ..services.setup import Services
+from .executor import DbExecutor
 
 
 class ScreenHost(Protocol):
     def add_screen(self, widget: QWidget, title: str) -> None: ...
 
 
-def add_office_screens(host: ScreenHost, services: Services, actor: Actor) -> list[QWidget]:
+def add_office_screens(host: ScreenHost, services: Services, actor: Actor,
+                       executor: DbExecutor | None = None) -> list[QWidget]:
+    """The manager's tabs; `executor` is the window's (a host without one gets its own)."""
     screens: list[QWidget] = []
     if actor.may("stats"):
         from .dashboard_panel import DashboardPanel
@@ -28,6 +31,14 @@ def add_office_screens(host: ScreenHost, services: Services, actor: Actor) -> li
 
         screens.append(ReviewPanel(services, actor))
         host.add_screen(screens[-1], "Contrôle des dépôts")
+    if actor.may("recepisse.follow"):
+        from .recepisse_panel import TITLE, RecepissePanel
+
+        panel = RecepissePanel(services, actor, executor or DbExecutor())
+        if executor is None:
+            panel.executor.setParent(panel)
+        screens.append(panel)
+        host.add_screen(panel, TITLE)
     if actor.may("dossier.complete"):
         from .pieces_awaited_panel import PiecesAwaitedPanel
 

@@ -11,7 +11,7 @@ from ..services.counter import AppointmentView, Stage
 GROUPS: tuple[tuple[str, tuple[Stage, ...]], ...] = (
     ("Attendus", (Stage.EXPECTED, Stage.LATE)),
     ("Arrivés", (Stage.WAITING, Stage.CALLED, Stage.AT_COUNTER, Stage.DEPOSITED,
-                 Stage.INCOMPLETE, Stage.REDIRECTED)),
+                 Stage.INCOMPLETE, Stage.REDIRECTED, Stage.RECEPISSE_HANDED)),
     ("En attente", (Stage.WAITING,)),
     ("Au guichet", (Stage.CALLED, Stage.AT_COUNTER)),
     ("Déposés", (Stage.DEPOSITED,)),

@@ -1,4 +1,9 @@
-"""The day's queue as a table model, updated row by row so views keep selection and scroll."""
+"""The day's queue as a table model, updated row by row so views keep selection and scroll.
+
+Rows stand in the fair order of « Appeler le suivant » (`AppointmentView.queue_key`): people
+waiting with a priority first, by arrival, then everyone by slot. A row whose place changes
+(a priority set, a priority person called) moves.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from ..services.counter import AppointmentView
 from .stage_style import stage_colour, stage_text
 from .table_model import ColumnTableModel, Index
 
-COLUMNS = ("Heure", "Ticket", "Nom", "Motif", "Étape", "Attente", "Guichet", "Agent")
+COLUMNS = ("Heure", "Ticket", "Nom", "Motif", "Étape", "Attente", "Guichet", "Agent",
+           "Priorité, accompagnants")
+PRIORITY_MARK = "★ "
 ViewRole = Qt.ItemDataRole.UserRole + 1
 StageRole = Qt.ItemDataRole.UserRole + 2
 SearchRole = Qt.ItemDataRole.UserRole + 3
@@ -45,6 +52,8 @@ class QueueModel(ColumnTableModel):
             return stage_colour(v.stage)
         if role == Qt.ItemDataRole.ToolTipRole and col == 3 and v.motif_to_confirm:
             return f"Motif à confirmer (source : {v.motif_label or 'inconnu'})"
+        if role == Qt.ItemDataRole.ToolTipRole and col in (2, 8) and v.assistance:
+            return v.assistance
         if role == ViewRole:
             return v
         if role == StageRole:
@@ -62,7 +71,7 @@ class QueueModel(ColumnTableModel):
         if col == 1:
             return v.ticket or ""
         if col == 2:
-            return v.full_name
+            return (PRIORITY_MARK if v.priority else "") + v.full_name
         if col == 3:
             return ("⚠ " if v.motif_to_confirm else "") + (v.motif_label or "motif à confirmer")
         if col == 4:
@@ -72,30 +81,40 @@ class QueueModel(ColumnTableModel):
             return "" if wait is None else f"{wait} min"
         if col == 6:
             return "" if v.counter_number is None else str(v.counter_number)
-        return v.agent_name
+        if col == 7:
+            return v.agent_name
+        return v.assistance
 
     # -- updates -----------------------------------------------------------------------------
 
     def reset_rows(self, views: Iterable[AppointmentView]) -> None:
         self.beginResetModel()
-        self._rows = sorted(views, key=lambda v: (v.slot_time, v.id))
+        self._rows = sorted(views, key=lambda v: v.queue_key)
         self._row_of = {v.id: i for i, v in enumerate(self._rows)}
         self.endResetModel()
 
     def upsert(self, views: Iterable[AppointmentView]) -> list[int]:
-        """Replace known rows in place, insert new ones at their slot; returns changed rows."""
+        """Replace known rows in place (moving one whose place in the fair order changed),
+        insert new ones at their place; returns the rows changed."""
         touched = []
         for view in views:
             row = self._row_of.get(view.id)
             if row is not None:
-                if self._rows[row] != view:
+                old = self._rows[row]
+                if old == view:
+                    continue
+                if old.queue_key == view.queue_key:
                     self._rows[row] = view
                     self.dataChanged.emit(self.index(row, 0),
                                           self.index(row, len(COLUMNS) - 1))
                     touched.append(row)
-                continue
-            key = (view.slot_time, view.id)
-            row = next((i for i, v in enumerate(self._rows) if (v.slot_time, v.id) > key),
+                    continue
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self._row_of = {v.id: i for i, v in enumerate(self._rows)}
+                self.endRemoveRows()
+            key = view.queue_key
+            row = next((i for i, v in enumerate(self._rows) if v.queue_key > key),
                        len(self._rows))
             self.beginInsertRows(QModelIndex(), row, row)
             self._rows.insert(row, view)

@@ -39,6 +39,7 @@ from .reason_dialog import ReasonDialog
 
 if TYPE_CHECKING:  # commands load with the first act, not at start-up
     from ..services.counter import CommandResult, UndoPreview
+    from .assistance_dialog import AssistanceDialog
 
 POLL_MS = 1000
 
@@ -138,7 +139,7 @@ class QueuePanel(QWidget):
     # -- actions -----------------------------------------------------------------------------
 
     def _make_actions(self) -> dict[str, QAction]:
-        specs: list[tuple[str, str, str, Callable[[], None]]] = [
+        specs: list[tuple[str, str, str, Callable[[], object]]] = [
             ("call_next", "Appeler le suivant", "F2", self.call_next),
             ("call", "Appeler la personne choisie", "Shift+F2", self.call_selected),
             ("recall", "Rappeler", "F3", self.recall),
@@ -146,6 +147,8 @@ class QueuePanel(QWidget):
             ("send_back", "Renvoyer en attente", "F6", self.send_back),
             ("no_show", "Marquer absent", "F8", self.mark_no_show),
             ("undo", "Annuler la dernière étape…", "Ctrl+Z", self.undo_selected),
+            ("assistance", "Priorité et accompagnants…", "Ctrl+Shift+A",
+             self.edit_assistance),
             ("close_day", "Clôturer la journée", "Ctrl+Shift+F8", self.close_day),
             ("refresh", "Actualiser", "F5", self.reload),
             ("today", "Aujourd'hui", "Ctrl+T", self.go_today),
@@ -161,7 +164,7 @@ class QueuePanel(QWidget):
         return actions
 
     WRITES = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo",
-              "close_day")
+              "close_day", "assistance")
 
     def set_writable(self, writable: bool) -> None:
         """While the database does not answer, the acts are refused before they are tried."""
@@ -207,6 +210,8 @@ class QueuePanel(QWidget):
             where = "au guichet" if view.stage is Stage.AT_COUNTER else "appelé(e)"
             text = (f"Guichet {self.actor.counter_number} : ticket {view.ticket} — "
                     f"{view.full_name} — {where}")
+            if view.assistance:
+                text += f" — {view.assistance}"
         if text != self.current_label.text():
             self.current_label.setText(text)
             self.current_changed.emit(text)
@@ -295,6 +300,21 @@ class QueuePanel(QWidget):
         self.executor.submit(
             lambda: self.services.counter.undo_preview(self.actor, view.id),
             lambda preview: self._ask_undo_reason(view, preview), self._failed, owner=self)
+
+    def edit_assistance(self) -> AssistanceDialog | None:
+        """Priority and companions of the selected person: one audited command."""
+        view = self._need_selection()
+        if view is None:
+            return None
+        from .assistance_dialog import AssistanceDialog
+
+        dialog = AssistanceDialog(view, self)
+        dialog.chosen.connect(lambda priority, companions: self.act(
+            lambda: self.services.desk.set_assistance(self.actor, view.id, priority,
+                                                      companions)))
+        dialog.open()
+        self.assistance_dialog = dialog
+        return dialog
 
     def _ask_undo_reason(self, view: AppointmentView, preview: UndoPreview) -> ReasonDialog:
         lines = [f"Annuler {preview.step_label} pour {view.full_name} ?", *preview.takes_back,

@@ -17,6 +17,7 @@ STAGE_STYLE: dict[Stage, tuple[str, str]] = {
     Stage.NO_SHOW: ("✖", "#e6e6e6"),
     Stage.CANCELLED: ("⊘", "#eeeeee"),
     Stage.REDIRECTED: ("↗", "#e8dcf7"),
+    Stage.RECEPISSE_HANDED: ("✔", "#d5f0f5"),
 }
 
 

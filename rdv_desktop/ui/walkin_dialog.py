@@ -29,6 +29,7 @@ from ..services.catalogue import CatalogueInfo
 from ..services.core import Actor, local
 from ..services.counter import NewAppointment
 from ..services.setup import Services
+from .assistance_dialog import priority_box
 from .date_fields import date_field, qdate
 from .worker import run_in_background
 
@@ -86,6 +87,7 @@ class WalkInDialog(QDialog):
         self.motif.addItem(TO_CONFIRM, None)
         run_in_background(services.catalogue.current, self._motifs_loaded, lambda _exc: None,
                           owner=self)
+        self.priority = priority_box()
         self.walk_in = QRadioButton("Personne présente, sans rendez-vous : enregistrer son "
                                     "arrivée maintenant")
         self.walk_in.setAccessibleName("Personne sans rendez-vous")
@@ -113,6 +115,7 @@ class WalkInDialog(QDialog):
         form.addRow("Téléphone", self.phone)
         form.addRow("Courriel", self.email)
         form.addRow("Motif", self.motif)
+        form.addRow("Priorité", self.priority)
         form.addRow(self.walk_in)
         form.addRow(self.later)
         form.addRow("Date", self.day)
@@ -158,7 +161,7 @@ class WalkInDialog(QDialog):
             birth_date=parse_birth_date(self.birth_date.text()),
             birth_place=self.birth_place.text(), nationality=self.nationality.text(),
             phone=self.phone.text(), email=self.email.text(),
-            source="walk_in" if walk_in else "manual")
+            source="walk_in" if walk_in else "manual", priority=self.priority.currentData())
 
     def submit(self) -> None:
         if not self.create_button.isEnabled():

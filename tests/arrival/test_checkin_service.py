@@ -116,7 +116,9 @@ def test_bad_codes_are_red_and_change_nothing(services: Services, accueil: Actor
         _forge(code): ("forged", "Code falsifié"),
         herault: ("other_site", "Convocation d'un autre site"),
         stranger: ("unknown_key", "Code non vérifiable"),
-        attestation: ("wrong_kind", "Ce n'est pas une convocation"),
+        # The desk reads attestations too (a holder collecting the récépissé): a convocation
+        # whose kind letter was changed is a broken signature, not another kind of code.
+        attestation: ("forged", "Code falsifié"),
         code_of(cancelled): ("cancelled", "Rendez-vous annulé"),
         code_of(tomorrow): ("other_day", "Rendez-vous d'un autre jour"),
         "Z" * 5000: ("unknown", "Code inconnu"),
@@ -129,13 +131,17 @@ def test_bad_codes_are_red_and_change_nothing(services: Services, accueil: Actor
     assert arrivals(services) == 0
 
 
-def test_an_attestation_is_not_a_convocation(services: Services, accueil: Actor,
-                                             clock: FixedClock) -> None:
+def test_an_attestation_of_an_unknown_dossier_queues_nobody(services: Services,
+                                                             accueil: Actor,
+                                                             clock: FixedClock) -> None:
+    """An attestation queues its holder for the récépissé (tests/recepisse); one whose dossier
+    the database does not hold is refused, and nobody is queued."""
     signer = services.keys.signer(create_if_missing=True)
     attestation = sign_code("A", "CANTAL", "CANTAL-2026-000001", clock.now(), signer)
     result = services.checkin.scan(accueil, attestation)
-    assert (result.kind, result.reason) == ("red", "wrong_kind")
-    assert "pas un code de convocation" in result.details[0]
+    assert (result.kind, result.reason) == ("red", "not_found")
+    assert "CANTAL-2026-000001" in result.details[0]
+    assert arrivals(services) == 0
 
 
 def test_unreachable_database_is_red_and_says_nothing_was_saved(

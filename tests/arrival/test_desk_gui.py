@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QImage, QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton
 
 from rdv_desktop.models.db import Database
 from rdv_desktop.services.core.actor import Actor
@@ -183,11 +183,15 @@ def test_walk_in_gets_a_ticket_and_later_slot_a_convocation(
     assert "Date de naissance invalide" in dialog.message.text()
     assert dialog.isVisible()
     by_name(dialog, QLineEdit, "Date de naissance").setText("03/04/1990")
+    priority = by_name(dialog, QComboBox, "Priorité")  # a priority given at booking
+    priority.setCurrentIndex(priority.findData("pregnancy"))
     with qtbot.waitSignal(panel.scan_finished, timeout=10000):
         qtbot.mouseClick(by_name(dialog, QPushButton, "Créer le rendez-vous"),
                          Qt.MouseButton.LeftButton)
     assert panel.feedback.kind == "green" and "HADDAD Rania" in panel.feedback.text()
     assert "Sans rendez-vous" in panel.feedback.text()
+    assert panel.feedback.result is not None and panel.feedback.result.view is not None
+    assert panel.feedback.result.view.priority == "pregnancy"
 
     later = panel.open_walkin()
     qtbot.keyClicks(by_name(later, QLineEdit, "Nom de famille"), "Ivanova")

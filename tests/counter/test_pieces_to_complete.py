@@ -205,3 +205,16 @@ def test_booking_warns_of_a_birth_date_outside_the_window(services: Services,
                           date(2008, 1, 15))
     assert "⚠" not in services.desk.walk_in(accueil, fine, check_in_now=True,
                                             print_convocation=False).message
+
+
+def test_the_recepisse_is_due_once_the_dossier_is_complete(
+        services: Services, accueil: Actor, agent: Actor, clock: FixedClock) -> None:
+    """R431-12: a récépissé for a complete dossier; pieces awaited, nothing is due yet."""
+    number = registered_with_pieces(services, accueil, agent, "Recu")
+    with services.ctx.db.read() as s:
+        assert s.scalar(select(Dossier.recepisse_due_on).where(Dossier.number == number)) is None
+    clock.advance(days=10)
+    services.pieces_awaited.receive(agent, number, tuple(sorted(LATER)))
+    with services.ctx.db.read() as s:
+        due = s.scalar(select(Dossier.recepisse_due_on).where(Dossier.number == number))
+    assert due == TODAY + timedelta(days=10 + 120)

@@ -19,6 +19,25 @@ RDVSP_HEADER = (
 )
 
 
+# RDV Service Public's participations export (participation_exporter.rb): one row per person.
+PARTICIPATION_HEADER = (
+    "usager", "rdv_id", "année", "date prise rdv", "heure prise rdv", "origine", "date rdv",
+    "heure rdv", "service", "motif", "contexte", "statut", "lieu", "professionnel.le(s)",
+    "commune du responsable", "usager mineur ?", "résultat des notifications", "Organisation",
+    "date naissance", "code postal du responsable", "créé par", "email(s) professionnel.le(s)",
+)
+
+
+def participation_row(user: str, rdv_id: int, day: str, hour: str, motif: str,
+                      birth: str = "", status: str = "Rendez-vous à venir"
+                      ) -> tuple[object, ...]:
+    """One participation line, as the export writes it."""
+    return (user, rdv_id, 2026, "02/11/2026", "10:12", "RDV Pris sur internet", day, hour,
+            "Titres de séjour", motif, "", status, "Préfecture du Cantal, Aurillac",
+            "Guichet étrangers", "Aurillac", "non", "SMS et email envoyés",
+            "Préfecture du Cantal", birth, "15000", "usager", "guichet@cantal.example")
+
+
 def rdvsp_row(day: str, hour: str, users: str, motif: str, status: str = "Rendez-vous à venir",
               birth: str = "") -> tuple[object, ...]:
     """One export line; `day` as DD/MM/YYYY and `hour` as hh:mm, as the export writes them."""

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 from import_helpers import by_reference, counts, sample, snapshot
-from rdvsp_sheets import SAMPLE_ROWS, rdvsp_row, write_xls, write_xlsx
+from rdvsp_sheets import (
+    PARTICIPATION_HEADER,
+    SAMPLE_ROWS,
+    participation_row,
+    rdvsp_row,
+    write_xls,
+    write_xlsx,
+)
 from sqlalchemy import select
 
 from rdv_desktop.errors import PermissionDenied, ValidationError
@@ -94,7 +101,7 @@ def test_generated_rdvsp_sheet(services: Services, importer: ImportService, admi
     path = (write_xlsx if kind == "xlsx" else write_xls)(tmp_path / f"export.{kind}", rows)
     report = importer.import_file(admin, path)
     assert report.format_label == f"export RDV Service Public (.{kind})"
-    assert report.created == 6
+    assert report.created == 7  # both usagers of the KONATÉ booking
     assert [str(p) for p in report.rejected] == [
         "ligne 6 : date du rendez-vous impossible « 32/11/2026 »",
         "ligne 7 : nom absent",
@@ -104,11 +111,39 @@ def test_generated_rdvsp_sheet(services: Services, importer: ImportService, admi
     assert found["MUKENDI"].motif_code == "AES_METIERS_TENSION"
     assert found["MUKENDI"].reference.startswith("RDVSP-")
     assert found["DIALLO"].birth_date == date(1990, 3, 12)
-    assert found["KONATÉ"].given_names == "Mariam"
+    konate = sorted((a for a in by_reference(services).values() if a.family_name == "KONATÉ"),
+                    key=lambda a: a.birth_date)
+    # The mother keeps the booking's reference; her son (13) follows, his mother recorded as
+    # his legal representative.
+    assert [(a.given_names, a.birth_date) for a in konate] == [
+        ("Mariam", date(1986, 2, 2)), ("Ibrahim", date(2012, 9, 15))]
+    assert konate[0].reference != konate[1].reference  # each derived from its own name
+    assert [(c.role, c.name) for c in konate[1].companions] == [("legal_rep", "KONATÉ Mariam")]
+    assert konate[0].companions == []
     assert found["BONDARENKO"].outcome == "cancelled"  # Annulé (excusé)
     assert found["LI"].outcome == "cancelled"  # Annulé (par le service)
     assert found["SILVA"].outcome == "pending" and found["SILVA"].motif_to_confirm
     assert importer.import_file(admin, path).created == 0
+
+
+def test_participations_export_uses_rdv_id_as_the_reference(
+        services: Services, importer: ImportService, admin: Actor, tmp_path: Path) -> None:
+    motif = "Admission exceptionnelle au séjour - salarié/travailleur temporaire"
+    path = write_xlsx(tmp_path / "participations.xlsx", [
+        participation_row("Mariam KONATÉ", 4812, "26/11/2026", "09:45", motif, "02/02/1986"),
+        participation_row("Chen LI", 4813, "26/11/2026", "10:30", motif, "08/08/1955"),
+        participation_row("Ibrahim KONATÉ", 4812, "26/11/2026", "09:45", motif, "15/09/2012"),
+    ], header=PARTICIPATION_HEADER)
+    report = importer.import_file(admin, path)
+    assert report.format_label == "export RDV Service Public (.xlsx)"
+    assert report.created == 3 and not report.rejected
+    found = by_reference(services)
+    assert sorted(found) == ["RDVSP-4812", "RDVSP-4812-2", "RDVSP-4813"]
+    son = found["RDVSP-4812-2"]
+    assert (son.given_names, son.slot_time) == ("Ibrahim", time(9, 45))
+    assert [(c.role, c.name) for c in son.companions] == [("legal_rep", "KONATÉ Mariam")]
+    assert found["RDVSP-4813"].companions == []
+    assert importer.import_file(admin, path).created == 0  # the same references: no double
 
 
 def test_reimport_updates_pending_and_cancels(services: Services, importer: ImportService,

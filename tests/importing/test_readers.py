@@ -67,12 +67,17 @@ def test_ics_sample() -> None:
 def test_rdvsp_samples(name: str) -> None:
     result = read_path(sample(name))
     assert result.format_label.startswith("export RDV Service Public")
-    assert [r.family_name for r in result.rows] == ["DIALLO", "KONATÉ", "BONDARENKO", "LI",
-                                                    "SILVA"]
-    konate = result.rows[1]
-    assert konate.given_names == "Mariam" and konate.birth_date == date(1986, 2, 2)
-    assert [r.status for r in result.rows] == ["unknown", "unknown", "excused", "revoked",
-                                               "seen"]
+    # Every usager of a booking is kept (RDV-SP joins them with « , »): KONATÉ Mariam and
+    # her son, whose legal representative she is.
+    assert [r.family_name for r in result.rows] == ["DIALLO", "KONATÉ", "KONATÉ", "BONDARENKO",
+                                                    "LI", "SILVA"]
+    mother, son = result.rows[1], result.rows[2]
+    assert mother.given_names == "Mariam" and mother.birth_date == date(1986, 2, 2)
+    assert son.given_names == "Ibrahim" and son.birth_date == date(2012, 9, 15)
+    assert (mother.legal_representatives, son.legal_representatives) == ((), ("KONATÉ Mariam",))
+    assert son.slot_time == mother.slot_time and son.reference != mother.reference
+    assert [r.status for r in result.rows] == ["unknown", "unknown", "unknown", "excused",
+                                               "revoked", "seen"]
     assert all(r.reference.startswith("RDVSP-") for r in result.rows)
     assert [str(p) for p in result.problems] == [
         "ligne 6 : date du rendez-vous impossible « 32/11/2026 »", "ligne 7 : nom absent"]

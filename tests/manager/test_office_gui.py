@@ -115,4 +115,5 @@ def test_counter_roles_get_no_office_screens(qtbot, services: Services, agent: A
     assert added == ["Pièces attendues"]  # pieces handed in later are recorded at the counter
     added.clear()
     add_office_screens(Host(), services, manager)
-    assert added == ["Tableau de bord", "Contrôle des dépôts", "Pièces attendues"]
+    assert added == ["Tableau de bord", "Contrôle des dépôts", "Récépissés à remettre",
+                     "Pièces attendues"]

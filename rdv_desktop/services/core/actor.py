@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "data.backup": frozenset({"admin"}),
     "settings.manage": frozenset({"admin"}),
     "audit.view": frozenset({"manager", "admin"}),
+    "recepisse.record": frozenset({"agent", "manager"}),
+    "recepisse.follow": frozenset({"manager"}),
 }
 
 

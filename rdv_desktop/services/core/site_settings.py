@@ -48,6 +48,9 @@ TUNABLES: dict[str, Tunable] = {
     "late_after_minutes": Tunable(15, 0, 240, "Retard toléré (minutes)"),
     "no_show_grace_minutes": Tunable(30, 0, 480, "Délai avant absence (minutes)"),
     "retention_months": Tunable(24, 1, 240, "Conservation des données personnelles (mois)"),
+    # R431-12 and the Conseil d'État (avis, 6 May 2025): at most four months after a complete
+    # deposit, so 120 days by default.
+    "recepisse_due_days": Tunable(120, 1, 180, "Récépissé à remettre dans les (jours)"),
     "pieces_due_days": Tunable(30, 7, 120, "Délai pour envoyer les pièces à compléter (jours)"),
 }
 
@@ -105,6 +108,7 @@ class SiteSettings:
     late_after_minutes: int = TUNABLES["late_after_minutes"].default
     no_show_grace_minutes: int = TUNABLES["no_show_grace_minutes"].default
     retention_months: int = TUNABLES["retention_months"].default
+    recepisse_due_days: int = TUNABLES["recepisse_due_days"].default
     pieces_due_days: int = TUNABLES["pieces_due_days"].default
     service_phone: str = ""
     service_email: str = ""

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 from ..faces import lazy_face
 
 _EXPORTS = {
+    "COMPANION_LABELS": "assistance",
+    "CompanionEntry": "assistance",
+    "PRIORITY_LABELS": "assistance",
     "ChecklistSetup": "results",
     "AppointmentView": "appointment_views",
     "AwaitedDossier": "pieces_awaited",
@@ -37,6 +40,8 @@ _EXPORTS = {
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
 __all__ = [
+    "COMPANION_LABELS",
+    "PRIORITY_LABELS",
     "REQUEST_KINDS",
     "SHOWN_CALLS",
     "AppointmentView",
@@ -45,6 +50,7 @@ __all__ = [
     "ChecklistLine",
     "ChecklistSetup",
     "CommandResult",
+    "CompanionEntry",
     "CounterCommands",
     "DepositRequest",
     "DisplayUpdate",
@@ -65,6 +71,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .appointment_views import AppointmentView
+    from .assistance import COMPANION_LABELS, PRIORITY_LABELS, CompanionEntry
     from .booking import NewAppointment
     from .commands import CounterCommands
     from .dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry, validate_timbres

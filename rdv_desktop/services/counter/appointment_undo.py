@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import InvalidTransition, ValidationError
-from ...models import Appointment, AuditEvent, Counter, Dossier
+from ...models import Appointment, AuditEvent, Counter, Dossier, Recepisse
 from ..core.actor import Actor
 from ..core.audit import jsonable, record
 from ..core.clock import fr_date
 from ..core.context import ServiceContext
+from ..recepisse.records import cancel_in
 from .appointment_seat import require_counter_free
 from .appointment_state import STATE_FIELDS, restore_state, state_of
 from .appointment_views import AppointmentView, ViewBuilder
@@ -133,6 +134,12 @@ class StepUndo:
             rebooked_id = event.after.get("rebooked_appointment_id")
             if rebooked_id is not None:
                 cancel_rebooking(s, actor, rebooked_id, now, reason)
+            recepisse_id = event.after.get("recepisse_id")
+            if recepisse_id is not None:  # a collection visit: its « récépissé remis » goes too
+                handed = s.scalar(select(Recepisse).where(Recepisse.id == recepisse_id)
+                                  .with_for_update())
+                if handed is not None and handed.cancelled_at is None:
+                    cancel_in(s, actor, handed, now, f"Étape annulée : {reason}")
             undo = record(s, actor, now, "undo", "appointment", a.id, before=before,
                           after={**state_of(a), "undone_event": event.id,
                                  "undone_action": event.action, "revoked_dossier": dossier_id,

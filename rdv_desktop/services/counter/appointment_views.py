@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Appointment, CatalogueVersion, Counter, Motif, User
+from .assistance import CompanionEntry, assistance_text, companions_of, fair_key
 from .stage import Stage, derive_stage
 
 
@@ -41,6 +43,20 @@ class AppointmentView:
     finished_at: datetime | None
     agent_name: str
     updated_at: datetime
+    recepisse_for: str | None = None  # a visit to collect this dossier's récépissé
+    priority: str | None = None  # see assistance.py: served first while waiting
+    companions: tuple[CompanionEntry, ...] = ()
+
+    @property
+    def assistance(self) -> str:
+        """Priority and companions in words, for the agent ("" when neither)."""
+        return assistance_text(self.priority, self.companions)
+
+    @property
+    def queue_key(self) -> tuple[Any, ...]:
+        """Where the row stands in the queue: the fair order of « Appeler le suivant »."""
+        return fair_key(self.priority, self.stage is Stage.WAITING, self.arrived_at,
+                        self.slot_time, self.id)
 
     @property
     def full_name(self) -> str:
@@ -84,5 +100,6 @@ class ViewBuilder:
             counter_number=self.counters.get(a.counter_id) if a.counter_id else None,
             service_started_at=a.service_started_at, finished_at=a.finished_at,
             agent_name=self.agents.get(a.agent_id, "") if a.agent_id else "",
-            updated_at=a.updated_at,
+            updated_at=a.updated_at, recepisse_for=a.recepisse_for, priority=a.priority,
+            companions=companions_of(a),
         )

@@ -26,13 +26,15 @@ from .appointment_seat import called_by, require_free, seat_of
 from .appointment_state import audited, locked, state_of
 from .appointment_undo import StepUndo
 from .appointment_views import AppointmentView
+from .assistance import fair_order
 from .numbering import ticket_number
 from .stage import Outcome
 
 # state_of lives in appointment_state; it stays importable from here for the import service.
 __all__ = ["FINAL_OUTCOMES", "AppointmentService", "TimingWarning", "state_of"]
 
-FINAL_OUTCOMES = (Outcome.DEPOSITED, Outcome.INCOMPLETE, Outcome.REDIRECTED)
+FINAL_OUTCOMES = (Outcome.DEPOSITED, Outcome.INCOMPLETE, Outcome.REDIRECTED,
+                  Outcome.RECEPISSE_HANDED)
 
 
 class TimingWarning(InvalidTransition):
@@ -163,7 +165,8 @@ class AppointmentService(AbsenceSteps):
         return a
 
     def call_next(self, actor: Actor, counter_number: int | None = None) -> AppointmentView | None:
-        """The longest-waiting arrival: earliest slot first, then earliest arrival."""
+        """The next arrival in fair order: priority people first by arrival, then earliest
+        slot, then earliest arrival (`assistance.fair_order`)."""
         self.ctx.require(actor, "counter.serve")
         number = counter_number if counter_number is not None else actor.counter_number
         now = self.ctx.clock.now()
@@ -178,7 +181,7 @@ class AppointmentService(AbsenceSteps):
                     Appointment.arrived_at.is_not(None),
                     Appointment.called_at.is_(None),
                 )
-                .order_by(Appointment.slot_time, Appointment.arrived_at, Appointment.id)
+                .order_by(*fair_order())
                 .limit(1)
                 .with_for_update(skip_locked=True)
             )

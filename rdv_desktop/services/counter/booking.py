@@ -17,6 +17,7 @@ from ..core.audit import record
 from ..core.clock import fr_date, local
 from .appointment_views import AppointmentView
 from .appointments import AppointmentService
+from .assistance import CompanionEntry, check_assistance, set_assistance
 from .stage import Outcome
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud without doubt
@@ -38,6 +39,8 @@ class NewAppointment:
     source: str = "manual"  # manual | walk_in | import
     reference: str | None = None
     motif_source_label: str = ""
+    priority: str | None = None  # see assistance.py
+    companions: tuple[CompanionEntry, ...] = ()
 
 
 # Typed fields of an appointment, as the person at the desk reads them in a refusal.
@@ -91,6 +94,7 @@ class BookingService:
         if not new.family_name.strip():
             raise ValidationError("Le nom de famille est obligatoire.")
         check_identity(new)
+        check_assistance(new.priority, new.companions)
         if new.source not in ("manual", "walk_in", "import"):
             raise ValidationError(f"Origine inconnue : {new.source}")
         if new.source != "import" and new.slot_date < local(now).date():
@@ -116,10 +120,12 @@ class BookingService:
         )
         s.add(a)
         s.flush()
+        assistance = set_assistance(s, a, new.priority,
+                                    check_assistance(new.priority, new.companions))
         record(s, actor, now, "appointment_created", "appointment", a.id,
                after={"reference": reference, "source": new.source,
                       "slot": f"{new.slot_date.isoformat()} {new.slot_time.isoformat()}",
-                      "motif": new.motif_code}, appointment_id=a.id)
+                      "motif": new.motif_code, **assistance}, appointment_id=a.id)
         return a
 
 def check_motif_open(s: Session, motif_code: str | None, day: date) -> None:

@@ -45,6 +45,7 @@ OUTCOME_STEP_LABELS = {
     "deposited": "l'enregistrement du dépôt",
     "incomplete": "le dossier incomplet",
     "redirected": "la réorientation vers l'ANEF",
+    "recepisse": "la remise du récépissé",
 }
 
 
@@ -287,6 +288,8 @@ class CounterCommands:
             number = after.get("number")
             lines.append(f"L'attestation {number} sera révoquée." if number else
                          "La liste des pièces manquantes sera révoquée.")
+        if after.get("recepisse_id") is not None:
+            lines.append("L'enregistrement du récépissé remis sera annulé.")
         rebooked_id = after.get("rebooked_appointment_id")
         if rebooked_id is not None:
             rebooked = rebooking_taken_back(s, rebooked_id)

@@ -172,6 +172,9 @@ class DossierService:
         self.appointments.require_pending(a)
         if a.service_started_at is None:
             raise InvalidTransition("La personne n'est pas au guichet.")
+        if a.recepisse_for is not None:
+            raise InvalidTransition(f"Cette personne vient chercher le récépissé du dossier "
+                                    f"{a.recepisse_for} : enregistrez la remise du récépissé.")
         set_motif(s, actor, a, motif.code, now)
         dossier = self.build(s, actor, a, prepared.catalogue, motif, request, prepared.checks,
                              now, prepared.registrable, prepared.signer)
@@ -179,6 +182,7 @@ class DossierService:
             settings = SiteSettings.read(s)
             dossier.pieces_due_by = working_day(
                 local(now).date() + timedelta(days=settings.pieces_due_days))
+            dossier.recepisse_due_on = None  # R431-12: due once the dossier is complete
         outcome = Outcome.DEPOSITED if prepared.registrable else Outcome.INCOMPLETE
         self.appointments.finish(s, actor, a, outcome, now,
                                  {"dossier_id": dossier.id, "number": dossier.number,
@@ -201,6 +205,8 @@ class DossierService:
             station=actor.station, signing_key_id=getattr(signer, "key_id", None),
             qr_payload=payload, reprint_count=0,
             extra={"handed_over": list(request.handed_over)} if request.handed_over else {},
+            recepisse_due_on=(local(now).date() + timedelta(
+                days=SiteSettings.read(s).recepisse_due_days) if complete else None),
         )
         for position, line in enumerate(checklist(motif, request.flags)):
             check = checks.get(line.piece.code)

@@ -9,7 +9,7 @@ complete once the last awaited piece is in; the implicit-decision delay then sta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -20,6 +20,7 @@ from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import fr_date, local
 from ..core.context import ServiceContext
+from ..core.site_settings import SiteSettings
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ class PiecesAwaitedService:
             left, due = _awaited(d), d.pieces_due_by or local(now).date()
             if not left:
                 d.pieces_completed_at = now
+                days = SiteSettings.read(s).recepisse_due_days  # R431-12: now it is complete
+                d.recepisse_due_on = local(now).date() + timedelta(days=days)
             record(s, actor, now, "dossier_pieces_received", "dossier", number,
                    after={"pieces": list(dict.fromkeys(codes)), "complete": not left},
                    appointment_id=d.appointment_id)

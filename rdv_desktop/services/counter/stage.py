@@ -17,6 +17,7 @@ class Outcome(StrEnum):
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
     REDIRECTED = "redirected"
+    RECEPISSE_HANDED = "recepisse"  # a visit to collect a récépissé, done
 
 
 class Stage(StrEnum):
@@ -30,6 +31,7 @@ class Stage(StrEnum):
     NO_SHOW = "absent"
     CANCELLED = "annulé"
     REDIRECTED = "réorienté"
+    RECEPISSE_HANDED = "récépissé remis"
 
 
 OUTCOME_STAGE = {
@@ -38,6 +40,7 @@ OUTCOME_STAGE = {
     "no_show": Stage.NO_SHOW,
     "cancelled": Stage.CANCELLED,
     "redirected": Stage.REDIRECTED,
+    "recepisse": Stage.RECEPISSE_HANDED,
 }
 
 OUTCOME_LABELS = {
@@ -47,6 +50,7 @@ OUTCOME_LABELS = {
     "no_show": "absent",
     "cancelled": "annulé",
     "redirected": "réorienté vers l'ANEF",
+    "recepisse": "récépissé remis",
 }
 
 

@@ -32,10 +32,11 @@ from ..core.audit import record
 from ..core.clock import at_paris, fr_date, fr_time, local
 from ..counter.appointment_views import AppointmentView
 from ..counter.appointments import AppointmentService, TimingWarning
+from ..counter.booking import BookingService
 from ..counter.stage import OUTCOME_LABELS, Outcome
 from ..papers.documents import DocumentKind, RenderedDocument
 from ..signing.keys import KeyService
-from ..signing.signed_code import KIND_CONVOCATION, PREFIX
+from ..signing.signed_code import KIND_ATTESTATION, PREFIX
 from ..signing.signer import KeyRing
 from ..signing.verifier import Verification, VerificationStatus, verify
 from .scan_input import candidates
@@ -89,6 +90,14 @@ def arrived(view: AppointmentView) -> ScanResult:
     return ScanResult(GREEN, "checked_in", "Arrivée enregistrée", (name, slot, motif), view)
 
 
+@dataclass(frozen=True)
+class _Collect:
+    """An authentic attestation: the dossier number it names and the verified code."""
+
+    number: str
+    payload: str
+
+
 @dataclass
 class _KeyCache:
     ring: KeyRing | None = None
@@ -119,6 +128,8 @@ class CheckInService:
             found = self._resolve(text)
             if isinstance(found, ScanResult):
                 return found
+            if isinstance(found, _Collect):
+                return self._collect(actor, found)
             return self._arrive(actor, found, accept_timing)
 
         result = _answered(run)
@@ -143,7 +154,7 @@ class CheckInService:
         """The manual path (search list, accepted orange): same answers as a scan."""
         return _answered(lambda: self._arrive(actor, appointment_id, accept_timing))
 
-    def _resolve(self, raw: str) -> int | ScanResult:
+    def _resolve(self, raw: str) -> int | _Collect | ScanResult:
         """The appointment id a scanned text designates, or the red answer explaining why not."""
         texts = candidates(raw)
         signed = [t for t in texts if t.upper().startswith(PREFIX + ":")]
@@ -183,10 +194,11 @@ class CheckInService:
         return cache.ring
 
     def _verify(self, raw: str, fresh: bool = False) -> Verification:
-        return verify(raw, self._keyring(fresh), expected_kind=KIND_CONVOCATION,
-                      site=self.ctx.site_code)
+        # Both kinds: a convocation checks its holder in, an attestation queues its holder
+        # for the récépissé.
+        return verify(raw, self._keyring(fresh), expected_kind=None, site=self.ctx.site_code)
 
-    def _resolve_signed(self, raw: str) -> int | ScanResult:
+    def _resolve_signed(self, raw: str) -> int | _Collect | ScanResult:
         result = self._verify(raw)
         if result.status is VerificationStatus.UNKNOWN_KEY:
             result = self._verify(raw, fresh=True)  # a key published since the last load
@@ -197,6 +209,8 @@ class CheckInService:
                             f"Ce code a été émis pour le site {result.site}, "
                             f"pas pour {self.ctx.site_code}.",
                             "Orientez la personne vers le bon site.")
+            if result.kind == KIND_ATTESTATION:
+                return _Collect(result.reference or "", result.payload or "")
             with self.ctx.db.read() as s:
                 found = s.scalar(select(Appointment.id)
                                  .where(Appointment.reference == result.reference))
@@ -211,12 +225,28 @@ class CheckInService:
         if status is VerificationStatus.UNKNOWN_KEY:
             return _red("unknown_key", "Code non vérifiable", result.message + ".",
                         "Cherchez la personne par son nom.")
-        if result.kind is not None:
-            return _red("wrong_kind", "Ce n'est pas une convocation", result.message + ".",
-                        "Scannez le QR code de la convocation.")
         return _red("truncated", "Code incomplet ou abîmé",
                     "Le QR code n'a été lu qu'en partie.",
                     "Scannez de nouveau, ou cherchez la personne par son nom.")
+
+    def _collect(self, actor: Actor, found: _Collect) -> ScanResult:
+        """An attestation: its holder comes for the récépissé and is queued for it."""
+        from ..recepisse.desk import AlreadyQueued, CollectionDesk
+
+        desk = CollectionDesk(self.appointments, BookingService(self.appointments))
+        try:
+            view = desk.queue(actor, found.number, found.payload)
+        except AlreadyQueued as queued:
+            return _red("already", "Déjà enregistré", queued.view.full_name, queued.message,
+                        view=queued.view)
+        except InvalidTransition as refused:
+            return _red("recepisse_refused", "Remise de récépissé impossible", refused.message,
+                        "Prévenez l'encadrement si la personne conteste.")
+        except NotFound as missing:
+            return _red("not_found", "Dossier introuvable", missing.message)
+        return ScanResult(GREEN, "recepisse_queued", "Remise du récépissé : arrivée enregistrée",
+                          (view.full_name, f"Dossier {found.number}",
+                           "Attend son récépissé au guichet"), view)
 
     def _arrive(self, actor: Actor, appointment_id: int, accept_timing: bool) -> ScanResult:
         try:

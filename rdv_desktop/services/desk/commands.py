@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from ...errors import InvalidTransition
 from ..core.actor import Actor
+from ..core.audit import record
+from ..counter.appointment_state import locked
 from ..counter.appointments import AppointmentService
+from ..counter.assistance import (
+    CompanionEntry,
+    assistance_state,
+    check_assistance,
+    set_assistance,
+)
 from ..counter.booking import BookingService, NewAppointment
 from ..counter.results import CommandResult
 from ..papers.documents import DocumentService, RenderedDocument
@@ -57,3 +66,25 @@ class DeskCommands:
         motif = self.documents.catalogue.current().motif(new.motif_code)
         problem = motif.rules.age_problem(new.birth_date, new.slot_date)
         return f" — ⚠ {motif.label} : {problem}." if problem else ""
+
+    def set_assistance(self, actor: Actor, appointment_id: int, priority: str | None,
+                       companions: tuple[CompanionEntry, ...]) -> CommandResult:
+        """Priority and companions, at the desk or the counter, until the appointment ends:
+        validated first, written with its audit row (roles and languages, not the names)."""
+        self.ctx.require(actor, "checkin")
+        companions = check_assistance(priority, companions)
+        now = self.ctx.clock.now()
+        with self.ctx.db.write() as s:
+            a = locked(s, appointment_id)
+            if a.outcome != "pending":
+                raise InvalidTransition("Rendez-vous clôturé : priorité et accompagnants ne "
+                                        "changent plus.")
+            before = assistance_state(a)
+            after = set_assistance(s, a, priority, companions)
+            a.updated_at = now
+            record(s, actor, now, "assistance", "appointment", a.id, before=before,
+                   after=after, appointment_id=a.id)
+            s.flush()
+            view = self.appointments.builder(s).view(a)
+        said = view.assistance or "sans priorité ni accompagnant"
+        return CommandResult(f"{view.full_name} : {said}.", (view,))

@@ -40,6 +40,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                       "rendez-vous", "créneau horaire"),
     "motif": ("motif", "motif du rendez-vous", "motif rdv", "objet", "démarche", "prestation"),
     "status": ("statut", "état", "status"),
+    # RDV Service Public's participations export: one row per person, the booking's id.
+    "booking_id": ("rdv_id",),
 }
 FIELD_LABELS = {
     "reference": "référence", "family_name": "nom", "given_names": "prénom",
@@ -47,12 +49,15 @@ FIELD_LABELS = {
     "birth_place": "lieu de naissance", "nationality": "nationalité", "phone": "téléphone",
     "email": "courriel", "foreign_number": "numéro étranger", "slot_date": "date",
     "slot_time": "heure", "slot_datetime": "date et heure", "motif": "motif",
-    "status": "statut",
+    "status": "statut", "booking_id": "rdv_id",
 }
 _BY_FOLDED: dict[str, str] = {fold(s): f for f, names in SYNONYMS.items() for s in names}
 
-# RDV Service Public's export is recognised by these two columns of its header row.
+# RDV Service Public's exports are recognised by these columns of their header row: the
+# appointments export (« usager(s) », several people per row) and the participations export
+# (« usager » and « rdv_id », one row per person).
 RDVSP_MARKERS = (fold("usager(s)"), fold("date rdv"))
+RDVSP_PARTICIPATION_MARKERS = (fold("usager"), fold("rdv_id"), fold("date rdv"))
 
 
 def field_of(header: str) -> str | None:
@@ -96,4 +101,5 @@ def require_columns(headers: Sequence[str], mapping: dict[str, int]) -> None:
 
 def is_rdvsp(headers: Sequence[str]) -> bool:
     folded = {fold(h) for h in headers}
-    return all(marker in folded for marker in RDVSP_MARKERS)
+    return any(all(marker in folded for marker in markers)
+               for markers in (RDVSP_MARKERS, RDVSP_PARTICIPATION_MARKERS))

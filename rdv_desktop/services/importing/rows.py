@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 from .folding import fold
@@ -25,6 +25,7 @@ IDENTITY_LIMITS: dict[str, int] = {
     "foreign_number": 20,
 }
 REFERENCE_LIMIT = 64
+ADULT_AGE = 18
 MOTIF_LABEL_LIMIT = 300
 
 
@@ -49,6 +50,8 @@ class ImportRow:
     status: str = "unknown"
     # Appointment fields the source actually carries: a re-import never blanks the others.
     present: frozenset[str] = field(default_factory=frozenset)
+    # A minor booked with adults (RDV-SP « usager(s) »): the adults, as legal representatives.
+    legal_representatives: tuple[str, ...] = ()
 
     @property
     def display_name(self) -> str:
@@ -110,3 +113,20 @@ def drop_duplicates(rows: Iterable[ImportRow]) -> tuple[list[ImportRow], list[Ro
                 else f"même référence {row.reference}")
         problems.append(RowProblem(row.line, f"doublon de la ligne {seen} ({what})"))
     return kept, problems
+
+
+def link_minors(people: list[ImportRow]) -> list[ImportRow]:
+    """The usagers of one booking: each minor (under 18 on the day) gets the adults booked
+    with them as legal representatives; a booking of one person is left as it is."""
+    if len(people) < 2:
+        return people
+    def minor(row: ImportRow) -> bool:
+        b = row.birth_date
+        if b is None:
+            return False
+        age = row.slot_date.year - b.year - ((row.slot_date.month, row.slot_date.day)
+                                             < (b.month, b.day))
+        return age < ADULT_AGE
+    adults = tuple(r.display_name for r in people if not minor(r))
+    return [replace(r, legal_representatives=adults) if minor(r) and adults else r
+            for r in people]

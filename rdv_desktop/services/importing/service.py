@@ -21,12 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import NotFound
-from ...models import Appointment, AuditEvent
+from ...models import Appointment, AuditEvent, Companion
 from ..catalogue.service import CatalogueService
 from ..core.actor import Actor
 from ..core.audit import jsonable, record
 from ..core.clock import fr_time, local
 from ..counter.appointments import AppointmentService, state_of
+from ..counter.assistance import NAME_LIMIT
 from ..counter.stage import OUTCOME_LABELS
 from .cancel import Cancelled, stop_if
 from .motifs import MotifMatcher
@@ -162,6 +163,8 @@ class ImportService:
             motif_source_label=row.motif_label, motif_to_confirm=code is None,
             outcome=outcome, finished_at=now if outcome != "pending" else None,
             created_at=now, updated_at=now,
+            companions=[Companion(role="legal_rep", name=name[:NAME_LIMIT], language="")
+                        for name in row.legal_representatives],
         )
 
     def _insert(self, s: Session, actor: Actor, created: list[tuple[ImportRow, Appointment]],

@@ -14,6 +14,7 @@ from .rows import (
     RowRejected,
     derived_reference,
     drop_duplicates,
+    link_minors,
 )
 from .values import (
     check_birth_date,
@@ -99,6 +100,30 @@ def build_row(line: int, values: dict[str, object], prefix: str) -> ImportRow:
     )
 
 
+def each_usager(values: dict[str, object]) -> list[dict[str, object]]:
+    """One record per person of a booking: RDV Service Public joins several usagers (and their
+    birth dates, in the same order) with « , » in one row. Each is an applicant of their own:
+    the first keeps the booking's reference, the next ones get « -2 », « -3 »… after it (or a
+    reference derived from their own name when the source has none)."""
+    if text(values.get("family_name")) or "full_name" not in values:
+        return [values]
+    names = [n.strip() for n in text(values["full_name"]).split(",") if n.strip()]
+    if len(names) < 2:
+        return [values]
+    raw_births = values.get("birth_date")
+    births = text(raw_births).split(",") if isinstance(raw_births, str) else None
+    reference = text(values.get("reference")).replace(" ", "")
+    people = []
+    for i, name in enumerate(names):
+        person = {**values, "full_name": name}
+        if births is not None:
+            person["birth_date"] = births[i].strip() if i < len(births) else ""
+        if reference and i > 0:
+            person["reference"] = f"{reference}-{i + 1}"
+        people.append(person)
+    return people
+
+
 def rows_from_table(headers: Sequence[str], records: Iterable[tuple[int, Sequence[object]]],
                     prefix: str) -> tuple[list[ImportRow], list[RowProblem], list[str]]:
     """Header row + (line, cells) records → rows, problems (sorted by line), ignored columns."""
@@ -106,13 +131,29 @@ def rows_from_table(headers: Sequence[str], records: Iterable[tuple[int, Sequenc
     require_columns(headers, mapping)
     rows: list[ImportRow] = []
     problems: list[RowProblem] = []
+    bookings: dict[str, list[int]] = {}  # rdv_id → positions in `rows` of its participants
     for line, cells in records:
         if not any(text(c) for c in cells):
             continue
         values = {f: (cells[i] if i < len(cells) else None) for f, i in mapping.items()}
-        try:
-            rows.append(build_row(line, values, prefix))
-        except RowRejected as exc:
-            problems.append(RowProblem(line, str(exc)))
+        booking = text(values.get("booking_id")).replace(" ", "")
+        if booking and not text(values.get("reference")):
+            # The participations export: the booking's id is the reference of its first
+            # participant, « -2 », « -3 »… after it for the next ones, in the export's order.
+            taken = len(bookings.get(booking, ()))
+            values["reference"] = f"{prefix}-{booking}" + (f"-{taken + 1}" if taken else "")
+        people = []
+        for person in each_usager(values):
+            try:
+                people.append(build_row(line, person, prefix))
+            except RowRejected as exc:
+                problems.append(RowProblem(line, str(exc)))
+        if booking and people:
+            bookings.setdefault(booking, []).append(len(rows))
+        rows.extend(link_minors(people))
+    for positions in bookings.values():  # a minor booked with adults, one row each
+        for position, row in zip(positions, link_minors([rows[p] for p in positions]),
+                                 strict=True):
+            rows[position] = row
     kept, duplicates = drop_duplicates(rows)
     return kept, sorted(problems + duplicates, key=lambda p: p.line), ignored

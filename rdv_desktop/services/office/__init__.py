@@ -13,6 +13,7 @@ _EXPORTS = {
     "AuditCursor": "admin",
     "AuditFilter": "admin",
     "AuditPage": "admin",
+    "ExportResult": "exports",
     "FeeInfo": "admin",
     "ReviewDetail": "review",
     "ReviewFilter": "review",
@@ -25,6 +26,7 @@ __all__ = [
     "AuditCursor",
     "AuditFilter",
     "AuditPage",
+    "ExportResult",
     "FeeInfo",
     "ReviewDetail",
     "ReviewFilter",
@@ -34,4 +36,5 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .admin import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage, FeeInfo, SiteInfo
+    from .exports import ExportResult
     from .review import ReviewDetail, ReviewFilter, ReviewRow

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -95,7 +95,8 @@ def _motif_labels(s: Any) -> dict[str, str]:
     return dict(rows)  # the current version comes last and wins
 
 
-def _csv_text(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """A cell for French Excel: jj/mm/aaaa, HH:MM, oui/non, and never a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -114,7 +115,7 @@ def _write_csv(handle: Any, rows: Iterator[tuple[Any, ...]]) -> int:
     writer.writerow(HEADERS)
     count = 0
     for row in rows:
-        writer.writerow([_csv_text(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
         count += 1
     return count
 
@@ -171,6 +172,25 @@ def check_target(path: Path) -> str:
     return kind
 
 
+def write_atomically(path: Path, write: Callable[[Path], int]) -> int:
+    """Run `write` on a temporary file beside `path`, then rename it over `path`: a failed
+    export leaves nothing behind. Returns what `write` returns (the rows written)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=".rdv-export-", suffix=path.suffix,
+                                    dir=path.parent if str(path.parent) else ".")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        count = write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValidationError(f"Impossible d'écrire {path} : {exc.strerror or exc}.") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
+
+
 class ExportService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -182,25 +202,16 @@ class ExportService:
         start, end = check_range(start, end)
         path = Path(path)
         kind = check_target(path)
-        fd, tmp_name = tempfile.mkstemp(prefix=".rdv-export-", suffix=path.suffix,
-                                        dir=path.parent if str(path.parent) else ".")
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
+
+        def write(tmp: Path) -> int:
             with self.ctx.db.read(long=True) as s:
                 rows = export_rows(s, start, end)
                 if kind == "csv":
                     with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-                        count = _write_csv(handle, rows)
-                else:
-                    count = _write_xlsx(tmp, rows, f"RDV {start:%d-%m-%Y} au {end:%d-%m-%Y}")
-            os.replace(tmp, path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise ValidationError(f"Impossible d'écrire {path} : {exc.strerror or exc}.") from exc
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+                        return _write_csv(handle, rows)
+                return _write_xlsx(tmp, rows, f"RDV {start:%d-%m-%Y} au {end:%d-%m-%Y}")
+
+        count = write_atomically(path, write)
         with self.ctx.db.write(long=True) as s:
             record(s, actor, self.ctx.clock.now(), "export", "export", path.name,
                    after={"path": str(path), "kind": kind, "rows": count,

@@ -9,15 +9,16 @@ statistic is unchanged; the kept copies of printed papers of that age are delete
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 
 from ...errors import NotFound, ValidationError
-from ...models import Appointment, AuditEvent, Dossier
+from ...models import Appointment, AuditEvent, Companion, Dossier, Recepisse
 from ..core.actor import Actor
 from ..core.audit import jsonable, record
 from ..core.clock import add_months, local_today
@@ -87,15 +88,19 @@ def months_before(day: date, months: int) -> date:
 def _appointment_data(a: Appointment) -> dict[str, Any]:
     columns = [c.key for c in Appointment.__table__.columns]
     data: dict[str, Any] = jsonable({c: getattr(a, c) for c in columns})
+    data["companions"] = [{"role": c.role, "name": c.name, "language": c.language}
+                          for c in a.companions]
     return data
 
 
-def _dossier_data(d: Dossier) -> dict[str, Any]:
+def _dossier_data(d: Dossier, recepisses: Sequence[Recepisse]) -> dict[str, Any]:
     columns = [c.key for c in Dossier.__table__.columns]
     data = {c: getattr(d, c) for c in columns}
     data["pieces"] = [{"code": p.code, "label": p.label, "status": p.status, "note": p.note}
                       for p in d.pieces]
     data["timbres"] = [{"number": t.number, "amount_cents": t.amount_cents} for t in d.timbres]
+    data["recepisses"] = [{c.key: getattr(r, c.key) for c in Recepisse.__table__.columns}
+                          for r in recepisses]
     ready: dict[str, Any] = jsonable(data)
     return ready
 
@@ -127,6 +132,9 @@ class RetentionService:
                 count = len(s.scalars(select(Appointment.id).where(*target)).all())
             return PurgeReport(cutoff, count, True, len(pdfs))
         with self.ctx.db.write(long=True) as s:
+            # Companions' names are personal data too: they go with the appointment's identity.
+            s.execute(delete(Companion).where(Companion.appointment_id.in_(
+                select(Appointment.id).where(*target))))
             # An UPDATE gives a CursorResult; Session.execute is typed as returning a Result.
             result = cast(CursorResult[Any], s.execute(
                 update(Appointment).where(*target)
@@ -170,7 +178,9 @@ class RetentionService:
                 "generated_at": jsonable(now),
                 "site": self.ctx.site_code,
                 "appointments": [_appointment_data(a) for a in appointments],
-                "dossiers": [_dossier_data(d) for d in dossiers],
+                "dossiers": [_dossier_data(d, s.scalars(select(Recepisse).where(
+                    Recepisse.dossier_id == d.id).order_by(Recepisse.id)).all())
+                    for d in dossiers],
                 "history": [jsonable({"at": e.at, "action": e.action, "by": e.user_login,
                                       "station": e.station, "reason": e.reason})
                             for e in events],

@@ -46,6 +46,8 @@ _COLUMNS = (
     Appointment.counter_id, Appointment.agent_id, Appointment.outcome, Appointment.arrived_at,
     Appointment.called_at, Appointment.service_started_at, Appointment.finished_at,
 )
+# Visits to collect a récépissé are not deposit appointments: the figures leave them out.
+_DEPOSIT_VISITS = Appointment.recepisse_for.is_(None)
 # One appointment as _COLUMNS reads it.
 _Row = tuple[date, time, str | None, int | None, int | None, str,
              datetime | None, datetime | None, datetime | None, datetime | None]
@@ -169,7 +171,8 @@ def refresh_days(s: Session, days: Iterable[date]) -> int:
                                             StatsRollup.day.in_(chunk)))
         s.execute(delete(StatsDuration).where(StatsDuration.period == "D", _KINDS,
                                               StatsDuration.day.in_(chunk)))
-        rows = s.execute(select(*_COLUMNS).where(Appointment.slot_date.in_(chunk)))
+        rows = s.execute(select(*_COLUMNS).where(Appointment.slot_date.in_(chunk),
+                                                 _DEPOSIT_VISITS))
         _write(s, _summarise(rows.tuples(), counters))
     _refresh_months(s, wanted)
     return len(wanted)
@@ -180,7 +183,8 @@ def rebuild_all(s: Session) -> int:
     s.execute(delete(StatsRollup))
     s.execute(delete(StatsDuration))
     counters = dict(s.execute(select(Counter.id, Counter.number)).tuples().all())
-    rows = s.execute(select(*_COLUMNS).execution_options(yield_per=20_000))
+    rows = s.execute(select(*_COLUMNS).where(_DEPOSIT_VISITS)
+                     .execution_options(yield_per=20_000))
     days = _summarise(rows.tuples(), counters)
     _write(s, days)
     _refresh_months(s, days)
