@@ -201,8 +201,12 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
         self.loaded.emit()
 
     def selected_ids(self) -> list[int]:
-        rows = self.view.selectionModel().selectedRows()
-        return [self.proxy.mapToSource(i).data(256) for i in rows]  # Qt.UserRole
+        """Every row with a selected cell (`selectedRows` needs every column of a row selected,
+        which a column sized or hidden meanwhile can break)."""
+        indexes = self.view.selectionModel().selectedIndexes()
+        rows = sorted({i.row() for i in indexes})
+        return [self.proxy.mapToSource(self.proxy.index(r, 0)).data(256)  # Qt.UserRole
+                for r in rows]
 
     def current_id(self) -> int | None:
         index = self.view.currentIndex()
