@@ -207,3 +207,15 @@ def test_documented_headers_match_the_code() -> None:
     for field, names in SYNONYMS.items():
         line = next(ln for ln in doc.splitlines() if f"| `{field}` |" in ln)
         assert all(f"« {n} »" in line for n in names), field
+
+
+def test_a_motif_booked_after_its_end_is_left_to_confirm() -> None:
+    from datetime import date
+
+    matcher = MotifMatcher([("AES_METIERS_TENSION",
+                             "Admission exceptionnelle au séjour – métiers en tension")],
+                           {"AES_METIERS_TENSION": date(2026, 12, 31)})
+    label = "Admission exceptionnelle au séjour – métiers en tension"
+    assert matcher.match(label, date(2026, 12, 31)) == "AES_METIERS_TENSION"
+    assert matcher.match(label, date(2027, 1, 4)) is None
+    assert matcher.match(label) == "AES_METIERS_TENSION"

@@ -127,7 +127,9 @@ class ImportService:
             catalogue = self.catalogue.current()
         except NotFound:
             return MotifMatcher(())
-        return MotifMatcher([(m.code, m.label) for m in catalogue.motifs])
+        return MotifMatcher([(m.code, m.label) for m in catalogue.motifs],
+                            {m.code: m.rules.valid_until for m in catalogue.motifs
+                             if m.rules.valid_until is not None})
 
     @staticmethod
     def _existing(s: Session, references: Sequence[str],
@@ -152,7 +154,7 @@ class ImportService:
 
     def _new(self, row: ImportRow, matcher: MotifMatcher, site_id: int,
              now: datetime) -> Appointment:
-        code = matcher.match(row.motif_label)
+        code = matcher.match(row.motif_label, row.slot_date)
         outcome = self._outcome_for(row, local(now).date()) or "pending"
         return Appointment(
             reference=row.reference, source="import", site_id=site_id,
@@ -191,7 +193,7 @@ class ImportService:
     def _changes(a: Appointment, row: ImportRow, matcher: MotifMatcher) -> dict[str, Any]:
         wanted: dict[str, Any] = {f: getattr(row, f) for f in ROW_FIELDS if f in row.present}
         if "motif" in row.present and row.motif_label != a.motif_source_label:
-            code = matcher.match(row.motif_label)
+            code = matcher.match(row.motif_label, row.slot_date)
             wanted.update(motif_code=code, motif_to_confirm=code is None,
                           motif_source_label=row.motif_label)
         return {f: v for f, v in wanted.items() if getattr(a, f) != v}
