@@ -190,21 +190,34 @@ class CheckInService:
         result = self._verify(raw)
         if result.status is VerificationStatus.UNKNOWN_KEY:
             result = self._verify(raw, fresh=True)  # a key published since the last load
+        if result.ok and result.other_site:
+            return _red("other_site", "Convocation d'un autre site",
+                        f"Ce code a été émis pour le site {result.site}, "
+                        f"pas pour {self.ctx.site_code}.",
+                        "Orientez la personne vers le bon site.")
+        result = self.keys.confirm(result, self._keyring())
         status = result.status
-        if status is VerificationStatus.AUTHENTIC:
-            if result.other_site:
-                return _red("other_site", "Convocation d'un autre site",
-                            f"Ce code a été émis pour le site {result.site}, "
-                            f"pas pour {self.ctx.site_code}.",
-                            "Orientez la personne vers le bon site.")
+        if status in (VerificationStatus.AUTHENTIC, VerificationStatus.REVOKED):
+            # A cancelled appointment is answered by the check-in itself (« Rendez-vous annulé »).
             with self.ctx.db.read() as s:
                 found = s.scalar(select(Appointment.id)
                                  .where(Appointment.reference == result.reference))
-            if found is None:
-                return _red("not_found", "Rendez-vous introuvable",
-                            f"Code authentique, mais le rendez-vous {result.reference} "
-                            "n'est pas dans la base.", "Cherchez la personne par son nom.")
-            return found
+            if found is not None:
+                return found
+            return _red("not_found", "Rendez-vous introuvable",
+                        f"Le rendez-vous {result.reference} n'est pas dans la base.",
+                        "Cherchez la personne par son nom.")
+        if status is VerificationStatus.NO_RECORD:
+            reason = result.refusal or "no_record"
+            headline = ("Rendez-vous introuvable" if reason == "unknown_reference"
+                        else "Convocation non conforme")
+            return _red("not_found" if reason == "unknown_reference" else reason, headline,
+                        result.message, "N'enregistrez pas cette arrivée sur ce code ; "
+                        "cherchez la personne par son nom et prévenez l'encadrement.")
+        if status in (VerificationStatus.RETIRED_KEY, VerificationStatus.COMPROMISED_KEY):
+            return _red(result.refusal or status.value, "Convocation à réémettre",
+                        result.message + ".", "Cherchez la personne par son nom ; "
+                        "la convocation doit être réimprimée.")
         if status is VerificationStatus.FORGED:
             return _red("forged", "Code falsifié", result.message + ".",
                         "N'enregistrez pas cette arrivée ; prévenez l'encadrement.")

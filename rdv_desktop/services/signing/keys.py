@@ -7,10 +7,12 @@ stations"); its public half is published in the database so that every station, 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
-from ...errors import RdvError
-from ...models import Dossier, SigningKey
+from ...errors import DatabaseUnavailable, RdvError
+from ...models import SigningKey
 from ..core.actor import Actor, system_actor
 from ..core.audit import record
 from ..core.context import ServiceContext
@@ -24,7 +26,8 @@ from .signer import (
     load_signer,
     rotate,
 )
-from .verifier import Verification, VerificationStatus, verify
+from .records import match_record
+from .verifier import Verification, VerificationStatus, revoked_message, verify
 
 
 class SigningError(RdvError):
@@ -35,6 +38,7 @@ class KeyService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self._signer: Signer | None = None
+        self._last_ring: KeyRing | None = None  # for an answer while the database is away
 
     def signer(self, create_if_missing: bool = False) -> Signer:
         """The site's current signer; with `create_if_missing` a first key is made on first need."""
@@ -116,29 +120,70 @@ class KeyService:
         nothing (anyone with access to the PC could have put it there)."""
         with self.ctx.db.read() as s:
             rows = s.execute(select(SigningKey.key_id, SigningKey.public_key_pem,
-                                    SigningKey.site_code, SigningKey.retired_at)).all()
-        return KeyRing.from_records(tuple(r) for r in rows)
+                                    SigningKey.site_code, SigningKey.retired_at,
+                                    SigningKey.compromised_at)).all()
+        ring = KeyRing.from_records(
+            ((r.key_id, r.public_key_pem, r.site_code, r.retired_at) for r in rows),
+            compromised={r.key_id: r.compromised_at for r in rows if r.compromised_at})
+        self._last_ring = ring
+        return ring
 
     def public_keys_pem(self) -> str:
         return self.keyring().to_pem_bundle()
 
-    def is_revoked(self, number: str) -> bool:
-        with self.ctx.db.read() as s:
-            revoked = s.scalar(select(Dossier.revoked_at).where(Dossier.number == number))
-        return revoked is not None
-
     def verify(self, raw: str, expected_kind: str | None = "A") -> Verification:
-        """The one verifier, fed with this site's keys and the database's revocations."""
-        return verify(raw, self.keyring(), is_revoked=self.is_revoked,
-                      expected_kind=expected_kind, site=self.ctx.site_code)
+        """The one verifier: the signature against the published keys, then the code against
+        the record. With the database out of reach and keys loaded earlier, the signature
+        alone is checked and the answer says so."""
+        try:
+            ring: KeyRing | None = self.keyring()
+        except DatabaseUnavailable:
+            ring = self._last_ring
+            if ring is None:
+                raise
+            result = verify(raw, ring, expected_kind=expected_kind, site=self.ctx.site_code)
+            return signature_only(result)
+        return self.confirm(verify(raw, ring, expected_kind=expected_kind,
+                                   site=self.ctx.site_code), ring)
+
+    def confirm(self, result: Verification, ring: KeyRing) -> Verification:
+        """A validly signed code of this site compared with the record it claims to be."""
+        if not result.ok or result.other_site or result.payload is None:
+            return result
+        entry = ring.get(result.key_id or "")
+        try:
+            with self.ctx.db.read() as s:
+                found = match_record(s, result.payload, self.ctx.clock.now(),
+                                     entry.retired_at if entry is not None else None)
+        except DatabaseUnavailable:
+            return signature_only(result)
+        if found.refusal is not None:
+            status = (VerificationStatus.RETIRED_KEY if found.refusal == "retired_key"
+                      else VerificationStatus.NO_RECORD)
+            return replace(result, status=status, message=found.message, record_checked=True,
+                           refusal=found.refusal)
+        checked = replace(result, record_checked=True, holder=found.holder)
+        if found.revoked:
+            return replace(checked, status=VerificationStatus.REVOKED,
+                           message=revoked_message(result), refusal="revoked")
+        return checked
 
     def check(self, actor: Actor, raw: str) -> Verification:
         """Verify for a person (the dialog, `rdv-admin verify`): a refusal is audited with its
-        status and the number the code claims, never the whole text."""
+        status, its reason and the number the code claims, never the whole text."""
         result = self.verify(raw)
         if result.status is not VerificationStatus.AUTHENTIC:
             with self.ctx.db.write() as s:
                 record(s, actor, self.ctx.clock.now(), "verification_refused", "dossier",
                        result.reference, after={"status": result.status.value,
+                                                "reason": result.refusal,
                                                 "key_id": result.key_id})
         return result
+
+
+def signature_only(result: Verification) -> Verification:
+    """The answer when the record could not be read: only the signature was checked."""
+    if not result.ok:
+        return result
+    return replace(result, record_checked=False,
+                   message=f"Signature valide, dossier non vérifié — {result.message}")
