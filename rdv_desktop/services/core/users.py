@@ -145,6 +145,12 @@ class UserService:
         with self.ctx.db.read() as s:
             return [_info(u) for u in s.scalars(select(User).order_by(User.login))]
 
+    def has_active_admin(self) -> bool:
+        """Whether an active administrator account exists (a new site has none yet)."""
+        with self.ctx.db.read() as s:
+            return any("admin" in roles.split() for roles in s.scalars(
+                select(User.roles).where(User.active.is_(True))))
+
     def count(self) -> int:
         with self.ctx.db.read() as s:
             return len(s.scalars(select(User.id)).all())

@@ -259,7 +259,7 @@ class DocumentService:
             duplicate_printed_at=local(now) if reprint else None,
         )
         record(s, actor, now, "convocation_reprinted" if reprint else "convocation_printed",
-               "appointment", a.id, appointment_id=a.id)
+               "appointment", a.id, appointment_id=a.id, after={"key_id": signer.key_id})
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
         return RenderedDocument(DocumentKind.CONVOCATION, f"Convocation {a.reference}",
                                 f"convocation-{_SAFE.sub('', a.reference)}{suffix}.pdf",

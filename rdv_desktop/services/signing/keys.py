@@ -7,15 +7,18 @@ stations"); its public half is published in the database so that every station, 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ...errors import DatabaseUnavailable, RdvError
-from ...models import SigningKey
+from ...errors import DatabaseUnavailable, NotFound, RdvError, ValidationError
+from ...models import Appointment, AuditEvent, Dossier, SigningKey
 from ..core.actor import Actor, system_actor
 from ..core.audit import record
+from ..core.clock import local
 from ..core.context import ServiceContext
+from .records import match_record
 from .signer import (
     KeyInfo,
     KeyRing,
@@ -24,14 +27,35 @@ from .signer import (
     generate_site_key,
     list_keys,
     load_signer,
+    remove_private_key,
+    retire_key,
     rotate,
 )
-from .records import match_record
-from .verifier import Verification, VerificationStatus, revoked_message, verify
+from .verifier import (
+    Verification,
+    VerificationStatus,
+    key_state_refusal,
+    revoked_message,
+    verify,
+)
 
 
 class SigningError(RdvError):
     """No usable signing key on this station."""
+
+
+NO_ACTIVE_KEY = ("Le site {site} n'a plus de clé de signature active (retirée ou compromise) : "
+                 "aucun document n'est signé tant qu'un administrateur n'en a pas créé une "
+                 "avec « rdv-admin keygen ».")
+
+
+@dataclass(frozen=True)
+class CompromiseReport:
+    """What a compromised key signed that is still in use: to re-issue."""
+
+    key_id: str
+    dossiers: tuple[tuple[str, datetime], ...]  # (number, deposited_at) of valid attestations
+    convocations: tuple[tuple[str, date], ...]  # (reference, slot date) of coming appointments
 
 
 class KeyService:
@@ -41,79 +65,124 @@ class KeyService:
         self._last_ring: KeyRing | None = None  # for an answer while the database is away
 
     def signer(self, create_if_missing: bool = False) -> Signer:
-        """The site's current signer; with `create_if_missing` a first key is made on first need."""
+        """The site's current signer; with `create_if_missing` the site's very first key is
+        made on first need (a site that has or had a key gets new ones from `rdv-admin keygen`
+        only)."""
         if self._signer is not None:
             return self._signer
+        published = self._site_keys()
+        self._drop_withdrawn(published)
         try:
             self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
         except KeyStoreError as exc:
             if not create_if_missing or any(k.site == self.ctx.site_code
                                             for k in list_keys(self.ctx.key_dir)):
                 raise SigningError(str(exc)) from exc
-            published = self._published_active_key()
-            if published is not None:  # the site has a key: this station must not make another
+            active = [key_id for key_id, retired in published.items() if retired is None]
+            if active:  # the site has a key: this station must not make another
                 raise SigningError(
-                    f"La clé de signature {published} du site {self.ctx.site_code} n'est pas "
+                    f"La clé de signature {active[0]} du site {self.ctx.site_code} n'est pas "
                     f"sur ce poste ({self.ctx.key_dir}). Copiez-la depuis le poste qui l'a créée "
                     "(voir docs/receipt-format.md, « Keys and stations »)."
                 ) from exc
+            if published:  # every key retired or compromised: an administrator makes the next
+                raise SigningError(NO_ACTIVE_KEY.format(site=self.ctx.site_code)) from exc
             # The site's very first key, made where the first paper is signed: published and
             # audited as this station's act. Every later key comes from `rdv-admin keygen`.
-            info = generate_site_key(self.ctx.key_dir, self.ctx.site_code)
+            info = generate_site_key(self.ctx.key_dir, self.ctx.site_code, self.ctx.clock.now())
             self.publish(info, system_actor(self.ctx.station))
             self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
-        self._require_published(self._signer)
-        return self._signer
-
-    def _require_published(self, signer: Signer) -> None:
-        """Sign only with a key the database publishes as active: a key file planted in the
-        station's folder is never used, nor trusted (see `keyring`)."""
-        with self.ctx.db.read() as s:
-            row = s.execute(select(SigningKey.site_code, SigningKey.retired_at)
-                            .where(SigningKey.key_id == signer.key_id)).first()
-        if row is None or row.site_code != self.ctx.site_code or row.retired_at is not None:
-            self._signer = None
+            published = self._site_keys()
+        if published.get(self._signer.key_id, False) is not None:
+            key_id, self._signer = self._signer.key_id, None
             raise SigningError(
-                f"La clé de signature {signer.key_id} de ce poste n'est pas une clé active "
+                f"La clé de signature {key_id} de ce poste n'est pas une clé active "
                 f"publiée pour le site {self.ctx.site_code} : aucun document n'est signé. "
                 "Un administrateur publie les clés avec « rdv-admin keygen ».")
+        return self._signer
 
-    def _published_active_key(self) -> str | None:
+    def _site_keys(self) -> dict[str, datetime | None]:
+        """The site's published keys: key id → retirement date (None: active)."""
         with self.ctx.db.read() as s:
-            return s.scalar(select(SigningKey.key_id).where(
-                SigningKey.site_code == self.ctx.site_code, SigningKey.retired_at.is_(None)))
+            rows = s.execute(select(SigningKey.key_id, SigningKey.retired_at)
+                             .where(SigningKey.site_code == self.ctx.site_code)).all()
+        return {r.key_id: r.retired_at for r in rows}
 
-    def publish(self, info: KeyInfo, actor: Actor | None) -> None:
-        """Record a public key in the database (idempotent; a retirement date is updated)."""
+    def _drop_withdrawn(self, published: dict[str, datetime | None]) -> None:
+        """A key the database says is retired (or compromised) never signs again here: its
+        private file leaves this station's key folder."""
+        for info in list_keys(self.ctx.key_dir):
+            retired = published.get(info.key_id)
+            if retired is not None:
+                if info.retired_at is None:
+                    retire_key(self.ctx.key_dir, info.key_id, retired)
+                remove_private_key(self.ctx.key_dir, info.key_id)
+
+    def publish(self, info: KeyInfo, actor: Actor) -> None:
+        """Record a new public key in the database, audited (a key already there is kept)."""
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
-            row = s.get(SigningKey, info.key_id)
-            if row is None:
+            if s.get(SigningKey, info.key_id) is None:
                 s.add(SigningKey(key_id=info.key_id, site_code=info.site,
                                  public_key_pem=info.public_pem, created_at=info.created_at,
                                  retired_at=info.retired_at))
-                if actor is not None:
-                    record(s, actor, now, "key_published", "signing_key", info.key_id)
-            elif row.retired_at != info.retired_at and info.retired_at is not None:
-                row.retired_at = info.retired_at
-
-    def publish_all(self) -> None:
-        for info in list_keys(self.ctx.key_dir):
-            self.publish(info, None)
+                record(s, actor, now, "key_published", "signing_key", info.key_id)
 
     def generate(self, actor: Actor) -> KeyInfo:
+        """`rdv-admin keygen`: a new key for the site, published; the site's active keys are
+        retired (in the database, and their private files leave this station)."""
         self.ctx.require(actor, "keys.manage")
-        existing = [k for k in list_keys(self.ctx.key_dir)
-                    if k.site == self.ctx.site_code and not k.retired]
-        info = (rotate(self.ctx.key_dir, self.ctx.site_code) if existing
-                else generate_site_key(self.ctx.key_dir, self.ctx.site_code))
-        self.publish_all()
+        now = self.ctx.clock.now()
+        local_active = [k for k in list_keys(self.ctx.key_dir)
+                        if k.site == self.ctx.site_code and not k.retired]
+        info = (rotate(self.ctx.key_dir, self.ctx.site_code, now) if local_active
+                else generate_site_key(self.ctx.key_dir, self.ctx.site_code, now))
         self.publish(info, actor)
         with self.ctx.db.write() as s:
-            record(s, actor, self.ctx.clock.now(), "key_rotated" if existing else "key_generated",
+            for row in s.scalars(select(SigningKey).where(
+                    SigningKey.site_code == self.ctx.site_code, SigningKey.retired_at.is_(None),
+                    SigningKey.key_id != info.key_id).with_for_update()):
+                row.retired_at = now
+                record(s, actor, now, "key_retired", "signing_key", row.key_id,
+                       after={"replaced_by": info.key_id})
+            record(s, actor, now, "key_rotated" if local_active else "key_generated",
                    "signing_key", info.key_id)
         self._signer = None
         return info
+
+    def compromised(self, actor: Actor, key_id: str) -> CompromiseReport:
+        """Declare a key compromised: nothing it signed verifies any more; the report lists the
+        valid attestations and the coming convocations it signed, to re-issue."""
+        self.ctx.require(actor, "keys.manage")
+        now = self.ctx.clock.now()
+        today = local(now).date()
+        with self.ctx.db.write() as s:
+            row = s.scalar(select(SigningKey).where(SigningKey.key_id == key_id.strip().upper())
+                           .with_for_update())
+            if row is None:
+                raise NotFound(f"Clé de signature inconnue : {key_id}.")
+            if row.compromised_at is not None:
+                raise ValidationError(f"La clé {row.key_id} est déjà déclarée compromise.")
+            row.compromised_at = now
+            row.retired_at = row.retired_at or now
+            dossiers = tuple(s.execute(
+                select(Dossier.number, Dossier.deposited_at)
+                .where(Dossier.signing_key_id == row.key_id, Dossier.number.is_not(None),
+                       Dossier.revoked_at.is_(None)).order_by(Dossier.number)).tuples())
+            printed = {e.appointment_id for e in s.scalars(select(AuditEvent).where(
+                AuditEvent.action.in_(("convocation_printed", "convocation_reprinted"))))
+                if (e.after or {}).get("key_id") == row.key_id}
+            convocations = tuple(s.execute(
+                select(Appointment.reference, Appointment.slot_date)
+                .where(Appointment.id.in_(printed), Appointment.outcome == "pending",
+                       Appointment.slot_date >= today)
+                .order_by(Appointment.slot_date, Appointment.reference)).tuples())
+            record(s, actor, now, "key_compromised", "signing_key", row.key_id,
+                   after={"dossiers": len(dossiers), "convocations": len(convocations)})
+            key = row.key_id
+        self._drop_withdrawn({key: now})
+        self._signer = None
+        return CompromiseReport(key, tuple((n or "", d) for n, d in dossiers), convocations)
 
     def keyring(self) -> KeyRing:
         """The keys the database publishes, and only those: a key file on a station proves
@@ -136,13 +205,12 @@ class KeyService:
         the record. With the database out of reach and keys loaded earlier, the signature
         alone is checked and the answer says so."""
         try:
-            ring: KeyRing | None = self.keyring()
+            ring = self.keyring()
         except DatabaseUnavailable:
-            ring = self._last_ring
-            if ring is None:
+            if self._last_ring is None:
                 raise
-            result = verify(raw, ring, expected_kind=expected_kind, site=self.ctx.site_code)
-            return signature_only(result)
+            return signature_only(verify(raw, self._last_ring, expected_kind=expected_kind,
+                                         site=self.ctx.site_code))
         return self.confirm(verify(raw, ring, expected_kind=expected_kind,
                                    site=self.ctx.site_code), ring)
 
@@ -151,10 +219,20 @@ class KeyService:
         if not result.ok or result.other_site or result.payload is None:
             return result
         entry = ring.get(result.key_id or "")
+        if entry is None:
+            return result
         try:
             with self.ctx.db.read() as s:
-                found = match_record(s, result.payload, self.ctx.clock.now(),
-                                     entry.retired_at if entry is not None else None)
+                # The key's state as of now (a station may hold an older ring).
+                state = s.execute(select(SigningKey.retired_at, SigningKey.compromised_at)
+                                  .where(SigningKey.key_id == entry.key_id)).first()
+                if state is not None:
+                    entry = replace(entry, retired_at=state.retired_at,
+                                    compromised_at=state.compromised_at)
+                withdrawn = key_state_refusal(result.payload, entry)
+                if withdrawn is not None:
+                    return replace(withdrawn, record_checked=True)
+                found = match_record(s, result.payload, self.ctx.clock.now(), entry.retired_at)
         except DatabaseUnavailable:
             return signature_only(result)
         if found.refusal is not None:

@@ -109,7 +109,7 @@ def _convocation(s: Session, code: SignedCode, key_retired_at: datetime | None) 
         return _refuse("wrong_date", f"le rendez-vous {reference} est prévu le {_stamp(slot)}, "
                                      f"pas le {_stamp(code.timestamp)} : ce n'est pas sa "
                                      "convocation.")
-    if key_retired_at is not None and a.created_at >= key_retired_at:
+    if key_retired_at is not None and a.created_at > key_retired_at:
         return _refuse("retired_key", f"la clé {code.key_id} a été retirée le "
                                       f"{_stamp(key_retired_at)}, avant la prise de ce "
                                       "rendez-vous : elle n'a pas pu signer sa convocation.")

@@ -317,7 +317,7 @@ def _private_path(key_dir: Path, key_id: str) -> Path:
     return Path(key_dir) / f"{key_id}.pem"
 
 
-def generate_site_key(key_dir: Path, site: str) -> KeyInfo:
+def generate_site_key(key_dir: Path, site: str, now: datetime | None = None) -> KeyInfo:
     """Create a new key for `site` and add it to the index (other keys are left untouched)."""
     if not _SITE_RE.fullmatch(site):
         raise ValueError(f"invalid site code: {site!r}")
@@ -332,30 +332,30 @@ def generate_site_key(key_dir: Path, site: str) -> KeyInfo:
         os.fsync(fh.fileno())
     if os.name == "posix":
         _private_path(key_dir, key_id).chmod(0o600)
-    info = KeyInfo(key_id, site, _now(), None, public_key_pem(private_key.public_key()))
+    info = KeyInfo(key_id, site, now or _now(), None, public_key_pem(private_key.public_key()))
     _write_index(key_dir, [*list_keys(key_dir), info])
     return info
 
 
-def retire_key(key_dir: Path, key_id: str) -> KeyInfo:
+def retire_key(key_dir: Path, key_id: str, now: datetime | None = None) -> KeyInfo:
     """Mark a key retired: it stops signing, its public key keeps verifying."""
     keys = list_keys(key_dir)
     for i, info in enumerate(keys):
         if info.key_id == key_id:
             if info.retired_at is None:
-                keys[i] = replace(info, retired_at=_now())
+                keys[i] = replace(info, retired_at=now or _now())
                 _write_index(Path(key_dir), keys)
             return keys[i]
     raise KeyStoreError(f"Clé {key_id} absente de l'index ({Path(key_dir) / INDEX_NAME}).")
 
 
-def rotate(key_dir: Path, site: str) -> KeyInfo:
+def rotate(key_dir: Path, site: str, now: datetime | None = None) -> KeyInfo:
     """New current key for `site`; the site's previous keys are retired: their public halves
     stay in the index (they verify what they signed before), their private files are removed."""
-    new = generate_site_key(key_dir, site)
+    new = generate_site_key(key_dir, site, now)
     for info in list_keys(key_dir):
         if info.site == site and info.key_id != new.key_id and not info.retired:
-            retire_key(key_dir, info.key_id)
+            retire_key(key_dir, info.key_id, now)
             remove_private_key(key_dir, info.key_id)
     return new
 

@@ -24,11 +24,11 @@ from rdv_desktop.services.signing.signed_code import (
     paris_tz,
     parse_code,
 )
-from rdv_desktop.services.signing.signer import KeyRing
+from rdv_desktop.services.signing.signer import KeyRing, PublicKeyEntry
 
 __all__ = [
-    "ONLY_SIGNATURE", "Holder", "Verification", "VerificationStatus", "revoked_message",
-    "verify",
+    "ONLY_SIGNATURE", "Holder", "Verification", "VerificationStatus", "key_state_refusal",
+    "revoked_message", "verify",
 ]
 
 
@@ -192,19 +192,9 @@ def _check_one(
             f"pas au site {code.site}"
         )
         return Verification(VerificationStatus.FORGED, message, **fields), code
-    if entry.compromised_at is not None:
-        message = (f"Clé de signature {code.key_id} compromise (déclarée le "
-                   f"{entry.compromised_at.astimezone(paris_tz()):%d/%m/%Y}) : ce code n'est "
-                   "plus valable, le document doit être réémis")
-        return Verification(VerificationStatus.COMPROMISED_KEY, message,
-                            refusal="compromised_key", **fields), code
-    if (code.kind == KIND_ATTESTATION and entry.retired_at is not None
-            and code.timestamp > entry.retired_at):
-        message = (f"Clé de signature {code.key_id} retirée le "
-                   f"{entry.retired_at.astimezone(paris_tz()):%d/%m/%Y à %H:%M} : elle n'a "
-                   f"pas pu signer un dépôt daté {_when(code)}")
-        return Verification(VerificationStatus.RETIRED_KEY, message,
-                            refusal="retired_key", **fields), code
+    withdrawn = key_state_refusal(payload, entry)
+    if withdrawn is not None:
+        return withdrawn, code
     other_site = site is not None and code.site != site
     message = _authentic_message(code, other_site)
     result = Verification(VerificationStatus.AUTHENTIC, message, other_site=other_site, **fields)
@@ -248,3 +238,25 @@ def revoked_message(result: Verification) -> str:
     """The « révoqué » sentence for an authentic code of a revoked dossier or appointment."""
     assert result.payload is not None
     return _revoked_message(parse_code(result.payload))
+
+
+def key_state_refusal(payload: str, entry: PublicKeyEntry) -> Verification | None:
+    """The refusal a validly signed code gets from its key's state, if any: a compromised key
+    vouches for nothing; a retired key for no deposit dated after its retirement (the date of
+    a convocation is its slot, not its signing: `records` checks those)."""
+    code = parse_code(payload)
+    fields = _fields(code, payload)
+    if entry.compromised_at is not None:
+        message = (f"Clé de signature {code.key_id} compromise (déclarée le "
+                   f"{entry.compromised_at.astimezone(paris_tz()):%d/%m/%Y}) : ce code n'est "
+                   "plus valable, le document doit être réémis")
+        return Verification(VerificationStatus.COMPROMISED_KEY, message,
+                            refusal="compromised_key", **fields)
+    if (code.kind == KIND_ATTESTATION and entry.retired_at is not None
+            and code.timestamp > entry.retired_at):
+        message = (f"Clé de signature {code.key_id} retirée le "
+                   f"{entry.retired_at.astimezone(paris_tz()):%d/%m/%Y à %H:%M} : elle n'a "
+                   f"pas pu signer un dépôt daté {_when(code)}")
+        return Verification(VerificationStatus.RETIRED_KEY, message,
+                            refusal="retired_key", **fields)
+    return None

@@ -62,7 +62,7 @@ def _chain_existing_rows() -> None:
             return
         updates = []
         for row in rows:
-            digest = chain_hash(row, prev)
+            digest = chain_hash(dict(row), prev)
             updates.append({"key": row["id"], "prev": prev, "digest": digest})
             prev, last = digest, row["id"]
         conn.execute(audit.update().where(audit.c.id == sa.bindparam("key"))
