@@ -75,18 +75,18 @@ class KeyService:
         try:
             self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
         except KeyStoreError as exc:
+            active = [key_id for key_id, retired in published.items() if retired is None]
+            if published and not active:  # all retired or compromised: keygen makes the next
+                raise SigningError(NO_ACTIVE_KEY.format(site=self.ctx.site_code)) from exc
             if not create_if_missing or any(k.site == self.ctx.site_code
                                             for k in list_keys(self.ctx.key_dir)):
                 raise SigningError(str(exc)) from exc
-            active = [key_id for key_id, retired in published.items() if retired is None]
             if active:  # the site has a key: this station must not make another
                 raise SigningError(
                     f"La clé de signature {active[0]} du site {self.ctx.site_code} n'est pas "
                     f"sur ce poste ({self.ctx.key_dir}). Copiez-la depuis le poste qui l'a créée "
                     "(voir docs/receipt-format.md, « Keys and stations »)."
                 ) from exc
-            if published:  # every key retired or compromised: an administrator makes the next
-                raise SigningError(NO_ACTIVE_KEY.format(site=self.ctx.site_code)) from exc
             # The site's very first key, made where the first paper is signed: published and
             # audited as this station's act. Every later key comes from `rdv-admin keygen`.
             info = generate_site_key(self.ctx.key_dir, self.ctx.site_code, self.ctx.clock.now())
