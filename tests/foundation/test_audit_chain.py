@@ -163,3 +163,30 @@ def test_the_stations_role_cannot_rewrite_the_audit_trail(
             conn.execute(text(f'DROP OWNED BY "{role}"'))
             conn.execute(text(f'DROP ROLE "{role}"'))
         admin.dispose()
+
+
+def test_audit_rows_hold_no_personal_data(services: Services, accueil: Actor, agent: Actor,
+                                          admin: Actor, tmp_path: Path) -> None:
+    """Booking, a day at the counter, a deposit and an import that renames the person: the
+    audit trail names ids and codes, never the person (a purge never needs to touch it)."""
+    from rdv_desktop.services.importing import ImportService
+    from tests.flows import deposit
+
+    services.keys.signer(create_if_missing=True)
+    deposit(services, agent, at_counter(services, accueil, agent, name="Zyxwvutsrq",
+                                        given="Qponmlkjih"))
+    first = tmp_path / "rdv.csv"
+    first.write_text("Référence;Nom;Prénom;Date;Heure;Motif\n"
+                     "IMP-1;Abcdefghij;Klmnopqrst;27/11/2026;09:00;RETRAITE\n", encoding="utf-8")
+    second = tmp_path / "rdv2.csv"
+    second.write_text("Référence;Nom;Prénom;Date;Heure;Motif\n"
+                      "IMP-1;Uvwxyzabcd;Efghijklmn;27/11/2026;09:00;RETRAITE\n",
+                      encoding="utf-8")
+    importer = ImportService(services.appointments, services.catalogue)
+    assert importer.import_file(admin, first).ok and importer.import_file(admin, second).ok
+    trail = " ".join(f"{r.entity_id} {r.before} {r.after} {r.reason}" for r in rows(services))
+    assert "import_update" in {r.action for r in rows(services)}
+    for name in ("Zyxwvutsrq", "Qponmlkjih", "Abcdefghij", "Klmnopqrst", "Uvwxyzabcd",
+                 "Efghijklmn", "1991-03-14"):
+        assert name.lower() not in trail.lower(), name
+    assert "family_name" in trail  # the change is named, its value is not
