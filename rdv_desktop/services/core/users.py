@@ -12,11 +12,16 @@ from ...models import User
 from .actor import ROLES, Actor, roles_of
 from .audit import record
 from .context import ServiceContext
-from .passwords import dummy_hash, hash_password, verify_password
+from .passwords import (
+    dummy_hash,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 
 FREE_ATTEMPTS = 3
 MAX_LOCK_SECONDS = 300
-MIN_PASSWORD_LENGTH = 8
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect, ou compte indisponible."
 
 
@@ -50,10 +55,9 @@ def _check_roles(roles: set[str] | frozenset[str]) -> str:
 
 
 def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
-        )
+    problem = password_problem(password)
+    if problem is not None:
+        raise ValidationError(problem)
 
 
 class UserService:
@@ -87,7 +91,12 @@ class UserService:
                 user.locked_until = None
                 actor = Actor(user.id, user.login, user.display_name,
                               roles_of(user.role_set), station, counter_number)
-                record(s, actor, now, "login", "user", user.id)
+                # A hash made at a lower cost is replaced now that the password is known.
+                rehashed = needs_rehash(user.password_hash)
+                if rehashed:
+                    user.password_hash = hash_password(password)
+                record(s, actor, now, "login", "user", user.id,
+                       after={"password_rehashed": True} if rehashed else None)
                 ok = True
         if not ok:
             raise AuthenticationFailed(LOGIN_FAILED)
