@@ -147,3 +147,25 @@ def test_write_commands_need_an_administrators_password(
         ("key_generated", logins(cli, "key_generated")[0][1], "alice")]
     assert [r[2] for r in logins(cli, "login", "login_failed")] == ["?", "alice", "bob",
                                                                    "alice"]
+
+
+def test_reprinting_after_a_compromise_reissues_the_attestation(
+        services: Services, accueil: Actor, agent: Actor, admin: Actor) -> None:
+    key = services.keys.signer(create_if_missing=True)
+    dossier = deposit(services, agent, at_counter(services, accueil, agent))
+    old_code = dossier.qr_payload or ""
+    services.keys.compromised(admin, key.key_id)
+    with pytest.raises(SigningError, match="rdv-admin keygen"):  # no key: nothing signed
+        services.documents.attestation(agent, dossier.number or "", reprint=True)
+    new_key = services.keys.generate(admin)
+    doc = services.documents.reprint_latest(agent, dossier.appointment_id)
+    assert doc.pdf.startswith(b"%PDF")
+    reissued = services.dossiers.get(dossier.number or "")
+    assert reissued.qr_payload != old_code and f":{new_key.key_id}:" in (reissued.qr_payload
+                                                                         or "")
+    assert services.keys.verify(reissued.qr_payload or "").ok
+    assert services.keys.verify(old_code).status is S.COMPROMISED_KEY
+    assert actions(services, "attestation_reissued") == [
+        ("attestation_reissued", dossier.number, "agent1")]
+    services.documents.attestation(agent, dossier.number or "", reprint=True)  # once only
+    assert len(actions(services, "attestation_reissued")) == 1

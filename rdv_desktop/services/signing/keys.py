@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...errors import DatabaseUnavailable, NotFound, RdvError, ValidationError
 from ...models import Appointment, AuditEvent, Dossier, SigningKey
@@ -19,6 +20,7 @@ from ..core.audit import record
 from ..core.clock import local
 from ..core.context import ServiceContext
 from .records import match_record
+from .signed_code import KIND_ATTESTATION, sign_code
 from .signer import (
     KeyInfo,
     KeyRing,
@@ -183,6 +185,31 @@ class KeyService:
         self._drop_withdrawn({key: now})
         self._signer = None
         return CompromiseReport(key, tuple((n or "", d) for n, d in dossiers), convocations)
+
+    def signer_to_reissue(self, *, number: str | None = None,
+                          appointment_id: int | None = None) -> Signer | None:
+        """The site's active signer when the attestation about to be printed again (by number,
+        or the appointment's latest dossier) was signed by a compromised key; else None."""
+        query = (select(SigningKey.compromised_at)
+                 .join(Dossier, Dossier.signing_key_id == SigningKey.key_id))
+        query = (query.where(Dossier.number == number) if number is not None else
+                 query.where(Dossier.appointment_id == appointment_id)
+                 .order_by(Dossier.id.desc()).limit(1))
+        with self.ctx.db.read() as s:
+            compromised = s.scalar(query)
+        return self.signer() if compromised is not None else None
+
+    def reissue_in(self, s: Session, actor: Actor, dossier: Dossier, signer: Signer,
+                   now: datetime) -> None:
+        """Sign the dossier's attestation again with `signer` (same number, same deposit
+        minute): the new code is the one stored, so the old paper no longer matches."""
+        replaced = dossier.signing_key_id
+        dossier.qr_payload = sign_code(KIND_ATTESTATION, self.ctx.site_code,
+                                       dossier.number or "", dossier.deposited_at, signer)
+        dossier.signing_key_id = signer.key_id
+        record(s, actor, now, "attestation_reissued", "dossier", dossier.number,
+               after={"key_id": signer.key_id, "replaced_key_id": replaced},
+               appointment_id=dossier.appointment_id)
 
     def keyring(self) -> KeyRing:
         """The keys the database publishes, and only those: a key file on a station proves
