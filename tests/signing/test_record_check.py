@@ -247,3 +247,42 @@ def test_the_desk_refuses_validly_signed_convocations_that_match_no_appointment(
     audited = [(r.after or {}).get("reason") for r in refusals(services, "scan_refused")]
     assert audited == [reason for _, _, reason in cases]
     assert services.checkin.scan(accueil, genuine_old, accept_timing=True).kind == "green"
+
+
+def test_the_dialog_shows_the_holder_and_says_when_only_the_signature_was_checked(
+        qtbot, services: Services, accueil: Actor, agent: Actor) -> None:
+    """Green with the holder to compare; with the database gone, orange and said plainly."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    from rdv_desktop.models.db import Database
+    from rdv_desktop.services.signing.keys import KeyService
+    from rdv_desktop.ui.verify_dialog import GREEN, ORANGE, VerifyDialog
+
+    services.keys.signer(create_if_missing=True)
+    dossier = deposit(services, agent, at_counter(services, accueil, agent))
+    keys = KeyService(services.ctx)
+    dialog = VerifyDialog(keys.verify)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    field = dialog.findChild(QLineEdit)
+    labels = {w.accessibleName(): w for w in dialog.findChildren(QLabel)}
+    verdict, holder = labels["Résultat de la vérification"], labels["Titulaire selon le dossier"]
+
+    def check(code: str) -> None:
+        field.setText(code)
+        with qtbot.waitSignal(dialog.verified, timeout=10_000):
+            field.returnPressed.emit()
+
+    check(dossier.qr_payload or "")
+    assert GREEN in verdict.styleSheet() and verdict.text().startswith("Attestation authentique")
+    assert holder.text().splitlines()[:2] == ["Titulaire : \u2068NGUYỄN Thị Ánh\u2069",
+                                              "Date de naissance : 14/03/1991"]
+    gone = Database("postgresql+psycopg://postgres@127.0.0.1:1/absente")
+    keys.ctx = dataclasses.replace(services.ctx, db=gone)  # the station lost its database
+    check(dossier.qr_payload or "")
+    assert ORANGE in verdict.styleSheet()
+    assert verdict.text().startswith("Signature valide, dossier non vérifié")
+    assert holder.text().startswith("Seule la signature a été vérifiée")
+    gone.dispose()
