@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import ConfigurationError
 from .db import Database
@@ -29,6 +30,16 @@ def create_app_role(db: Database, role: str, password: str | None) -> None:
     if not _ROLE.fullmatch(role):
         raise ConfigurationError(f"Nom de rôle invalide « {role} » : minuscules, chiffres et "
                                  "_ (63 caractères au plus).")
+    try:
+        _grant(db, role, password)
+    except DBAPIError as exc:
+        detail = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+        raise ConfigurationError(
+            f"Rôle applicatif {role} non créé ({detail}) : lancez la commande avec le compte "
+            "propriétaire du schéma (un superutilisateur pour créer le rôle).") from exc
+
+
+def _grant(db: Database, role: str, password: str | None) -> None:
     login = f"LOGIN PASSWORD {_literal(password)}" if password else "LOGIN"
     with db.engine.begin() as conn:
         schema = conn.scalar(text("SELECT current_schema()"))

@@ -190,3 +190,27 @@ def test_audit_rows_hold_no_personal_data(services: Services, accueil: Actor, ag
                  "Efghijklmn", "1991-03-14"):
         assert name.lower() not in trail.lower(), name
     assert "family_name" in trail  # the change is named, its value is not
+
+
+def test_app_role_refusals_are_french(services: Services, db_url: str) -> None:
+    from rdv_desktop.errors import ConfigurationError
+
+    if services.ctx.db.dialect != "postgresql":
+        with pytest.raises(ConfigurationError, match="ne concerne que PostgreSQL"):
+            create_app_role(services.ctx.db, "rdv_station", None)
+        return
+    with pytest.raises(ConfigurationError, match="Nom de rôle invalide"):
+        create_app_role(services.ctx.db, "Robert'); DROP TABLE", None)
+    weak = f"rdv_weak_{uuid.uuid4().hex[:8]}"
+    create_app_role(services.ctx.db, weak, "secret'quote")
+    try:  # the stations' role itself cannot hand out roles
+        station_db = Database(db_url.replace("postgres@", f"{weak}@", 1))
+        with pytest.raises(ConfigurationError, match="compte propriétaire du schéma"):
+            create_app_role(station_db, f"{weak}_2", None)
+        station_db.dispose()
+    finally:
+        admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP OWNED BY "{weak}"'))
+            conn.execute(text(f'DROP ROLE "{weak}"'))
+        admin.dispose()
