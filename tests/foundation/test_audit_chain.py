@@ -29,6 +29,15 @@ from tests.conftest import TEST_NOW
 from tests.flows import at_counter
 
 
+def drop_role(db_url: str, role: str) -> None:
+    """Roles are server-wide: a test's role goes away with its rights."""
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP OWNED BY "{role}"'))
+        conn.execute(text(f'DROP ROLE "{role}"'))
+    admin.dispose()
+
+
 def rows(services: Services) -> list[AuditEvent]:
     with services.ctx.db.read() as s:
         return list(s.scalars(select(AuditEvent).order_by(AuditEvent.id)))
@@ -158,11 +167,7 @@ def test_the_stations_role_cannot_rewrite_the_audit_trail(
         assert broken is not None and broken.audit_id == chain[2].id
         station.ctx.db.dispose()
     finally:
-        admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP OWNED BY "{role}"'))
-            conn.execute(text(f'DROP ROLE "{role}"'))
-        admin.dispose()
+        drop_role(db_url, role)
 
 
 def test_audit_rows_hold_no_personal_data(services: Services, accueil: Actor, agent: Actor,
@@ -209,8 +214,4 @@ def test_app_role_refusals_are_french(services: Services, db_url: str) -> None:
             create_app_role(station_db, f"{weak}_2", None)
         station_db.dispose()
     finally:
-        admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP OWNED BY "{weak}"'))
-            conn.execute(text(f'DROP ROLE "{weak}"'))
-        admin.dispose()
+        drop_role(db_url, weak)
