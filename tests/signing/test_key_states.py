@@ -169,3 +169,16 @@ def test_reprinting_after_a_compromise_reissues_the_attestation(
         ("attestation_reissued", dossier.number, "agent1")]
     services.documents.attestation(agent, dossier.number or "", reprint=True)  # once only
     assert len(actions(services, "attestation_reissued")) == 1
+
+
+def test_once_the_site_has_an_administrator_only_keygen_makes_its_key(
+        services: Services, accueil: Actor, agent: Actor) -> None:
+    admin = make_actor(services, "adminsite", {"admin"})
+    appointment = at_counter(services, accueil, agent)
+    with pytest.raises(SigningError, match="pas encore de clé de signature.*rdv-admin keygen"):
+        deposit(services, agent, appointment)
+    with services.ctx.db.read() as s:
+        assert s.scalar(select(SigningKey.key_id)) is None
+    assert list_keys(services.ctx.key_dir) == []
+    services.keys.generate(admin)
+    assert deposit(services, agent, appointment).qr_payload

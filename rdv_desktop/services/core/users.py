@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...errors import AuthenticationFailed, NotFound, ValidationError
 from ...models import User
@@ -58,6 +59,13 @@ def _check_password(password: str) -> None:
     problem = password_problem(password)
     if problem is not None:
         raise ValidationError(problem)
+
+
+def administrator_exists(s: Session) -> bool:
+    """An active administrator account exists: the site is past its set-up (`rdv-admin` then
+    needs a named administrator, and only `keygen` makes signing keys)."""
+    return any("admin" in roles.split() for roles in s.scalars(
+        select(User.roles).where(User.active.is_(True))))
 
 
 class UserService:
@@ -157,8 +165,7 @@ class UserService:
     def has_active_admin(self) -> bool:
         """Whether an active administrator account exists (a new site has none yet)."""
         with self.ctx.db.read() as s:
-            return any("admin" in roles.split() for roles in s.scalars(
-                select(User.roles).where(User.active.is_(True))))
+            return administrator_exists(s)
 
     def count(self) -> int:
         with self.ctx.db.read() as s:

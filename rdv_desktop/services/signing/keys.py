@@ -19,6 +19,7 @@ from ..core.actor import Actor, system_actor
 from ..core.audit import record
 from ..core.clock import local
 from ..core.context import ServiceContext
+from ..core.users import administrator_exists
 from .records import match_record
 from .signed_code import KIND_ATTESTATION, sign_code
 from .signer import (
@@ -46,6 +47,8 @@ class SigningError(RdvError):
     """No usable signing key on this station."""
 
 
+NO_KEY_YET = ("Le site {site} n'a pas encore de clé de signature : aucun document n'est signé tant "
+              "qu'un administrateur ne l'a pas créée avec « rdv-admin keygen ».")
 NO_ACTIVE_KEY = ("Le site {site} n'a plus de clé de signature active (retirée ou compromise) : "
                  "aucun document n'est signé tant qu'un administrateur n'en a pas créé une "
                  "avec « rdv-admin keygen ».")
@@ -83,14 +86,17 @@ class KeyService:
             if not create_if_missing or any(k.site == self.ctx.site_code
                                             for k in list_keys(self.ctx.key_dir)):
                 raise SigningError(str(exc)) from exc
+            if not active and self._has_administrator():
+                raise SigningError(NO_KEY_YET.format(site=self.ctx.site_code)) from exc
             if active:  # the site has a key: this station must not make another
                 raise SigningError(
                     f"La clé de signature {active[0]} du site {self.ctx.site_code} n'est pas "
                     f"sur ce poste ({self.ctx.key_dir}). Copiez-la depuis le poste qui l'a créée "
                     "(voir docs/receipt-format.md, « Keys and stations »)."
                 ) from exc
-            # The site's very first key, made where the first paper is signed: published and
-            # audited as this station's act. Every later key comes from `rdv-admin keygen`.
+            # A site with no key and no administrator yet (a new single PC, the demo, tests):
+            # its first key is made where the first paper is signed, published and audited as
+            # this station's act. Otherwise keys come from `rdv-admin keygen` only.
             info = generate_site_key(self.ctx.key_dir, self.ctx.site_code, self.ctx.clock.now())
             self.publish(info, system_actor(self.ctx.station))
             self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
@@ -102,6 +108,17 @@ class KeyService:
                 f"publiée pour le site {self.ctx.site_code} : aucun document n'est signé. "
                 "Un administrateur publie les clés avec « rdv-admin keygen ».")
         return self._signer
+
+    def _has_administrator(self) -> bool:
+        with self.ctx.db.read() as s:
+            return administrator_exists(s)
+
+    def ensure_key(self, actor: Actor) -> Signer:
+        """The site's signer, the site's first key made by `actor` (an administrator, audited)
+        if the site has none yet: `rdv-admin demo` on a new base."""
+        if not self._site_keys():
+            self.generate(actor)
+        return self.signer()
 
     def _site_keys(self) -> dict[str, datetime | None]:
         """The site's published keys: key id → retirement date (None: active)."""
