@@ -35,6 +35,9 @@ as_admin export --from "$since" --to "$today" --out "$work/export.csv" >/dev/nul
 number="$(grep -o -m1 '[A-Z0-9]*-[0-9]\{4\}-[0-9]\{6\}' "$work/export.csv" | head -n1)"
 test -n "$number"
 as_admin receipt "$number" --out "$work/receipt.pdf" >/dev/null
-"$admin" --db "$db" verify --image "$work/receipt.pdf" | grep -q "^Attestation authentique"
-"$admin" --db "$db" audit-verify | grep -q "^Journal d'audit intègre"
+"$admin" --db "$db" verify --image "$work/receipt.pdf" > "$work/verify.txt"
+grep -q "^Attestation authentique" "$work/verify.txt"
+grep -q "^Titulaire : " "$work/verify.txt"  # checked against the record: whose paper it is
+"$admin" --db "$db" audit-verify > "$work/audit.txt"
+grep -q "^Journal d'audit intègre" "$work/audit.txt"
 echo "rdv-admin (bundle) : OK"

@@ -175,7 +175,7 @@ def test_once_the_site_has_an_administrator_only_keygen_makes_its_key(
         services: Services, accueil: Actor, agent: Actor) -> None:
     admin = make_actor(services, "adminsite", {"admin"})
     appointment = at_counter(services, accueil, agent)
-    with pytest.raises(SigningError, match="pas encore de clé de signature.*rdv-admin keygen"):
+    with pytest.raises(SigningError, match=r"pas encore de clé de signature.*rdv-admin keygen"):
         deposit(services, agent, appointment)
     with services.ctx.db.read() as s:
         assert s.scalar(select(SigningKey.key_id)) is None
