@@ -98,8 +98,8 @@ class Verification:
         return ()
 
 
-ONLY_SIGNATURE = ("Seule la signature a été vérifiée (base de données injoignable) : ni "
-                  "l'existence du dossier, ni sa révocation, ni son titulaire ne l'ont été.")
+ONLY_SIGNATURE = ("Seule la signature a été vérifiée : ni l'existence du dossier, ni sa "
+                  "révocation, ni son titulaire ne l'ont été.")
 
 
 _NOUN = {KIND_ATTESTATION: "une attestation", KIND_CONVOCATION: "un code de convocation"}
