@@ -2,7 +2,8 @@
 
 - `audit_event.prev_hash` / `row_hash`: each row carries the hash of the previous one
   (models/audit_chain.py, canonical form version 1). Existing rows are chained here, in id
-  order, so `rdv-admin audit-verify` covers the whole trail.
+  order, so `rdv-admin audit-verify` covers the whole trail. Cost: about a minute per million
+  audit rows (200,000 rows in 11 s on SQLite, 2 cores), paid once, under the migration lock.
 - `audit_event.undoes` replaces `undone_by`: an undo names the row it undoes and the undone row
   is never updated again. Existing links are carried over before `undone_by` is dropped.
 - `signing_key.compromised_at`: a key declared compromised (`rdv-admin key-compromised`).
