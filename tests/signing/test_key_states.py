@@ -182,3 +182,21 @@ def test_once_the_site_has_an_administrator_only_keygen_makes_its_key(
     assert list_keys(services.ctx.key_dir) == []
     services.keys.generate(admin)
     assert deposit(services, agent, appointment).qr_payload
+
+
+def test_a_station_running_since_before_a_rotation_signs_with_the_new_key(
+        services: Services, accueil: Actor, agent: Actor, admin: Actor,
+        clock: FixedClock) -> None:
+    """The rotation is made on the administrator's PC; the counter, started before and never
+    restarted, shares the key folder (a restricted network share): its next paper is signed
+    with the new key, never with the retired one."""
+    old = services.keys.signer(create_if_missing=True)
+    deposit(services, agent, at_counter(services, accueil, agent, hour=time(9, 0)))
+    office = Services.build(ServiceContext.create(services.ctx.db, "CANTAL", clock, "BUREAU",
+                                                  services.ctx.key_dir))
+    clock.advance(minutes=5)
+    new = office.keys.generate(admin)
+    clock.advance(minutes=5)
+    later = deposit(services, agent, at_counter(services, accueil, agent, hour=time(9, 30)))
+    assert f":{new.key_id}:" in (later.qr_payload or "") and new.key_id != old.key_id
+    assert services.keys.verify(later.qr_payload or "").ok

@@ -72,10 +72,13 @@ class KeyService:
     def signer(self, create_if_missing: bool = False) -> Signer:
         """The site's current signer; with `create_if_missing` the site's very first key is
         made on first need (a site that has or had a key gets new ones from `rdv-admin keygen`
-        only)."""
-        if self._signer is not None:
-            return self._signer
+        only). Asked before every paper: the key's state is read each time, so a station that
+        has been running since before a rotation (done on another PC) never signs with the
+        retired key; the loaded key itself is kept while it stays active."""
         published = self._site_keys()
+        if self._signer is not None and published.get(self._signer.key_id, False) is None:
+            return self._signer
+        self._signer = None
         self._drop_withdrawn(published)
         try:
             self._signer = load_signer(self.ctx.key_dir, site=self.ctx.site_code)
