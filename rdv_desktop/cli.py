@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from .cli_common import admin_actor, services_for
+from .cli_common import add_identity_arguments, admin_actor, services_for
 from .cli_office import OFFICE_COMMANDS, add_office_arguments
+from .cli_trust import TRUST_COMMANDS, add_trust_arguments
 from .errors import RdvError
 from .paths import keep_files_private
 
@@ -23,6 +25,14 @@ Handler = Callable[[argparse.Namespace], int]
 def cmd_init_db(args: argparse.Namespace) -> int:
     services = services_for(args)
     print(f"Base prête : {services.ctx.db.display_url} (site {services.ctx.site_code})")
+    if args.app_role:
+        from .cli_common import read_secret
+        from .models.app_role import create_app_role
+
+        password = read_secret(args, f"Mot de passe du rôle {args.app_role} : ") or None
+        create_app_role(services.ctx.db, args.app_role, password)
+        print(f"Rôle applicatif {args.app_role} prêt : journal d'audit en lecture et ajout "
+              "seulement. Les postes se connectent avec ce rôle.")
     return 0
 
 
@@ -42,13 +52,14 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_create_user(args: argparse.Namespace) -> int:
     services = services_for(args)
+    actor = admin_actor(args, services)  # its password first: the first line of stdin
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = getpass.getpass("Mot de passe : ")
+        password = getpass.getpass("Mot de passe du nouveau compte : ")
         if getpass.getpass("Confirmez : ") != password:
             raise RdvError("Les deux mots de passe diffèrent.")
-    user = services.users.create_user(admin_actor(args), args.login, args.name or args.login,
+    user = services.users.create_user(actor, args.login, args.name or args.login,
                                       set(args.role), password)
     print(f"Utilisateur créé : {user.login} ({', '.join(sorted(user.roles))})")
     return 0
@@ -56,7 +67,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 def cmd_load_catalogue(args: argparse.Namespace) -> int:
     services = services_for(args)
-    version = services.catalogue.load_file(admin_actor(args),
+    version = services.catalogue.load_file(admin_actor(args, services),
                                            Path(args.file) if args.file else None)
     print(f"Catalogue chargé : version {version}")
     return 0
@@ -68,7 +79,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     services = services_for(args)
     day = date.fromisoformat(args.date) if args.date else local_today(services.ctx.clock)
-    summary = generate_demo(services, admin_actor(args),
+    summary = generate_demo(services, admin_actor(args, services),
                             DemoOptions(day, args.per_day, args.days_back, args.seed))
     print(f"Démo : {summary.appointments} rendez-vous dont {summary.today} le "
           f"{day:%d/%m/%Y}, {summary.deposits} dossiers déposés. "
@@ -78,7 +89,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_keygen(args: argparse.Namespace) -> int:
     services = services_for(args)
-    info = services.keys.generate(admin_actor(args))
+    info = services.keys.generate(admin_actor(args, services))
     print(f"Clé de signature {info.key_id} créée pour le site {info.site} "
           f"dans {services.ctx.key_dir}")
     return 0
@@ -90,36 +101,16 @@ def cmd_public_key(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    services = services_for(args)
-    texts = [args.text] if args.text else []
-    if args.image:
-        from .services.signing.qr_image import decode_image
-
-        texts = decode_image(Path(args.image))
-        if not texts:
-            raise RdvError(f"Aucun code QR lisible dans {args.image}.")
-    if not texts:
-        raise RdvError("Donnez le texte du code ou --image FICHIER.")
-    ok = False
-    actor = admin_actor(args)
-    for text in texts:
-        result = services.keys.check(actor, text)
-        print(result.message)
-        ok = ok or result.ok
-    return 0 if ok else 1
-
-
 def cmd_revoke(args: argparse.Namespace) -> int:
     services = services_for(args)
-    services.dossiers.revoke(admin_actor(args), args.number, args.reason)
+    services.dossiers.revoke(admin_actor(args, services), args.number, args.reason)
     print(f"Attestation {args.number} révoquée.")
     return 0
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     services = services_for(args)
-    doc = services.documents.attestation(admin_actor(args), args.number, reprint=True)
+    doc = services.documents.attestation(admin_actor(args, services), args.number, reprint=True)
     try:
         Path(args.out).write_bytes(doc.pdf)
     except OSError as exc:
@@ -155,7 +146,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:
-        report = importer.import_file(admin_actor(args), path, dry_run=args.dry_run,
+        report = importer.import_file(admin_actor(args, services), path, dry_run=args.dry_run,
                                       progress=announce, cancelled=token)
     except (ImportCancelled, KeyboardInterrupt):
         print(f"rdv-admin : {CANCELLED_MESSAGE}", file=sys.stderr)
@@ -174,11 +165,11 @@ COMMANDS: dict[str, tuple[Handler, str]] = {
     "demo": (cmd_demo, "remplir la base avec des données de démonstration"),
     "keygen": (cmd_keygen, "créer (ou renouveler) la clé de signature du site"),
     "public-key": (cmd_public_key, "afficher les clés publiques (PEM)"),
-    "verify": (cmd_verify, "vérifier une attestation (texte ou image)"),
     "revoke": (cmd_revoke, "révoquer une attestation"),
     "import": (cmd_import, "importer des rendez-vous (CSV, .ics, export RDV Service Public)"),
     "receipt": (cmd_receipt, "réimprimer une attestation en PDF (duplicata)"),
     **OFFICE_COMMANDS,
+    **TRUST_COMMANDS,
 }
 
 
@@ -186,8 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rdv-admin", description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="adresse de la base (sinon RDV_DB_URL ou configuration)")
     parser.add_argument("--station", help="nom du poste inscrit dans le journal")
+    add_identity_arguments(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     parsers = {name: sub.add_parser(name, help=help_) for name, (_, help_) in COMMANDS.items()}
+    parsers["init-db"].add_argument(
+        "--app-role", metavar="NOM",
+        help="PostgreSQL : créer le rôle des postes (journal d'audit sans UPDATE ni DELETE)")
     p = parsers["create-user"]
     p.add_argument("login")
     p.add_argument("--role", action="append", required=True,
@@ -200,9 +195,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-day", type=int, default=40)
     p.add_argument("--days-back", type=int, default=20)
     p.add_argument("--seed", type=int, default=1)
-    p = parsers["verify"]
-    p.add_argument("text", nargs="?")
-    p.add_argument("--image", help="PNG, JPEG ou PDF contenant le QR")
     p = parsers["receipt"]
     p.add_argument("number")
     p.add_argument("--out", required=True, help="fichier PDF à écrire")
@@ -214,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help="afficher le rapport sans rien enregistrer")
     add_office_arguments(parsers)
+    add_trust_arguments(parsers)
     return parser
 
 
@@ -231,6 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`rdv-admin verify … | head -1`): no traceback, the usual status.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

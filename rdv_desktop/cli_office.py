@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .cli_common import admin_actor, services_for
+from .cli_common import admin_actor, services_for, station_actor
 from .errors import RdvError
 
 
@@ -26,7 +26,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from .services.stats.stats_output import ROW_HEADERS, report_dict, report_rows
 
     services = services_for(args)
-    report = services.office.stats.report(admin_actor(args), _day(args.date_from, "de début"),
+    report = services.office.stats.report(station_actor(args), _day(args.date_from, "de début"),
                                           _day(args.date_to, "de fin"))
     if args.format == "json":
         json.dump(report_dict(report), sys.stdout, ensure_ascii=False, indent=2)
@@ -40,7 +40,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     services = services_for(args)
-    result = services.office.exports.export(admin_actor(args), _day(args.date_from, "de début"),
+    result = services.office.exports.export(admin_actor(args, services),
+                                            _day(args.date_from, "de début"),
                                             _day(args.date_to, "de fin"), Path(args.out))
     print(f"Export {result.kind.upper()} : {result.rows} rendez-vous dans {result.path}")
     return 0
@@ -48,7 +49,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     services = services_for(args)
-    report = services.office.retention.purge(admin_actor(args), args.older_than,
+    report = services.office.retention.purge(admin_actor(args, services), args.older_than,
                                              dry_run=args.dry_run, confirmed=args.yes)
     verb = "seraient anonymisés" if report.dry_run else "anonymisés"
     gone = "seraient supprimées" if report.dry_run else "supprimées"
@@ -61,7 +62,8 @@ def cmd_export_person(args: argparse.Namespace) -> int:
     services = services_for(args)
     birth = _day(args.birth_date, "de naissance") if args.birth_date else None
     data: dict[str, Any] = services.office.retention.export_person(
-        admin_actor(args), reference=args.reference, family_name=args.name, birth_date=birth)
+        admin_actor(args, services), reference=args.reference, family_name=args.name,
+        birth_date=birth)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if args.out:
         try:
@@ -77,7 +79,7 @@ def cmd_export_person(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     services = services_for(args)
-    out = services.office.retention.backup(admin_actor(args), Path(args.out))
+    out = services.office.retention.backup(admin_actor(args, services), Path(args.out))
     print(f"Sauvegarde cohérente écrite dans {out}")
     return 0
 
@@ -87,7 +89,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     services = services_for(args)
     year, month = parse_month(args.month)
-    pdf = services.office.monthly_report(admin_actor(args), year, month)
+    pdf = services.office.monthly_report(station_actor(args), year, month)
     try:
         Path(args.out).write_bytes(pdf)
     except OSError as exc:

@@ -29,12 +29,16 @@ from rdv_desktop.models.db import Database
 from rdv_desktop.services.core.actor import Actor, system_actor
 from rdv_desktop.services.core.clock import PARIS, FixedClock
 from rdv_desktop.services.core.context import ServiceContext
+from rdv_desktop.services.core.passwords import set_cost
 from rdv_desktop.services.setup import Services, prepare_database
 
 # Fuzzing checks behaviour, not speed (speed lives in bench/): on a loaded 2-core CI machine a
 # per-example deadline or the "too slow" health check would fail a correct run at random.
 settings.register_profile("rdv", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("rdv")
+# Password hashing at scrypt N = 2^12 instead of 2^17: the tests check the rules, not the CPU
+# time (services/core/passwords.py, `set_cost`). Subprocesses keep the production cost.
+set_cost(12)
 
 PG_BASE_URL = os.environ.get(
     "RDV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -139,12 +143,19 @@ def admin() -> Actor:
     return system_actor("TEST-1")
 
 
+def password_of(login: str) -> str:
+    """A test account's password: « motdepasse-<login> », plus a digit when the login has none
+    (the password policy wants three kinds of characters)."""
+    base = f"motdepasse-{login}"
+    return base if any(c.isdigit() for c in login) else f"{base}-1"
+
+
 def make_actor(services: Services, login: str, roles: set[str], counter: int | None = None
                ) -> Actor:
     """Create a real account and sign it in, so audit rows carry a real user id."""
     services.users.create_user(system_actor("TEST-1"), login, login.title(), roles,
-                               "motdepasse-" + login)
-    return services.users.authenticate(login, "motdepasse-" + login, "TEST-1", counter)
+                               password_of(login))
+    return services.users.authenticate(login, password_of(login), "TEST-1", counter)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The audit trail. Append-only; it doubles as the stations' change feed (services/queue_feed)."""
+"""The audit trail. Append-only and hash-chained (audit_chain.py); it doubles as the stations'
+change feed (services/queue_feed)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,11 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
-    undone_by: Mapped[int | None] = mapped_column(BigInteger)
+    # An undo is a new row naming the row it undoes (rows are never updated).
+    undoes: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # The hash chain (models/audit_chain.py): the previous row's hash and this row's own.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
     # PostgreSQL: the writing transaction's id, stamped by the server default (migration 0004),
     # so the feed can tell what committed since its last snapshot whatever the commit order.
     # Never set by the application (FetchedValue keeps it out of INSERTs); NULL on SQLite.

@@ -38,6 +38,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ConfigurationError, DatabaseBusy, DatabaseUnavailable, OutcomeUnknown
+from .audit_chain import seal as seal_audit
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_CONNECT_TIMEOUT_S = 3
@@ -354,7 +355,7 @@ class Database:
         committing = [False]
 
         def flush_then_commit(session: Session) -> None:
-            session.flush()
+            seal_audit(session)  # flushes, then chains this transaction's audit rows
             committing[0] = self.dialect == "postgresql"
 
         with self._translated(lambda: committing[0]), self._session(

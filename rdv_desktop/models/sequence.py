@@ -31,3 +31,5 @@ class SigningKey(Base):
     public_key_pem: Mapped[str] = mapped_column(String(400))
     created_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
+    # Declared compromised (`rdv-admin key-compromised`): nothing it signed is valid any more.
+    compromised_at: Mapped[datetime | None]

@@ -65,7 +65,8 @@ def ensure_demo_users(services: Services, admin: Actor) -> dict[str, Actor]:
 
 
 class _Generator:
-    def __init__(self, services: Services, opts: DemoOptions, agents: list[Actor]) -> None:
+    def __init__(self, services: Services, opts: DemoOptions, agents: list[Actor],
+                 admin: Actor) -> None:
         self.services = services
         self.ctx = services.ctx
         self.opts = opts
@@ -76,7 +77,7 @@ class _Generator:
         self.catalogue = services.catalogue.current()
         self.paper = [m for m in self.catalogue.motifs if not m.anef_redirect]
         self.anef = [m for m in self.catalogue.motifs if m.anef_redirect]
-        self.signer = services.keys.signer(create_if_missing=True)
+        self.signer = services.keys.ensure_key(admin)
         self.deposits = 0
         self.site_id = 0
 
@@ -272,7 +273,8 @@ def refuse_live_database(services: Services) -> None:
 def generate_demo(services: Services, admin: Actor, opts: DemoOptions) -> DemoSummary:
     refuse_live_database(services)
     actors = ensure_demo_users(services, admin)
-    gen = _Generator(services, opts, [actors["agent"], actors["agent2"], actors["chef"]])
+    gen = _Generator(services, opts, [actors["agent"], actors["agent2"], actors["chef"]],
+                     admin)
     now = services.ctx.clock.now()
     total = 0
     with services.ctx.db.write(long=True) as s:

@@ -12,13 +12,24 @@ from ..errors import RdvError
 from ..services.signing import Verification, VerificationStatus
 from .worker import run_in_background
 
+RED, ORANGE, GREEN = "#b00020", "#e65100", "#1b5e20"
 COLOURS = {
-    VerificationStatus.AUTHENTIC: "#1b5e20",
-    VerificationStatus.REVOKED: "#b00020",
-    VerificationStatus.FORGED: "#b00020",
-    VerificationStatus.UNKNOWN_KEY: "#e65100",
-    VerificationStatus.NOT_OURS: "#b00020",
+    VerificationStatus.AUTHENTIC: GREEN,
+    VerificationStatus.REVOKED: RED,
+    VerificationStatus.NO_RECORD: RED,
+    VerificationStatus.RETIRED_KEY: RED,
+    VerificationStatus.COMPROMISED_KEY: RED,
+    VerificationStatus.FORGED: RED,
+    VerificationStatus.UNKNOWN_KEY: ORANGE,
+    VerificationStatus.NOT_OURS: RED,
 }
+
+
+def colour_of(outcome: Verification) -> str:
+    """Green only for a code checked against its record; a signature alone is orange."""
+    if outcome.ok and not outcome.record_checked:
+        return ORANGE
+    return COLOURS[outcome.status]
 
 
 class VerifyDialog(QDialog):
@@ -38,12 +49,20 @@ class VerifyDialog(QDialog):
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict.setMinimumHeight(110)
         self.verdict.setStyleSheet("font-size: 18pt; padding: 10px;")
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)
+        # Whose paper it is, from the record: names come from public booking, never markup.
+        self.holder = QLabel("")
+        self.holder.setAccessibleName("Titulaire selon le dossier")
+        self.holder.setTextFormat(Qt.TextFormat.PlainText)
+        self.holder.setWordWrap(True)
+        self.holder.setStyleSheet("font-size: 13pt; padding: 4px;")
         close = QPushButton("Fermer")
         close.setAutoDefault(False)  # the scanner's Enter must verify, not close
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.field)
         layout.addWidget(self.verdict, 1)
+        layout.addWidget(self.holder)
         layout.addWidget(close)
         self.field.returnPressed.connect(self.check)
 
@@ -58,11 +77,12 @@ class VerifyDialog(QDialog):
         self.field.clear()
         self.verdict.setStyleSheet("font-size: 18pt; padding: 10px;")
         self.verdict.setText("Vérification…")
+        self.holder.clear()
         run_in_background(lambda: self.verify(text), self._verified, self._failed, owner=self)
 
     def _failed(self, exc: Exception) -> None:
         self.verdict.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
-                                  " background: #e65100;")
+                                  f" background: {ORANGE};")
         self.verdict.setText(exc.message if isinstance(exc, RdvError)
                              else f"Vérification impossible : {exc}")
         self.verified.emit()
@@ -70,6 +90,7 @@ class VerifyDialog(QDialog):
     def _verified(self, outcome: Verification) -> None:
         self.last = outcome
         self.verdict.setStyleSheet("font-size: 18pt; padding: 10px; color: white;"
-                                  f" background: {COLOURS[outcome.status]};")
+                                  f" background: {colour_of(outcome)};")
         self.verdict.setText(outcome.message)
+        self.holder.setText("\n".join(outcome.details))
         self.verified.emit()

@@ -45,7 +45,7 @@ def fill_new_user(dialog, login: str, password: str, confirm: str | None = None)
 def test_created_user_can_sign_in(qtbot, panel: UsersPanel, services: Services) -> None:
     by_name(panel, QPushButton, "Nouvel utilisateur").click()
     dialog = panel.dialog
-    fill_new_user(dialog, "mdupont", "secret-guichet")
+    fill_new_user(dialog, "mdupont", "Secret-guichet")
     create = by_name(dialog, QPushButton, "Créer le compte")
     with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
         create.click()
@@ -55,7 +55,7 @@ def test_created_user_can_sign_in(qtbot, panel: UsersPanel, services: Services) 
     assert "mdupont" in [u.login for u in panel.model.users]
     assert panel.selected().login == "mdupont"
     assert by_name(panel, QLabel, "Message des utilisateurs").text() == "Compte mdupont créé."
-    actor = services.users.authenticate("mdupont", "secret-guichet", "TEST-1", 3)
+    actor = services.users.authenticate("mdupont", "Secret-guichet", "TEST-1", 3)
     assert actor.roles == {"agent"} and actor.display_name == "Marie Dupont"
 
 
@@ -64,7 +64,7 @@ def test_mismatched_passwords_create_nothing(qtbot, panel: UsersPanel,
     before = services.users.list_users(adm)
     panel.open_create()
     dialog = panel.dialog
-    fill_new_user(dialog, "mdupont", "secret-guichet", "secret-guichee")
+    fill_new_user(dialog, "mdupont", "Secret-guichet", "Secret-guichee")
     by_name(dialog, QPushButton, "Créer le compte").click()
     assert dialog.isVisible()
     assert "pas identiques" in by_name(dialog, QLabel, "Message du formulaire").text()
@@ -73,7 +73,7 @@ def test_mismatched_passwords_create_nothing(qtbot, panel: UsersPanel,
         by_name(dialog, QPushButton, "Créer le compte").click()
     assert change.args[0] is False
     message = by_name(dialog, QLabel, "Message du formulaire").text()
-    assert "au moins 8 caractères" in message and message == change.args[1]
+    assert "Mot de passe trop faible" in message and message == change.args[1]
     assert dialog.isVisible() and by_name(dialog, QPushButton, "Créer le compte").isEnabled()
     assert services.users.list_users(adm) == before
     assert panel.model.users == before  # the refusal changed nothing on screen
@@ -120,11 +120,11 @@ def test_roles_and_password_reset(qtbot, panel: UsersPanel, services: Services,
     assert panel.selected().roles == {"agent", "manager"}
 
     dialog = panel.open_password()
-    by_name(dialog, QLineEdit, "Nouveau mot de passe").setText("nouveau-secret")
-    by_name(dialog, QLineEdit, "Confirmation du mot de passe").setText("nouveau-secret")
+    by_name(dialog, QLineEdit, "Nouveau mot de passe").setText("Nouveau-secret")
+    by_name(dialog, QLineEdit, "Confirmation du mot de passe").setText("Nouveau-secret")
     with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
         by_name(dialog, QPushButton, "Changer le mot de passe").click()
     assert change.args == [True, "Mot de passe de agent1 changé."]
     assert not dialog.isVisible()
-    actor = services.users.authenticate("agent1", "nouveau-secret", "TEST-1", 1)
+    actor = services.users.authenticate("agent1", "Nouveau-secret", "TEST-1", 1)
     assert actor.roles == {"agent", "manager"}

@@ -139,7 +139,8 @@ def test_an_attestation_of_an_unknown_dossier_queues_nobody(services: Services,
     signer = services.keys.signer(create_if_missing=True)
     attestation = sign_code("A", "CANTAL", "CANTAL-2026-000001", clock.now(), signer)
     result = services.checkin.scan(accueil, attestation)
-    assert (result.kind, result.reason) == ("red", "not_found")
+    assert (result.kind, result.reason) == ("red", "unknown_number")
+    assert result.headline == "Attestation non conforme"
     assert "CANTAL-2026-000001" in result.details[0]
     assert arrivals(services) == 0
 

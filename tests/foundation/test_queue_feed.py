@@ -174,12 +174,12 @@ def test_a_transaction_open_at_the_last_poll_is_reported_when_it_commits(
     feed = QueueFeed(poller.appointments, reconcile_every=0.0)  # the net at every poll, too
     viewer = system_actor("GUICHET-2")
     cursor = feed.latest_event_id()
-    with pg_services.ctx.db.write() as s:  # the long transaction: its audit id comes first
+    with pg_services.ctx.db.write() as s:  # the long transaction, open across a poll
         a = s.get(Appointment, late)
         assert a is not None
         a.motif_source_label, a.updated_at = "modifié", TEST_NOW + timedelta(seconds=1)
         slow = record(s, accueil, TEST_NOW, "import_update", "appointment", late,
-                      appointment_id=late).id
+                      appointment_id=late)
         other = station(pg_schema_url, "ACCUEIL-2", tmp_path)
         other.appointments.check_in(accueil, early, accept_timing=True)
         meanwhile = feed.changes(viewer, TODAY, cursor)
@@ -188,7 +188,9 @@ def test_a_transaction_open_at_the_last_poll_is_reported_when_it_commits(
         assert xact in meanwhile.cursor.pending
         cursor = meanwhile.cursor
     with poller.ctx.db.read() as s:
-        assert slow < s.scalar(select(func.max(AuditEvent.id)))  # committed out of id order
+        # Audit ids are taken when the row is chained, at commit (models/audit_chain.py):
+        # the transaction that began first still commits last, with the highest id.
+        assert slow.id == s.scalar(select(func.max(AuditEvent.id)))
     after = feed.changes(viewer, TODAY, cursor)
     assert ids(after) == {late} and after.repaired == ()  # fingerprints share the snapshot
     assert feed.changes(viewer, TODAY, after.cursor).changed == ()
@@ -285,7 +287,7 @@ def test_a_long_import_committed_after_check_ins_is_seen_whole(
         for appointment_id in waiting[:10]:  # while the import runs
             pg_services.appointments.check_in(accueil, appointment_id, accept_timing=True)
             checked.add(appointment_id)
-        assert worker.stdout.readline().strip() == "paused"  # 1,500 audit ids taken, open
+        assert worker.stdout.readline().strip() == "paused"  # 1,500 rows written, open
         for appointment_id in waiting[10:]:
             pg_services.appointments.check_in(accueil, appointment_id, accept_timing=True)
             checked.add(appointment_id)
@@ -303,7 +305,8 @@ def test_a_long_import_committed_after_check_ins_is_seen_whole(
             checkin_ids = s.scalars(select(AuditEvent.id).where(
                 AuditEvent.appointment_id.in_(checked), AuditEvent.action == "checkin")).all()
         assert len(imported) == 3000
-        assert min(import_ids) < max(checkin_ids)  # the import committed ids already passed
+        # The import began first, but audit rows take their ids when chained, at commit.
+        assert min(import_ids) > max(checkin_ids)
         took = poller.wait_for(lambda: imported <= poller.seen, 2.0)
         assert took < 2.0, f"import not seen whole after {took:.1f} s"
     finally:

@@ -19,7 +19,7 @@ from rdv_desktop.models.db import Database
 from rdv_desktop.services.core.clock import FixedClock
 from rdv_desktop.services.core.users import LOGIN_FAILED, lock_delay
 from rdv_desktop.services.setup import Services
-from tests.conftest import make_actor
+from tests.conftest import make_actor, password_of
 
 
 def audit(services: Services, action: str) -> list[AuditEvent]:
@@ -29,7 +29,7 @@ def audit(services: Services, action: str) -> list[AuditEvent]:
 
 def test_wrong_password_and_unknown_login_get_the_same_message(services: Services) -> None:
     make_actor(services, "marie", {"agent"})
-    for login, password in (("marie", "mauvais"), ("inconnu", "motdepasse-marie")):
+    for login, password in (("marie", "mauvais"), ("inconnu", password_of("marie"))):
         with pytest.raises(AuthenticationFailed) as info:
             services.users.authenticate(login, password, "P1")
         assert info.value.message == LOGIN_FAILED
@@ -43,10 +43,10 @@ def test_repeated_failures_slow_down_then_lock(services: Services, clock: FixedC
         with pytest.raises(AuthenticationFailed):
             services.users.authenticate("marie", "faux", "P1")
     with pytest.raises(AuthenticationFailed):  # right password, but still locked
-        services.users.authenticate("marie", "motdepasse-marie", "P1")
+        services.users.authenticate("marie", password_of("marie"), "P1")
     assert audit(services, "login_refused")
     clock.advance(seconds=5)
-    actor = services.users.authenticate("marie", "motdepasse-marie", "P1")
+    actor = services.users.authenticate("marie", password_of("marie"), "P1")
     assert actor.login == "marie"
     assert services.users.last_login_failures("marie") == (0, None)
 
@@ -55,18 +55,21 @@ def test_inactive_account_cannot_sign_in(services: Services, admin) -> None:
     make_actor(services, "paul", {"accueil"})
     services.users.set_active(admin, "paul", False)
     with pytest.raises(AuthenticationFailed):
-        services.users.authenticate("paul", "motdepasse-paul", "P1")
+        services.users.authenticate("paul", password_of("paul"), "P1")
     assert audit(services, "user_deactivated")
 
 
 def test_account_rules(services: Services, admin) -> None:
-    with pytest.raises(ValidationError, match="8 caractères"):
-        services.users.create_user(admin, "court", "Court", {"agent"}, "abc")
+    for weak in ("abc", "motdepasse", "motdepasse-long", "Court-1", "trois mots seulement"):
+        with pytest.raises(ValidationError, match="Mot de passe trop faible : au moins 12 "):
+            services.users.create_user(admin, "court", "Court", {"agent"}, weak)
+    for strong in ("Motdepasse-26", "guichet-2026-ok", "la tour eiffel est grande"):
+        services.users.create_user(admin, f"u{len(strong)}", "U", {"agent"}, strong)
     with pytest.raises(ValidationError, match="Rôle inconnu"):
-        services.users.create_user(admin, "x", "X", {"chef"}, "motdepasse")
-    services.users.create_user(admin, "Double", "D", {"agent"}, "motdepasse")
+        services.users.create_user(admin, "x", "X", {"chef"}, "Motdepasse-26")
+    services.users.create_user(admin, "Double", "D", {"agent"}, "Motdepasse-26")
     with pytest.raises(ValidationError, match="existe déjà"):
-        services.users.create_user(admin, "double", "D", {"agent"}, "motdepasse")
+        services.users.create_user(admin, "double", "D", {"agent"}, "Motdepasse-26")
 
 
 def test_config_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,3 +111,25 @@ def test_a_password_typed_as_the_login_is_never_stored(services: Services) -> No
                   for e in s.scalars(select(AuditEvent))]
     assert all(secret.lower() not in str(row).lower() for row in stored)
     assert ("?", None, "inconnu", "None", "None") in stored
+
+
+def test_a_cheaper_hash_is_replaced_at_sign_in(services: Services) -> None:
+    from rdv_desktop.models import User
+    from rdv_desktop.services.core import passwords
+
+    assert passwords._LOG2_N >= 17  # production cost; the tests run at set_cost(12)
+    make_actor(services, "marie", {"agent"})
+    with services.ctx.db.read() as s:
+        old = s.scalar(select(User.password_hash).where(User.login == "marie"))
+    assert old.split("$")[1] == str(2**12)
+    passwords.set_cost(13)
+    try:
+        services.users.authenticate("marie", password_of("marie"), "P1")
+        with services.ctx.db.read() as s:
+            new = s.scalar(select(User.password_hash).where(User.login == "marie"))
+        assert new.split("$")[1] == str(2**13) and not passwords.needs_rehash(new)
+        services.users.authenticate("marie", password_of("marie"), "P1")  # the new hash works
+    finally:
+        passwords.set_cost(12)
+    logins = [e.after for e in audit(services, "login")]
+    assert logins[-2:] == [{"password_rehashed": True}, None]

@@ -27,7 +27,25 @@ def no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def run(db_url: str, *args: str) -> int:
-    return main(["--db", db_url, "--station", "TEST-CLI", *args])
+    """rdv-admin on the test base; once the demo's administrator exists, commands act in its
+    name (password on stdin), as commands that change the base must."""
+    import io
+    import sys
+
+    from sqlalchemy import create_engine
+
+    from rdv_desktop.services.demo import DEMO_PASSWORD
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        named = conn.scalar(select(User.id).where(User.login == "admin")) is not None
+    engine.dispose()
+    identity = ["--admin", "admin", "--admin-password-stdin"] if named else []
+    stdin, sys.stdin = sys.stdin, io.StringIO(DEMO_PASSWORD + "\n")
+    try:
+        return main(["--db", db_url, "--station", "TEST-CLI", *identity, *args])
+    finally:
+        sys.stdin = stdin
 
 
 def test_stats_json_and_csv(history: Services, manager: Actor, db_url: str, capsys) -> None:

@@ -30,9 +30,12 @@ def test_files_created_by_rdv_admin_are_private(tmp_path: Path) -> None:
     today = date.today()
 
     def admin(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-c", CLI, "--db", db, *args], env=env,
+        # After the demo, commands that change the base act as its administrator.
+        named = ["--admin", "admin", "--admin-password-stdin"] if args[0] not in (
+            "init-db", "demo") else []
+        done = subprocess.run([sys.executable, "-c", CLI, "--db", db, *named, *args], env=env,
                               capture_output=True, text=True, timeout=300,
-                              preexec_fn=lambda: os.umask(0o022))
+                              input="demo-rdv-2026\n", preexec_fn=lambda: os.umask(0o022))
         assert done.returncode == 0, done.stderr
         return done.stdout
 

@@ -37,7 +37,10 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str | None = None,
     appointment_id: int | None = None,
+    undoes: int | None = None,
 ) -> AuditEvent:
+    """Add an audit row to the session's transaction; it is chained and inserted at commit
+    (models/audit_chain.py), so its `id` is known only after the commit."""
     event = AuditEvent(
         at=at,
         user_id=actor.user_id,
@@ -50,6 +53,7 @@ def record(
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
         reason=reason,
+        undoes=undoes,
     )
     session.add(event)
     session.flush()

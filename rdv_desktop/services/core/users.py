@@ -6,17 +6,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...errors import AuthenticationFailed, NotFound, ValidationError
 from ...models import User
 from .actor import ROLES, Actor, roles_of
 from .audit import record
 from .context import ServiceContext
-from .passwords import dummy_hash, hash_password, verify_password
+from .passwords import (
+    dummy_hash,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 
 FREE_ATTEMPTS = 3
 MAX_LOCK_SECONDS = 300
-MIN_PASSWORD_LENGTH = 8
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect, ou compte indisponible."
 
 
@@ -50,10 +56,16 @@ def _check_roles(roles: set[str] | frozenset[str]) -> str:
 
 
 def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
-        )
+    problem = password_problem(password)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+def administrator_exists(s: Session) -> bool:
+    """An active administrator account exists: the site is past its set-up (`rdv-admin` then
+    needs a named administrator, and only `keygen` makes signing keys)."""
+    return any("admin" in roles.split() for roles in s.scalars(
+        select(User.roles).where(User.active.is_(True))))
 
 
 class UserService:
@@ -87,7 +99,12 @@ class UserService:
                 user.locked_until = None
                 actor = Actor(user.id, user.login, user.display_name,
                               roles_of(user.role_set), station, counter_number)
-                record(s, actor, now, "login", "user", user.id)
+                # A hash made at a lower cost is replaced now that the password is known.
+                rehashed = needs_rehash(user.password_hash)
+                if rehashed:
+                    user.password_hash = hash_password(password)
+                record(s, actor, now, "login", "user", user.id,
+                       after={"password_rehashed": True} if rehashed else None)
                 ok = True
         if not ok:
             raise AuthenticationFailed(LOGIN_FAILED)
@@ -144,6 +161,11 @@ class UserService:
         self.ctx.require(actor, "users.manage")
         with self.ctx.db.read() as s:
             return [_info(u) for u in s.scalars(select(User).order_by(User.login))]
+
+    def has_active_admin(self) -> bool:
+        """Whether an active administrator account exists (a new site has none yet)."""
+        with self.ctx.db.read() as s:
+            return administrator_exists(s)
 
     def count(self) -> int:
         with self.ctx.db.read() as s:

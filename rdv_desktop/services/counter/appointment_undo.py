@@ -2,9 +2,9 @@
 
 Kept apart from the state machine because it works from the audit trail, not from the rules of
 each step: the latest not-yet-undone step is undone only if the appointment is still in that
-step's « after » state; the permission to undo is the permission of the step; the undo's audit
-row and the undone row are linked; an undone deposit's dossier is revoked (its number is never
-reused).
+step's « after » state; the permission to undo is the permission of the step; the undo is a
+new audit row naming the one it undoes (`undoes`); an undone deposit's dossier is revoked (its
+number is never reused).
 """
 
 from __future__ import annotations
@@ -42,13 +42,16 @@ NOTHING_TO_UNDO = "Aucune étape à annuler pour ce rendez-vous."
 
 
 def last_step(s: Session, appointment_id: int) -> AuditEvent | None:
-    """The appointment's latest undoable audit row that no undo has consumed yet."""
+    """The appointment's latest undoable audit row that no undo has consumed yet (an undo is
+    a row of its own naming the row it undoes: audit rows are never updated)."""
+    undone = select(AuditEvent.undoes).where(AuditEvent.appointment_id == appointment_id,
+                                             AuditEvent.undoes.is_not(None))
     return s.scalar(
         select(AuditEvent)
         .where(
             AuditEvent.appointment_id == appointment_id,
             AuditEvent.action.in_(UNDOABLE),
-            AuditEvent.undone_by.is_(None),
+            AuditEvent.id.not_in(undone),
         )
         .order_by(AuditEvent.id.desc())
         .limit(1)
@@ -140,11 +143,10 @@ class StepUndo:
                                   .with_for_update())
                 if handed is not None and handed.cancelled_at is None:
                     cancel_in(s, actor, handed, now, f"Étape annulée : {reason}")
-            undo = record(s, actor, now, "undo", "appointment", a.id, before=before,
-                          after={**state_of(a), "undone_event": event.id,
-                                 "undone_action": event.action, "revoked_dossier": dossier_id,
-                                 "cancelled_appointment": rebooked_id},
-                          reason=reason, appointment_id=a.id)
-            event.undone_by = undo.id
+            record(s, actor, now, "undo", "appointment", a.id, before=before,
+                   after={**state_of(a), "undone_event": event.id,
+                          "undone_action": event.action, "revoked_dossier": dossier_id,
+                          "cancelled_appointment": rebooked_id},
+                   reason=reason, appointment_id=a.id, undoes=event.id)
             s.flush()
             return self.builder(s).view(a)

@@ -202,23 +202,46 @@ class CheckInService:
         result = self._verify(raw)
         if result.status is VerificationStatus.UNKNOWN_KEY:
             result = self._verify(raw, fresh=True)  # a key published since the last load
+        if result.ok and result.other_site:
+            return _red("other_site", "Convocation d'un autre site",
+                        f"Ce code a été émis pour le site {result.site}, "
+                        f"pas pour {self.ctx.site_code}.",
+                        "Orientez la personne vers le bon site.")
+        result = self.keys.confirm(result, self._keyring())
         status = result.status
-        if status is VerificationStatus.AUTHENTIC:
-            if result.other_site:
-                return _red("other_site", "Convocation d'un autre site",
-                            f"Ce code a été émis pour le site {result.site}, "
-                            f"pas pour {self.ctx.site_code}.",
-                            "Orientez la personne vers le bon site.")
-            if result.kind == KIND_ATTESTATION:
+        if result.kind == KIND_ATTESTATION:  # its holder comes for the récépissé
+            if status is VerificationStatus.AUTHENTIC:
                 return _Collect(result.reference or "", result.payload or "")
+            if status is VerificationStatus.REVOKED:
+                return _red("recepisse_refused", "Remise de récépissé impossible",
+                            f"L'attestation du dossier {result.reference} est révoquée : pas "
+                            "de récépissé pour ce dépôt.",
+                            "Prévenez l'encadrement si la personne conteste.")
+        if status in (VerificationStatus.AUTHENTIC, VerificationStatus.REVOKED):
+            # A cancelled appointment is answered by the check-in itself (« Rendez-vous annulé »).
             with self.ctx.db.read() as s:
                 found = s.scalar(select(Appointment.id)
                                  .where(Appointment.reference == result.reference))
-            if found is None:
-                return _red("not_found", "Rendez-vous introuvable",
-                            f"Code authentique, mais le rendez-vous {result.reference} "
-                            "n'est pas dans la base.", "Cherchez la personne par son nom.")
-            return found
+            if found is not None:
+                return found
+            return _red("not_found", "Rendez-vous introuvable",
+                        f"Le rendez-vous {result.reference} n'est pas dans la base.",
+                        "Cherchez la personne par son nom.")
+        if status is VerificationStatus.NO_RECORD and result.kind == KIND_ATTESTATION:
+            return _red(result.refusal or "no_record", "Attestation non conforme",
+                        result.message, "Pas de récépissé sur ce code : cherchez le dossier "
+                        "par le nom de la personne et prévenez l'encadrement.")
+        if status is VerificationStatus.NO_RECORD:
+            reason = result.refusal or "no_record"
+            headline = ("Rendez-vous introuvable" if reason == "unknown_reference"
+                        else "Convocation non conforme")
+            return _red("not_found" if reason == "unknown_reference" else reason, headline,
+                        result.message, "N'enregistrez pas cette arrivée sur ce code ; "
+                        "cherchez la personne par son nom et prévenez l'encadrement.")
+        if status in (VerificationStatus.RETIRED_KEY, VerificationStatus.COMPROMISED_KEY):
+            return _red(result.refusal or status.value, "Convocation à réémettre",
+                        result.message + ".", "Cherchez la personne par son nom ; "
+                        "la convocation doit être réimprimée.")
         if status is VerificationStatus.FORGED:
             return _red("forged", "Code falsifié", result.message + ".",
                         "N'enregistrez pas cette arrivée ; prévenez l'encadrement.")

@@ -43,6 +43,14 @@ LOOKUP_CHUNK = 500
 INSERT_BATCH = 500
 ROW_FIELDS = ("family_name", "given_names", "birth_date", "birth_place", "nationality", "phone",
               "email", "foreign_number", "slot_date", "slot_time")
+# Audit rows hold ids and codes, never a person's data (it stays in the appointment, where a
+# purge finds it): an import's audit row names the identity fields it changed, not their values.
+IDENTITY_FIELDS = frozenset(ROW_FIELDS[:8]) | {"motif_source_label"}
+
+
+def _traceable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in IDENTITY_FIELDS}
+
 
 
 @dataclass
@@ -218,7 +226,7 @@ class ImportService:
         if dry_run:
             self._note_motif(tally, row, a, changes)
             return
-        before = {**state_of(a), **{f: getattr(a, f) for f in changes}}
+        before = {**state_of(a), **_traceable({f: getattr(a, f) for f in changes})}
         for name, value in changes.items():
             setattr(a, name, value)
         if new_outcome is not None:
@@ -227,7 +235,7 @@ class ImportService:
         action = {"cancelled": "cancel", "no_show": "no_show"}.get(new_outcome or "",
                                                                   "import_update")
         record(s, actor, now, action, "appointment", a.id, before=before,
-               after={**state_of(a), **changes},
+               after={**state_of(a), **_traceable(changes), "changed": sorted(changes)},
                reason=f"import {file_name}, ligne {row.line}", appointment_id=a.id)
         self._note_motif(tally, row, a)
 

@@ -121,15 +121,18 @@ class DocumentService:
     def attestation(self, actor: Actor, number: str, *, reprint: bool) -> RenderedDocument:
         """The attestation of a complete dossier; `reprint` marks it DUPLICATA and counts it."""
         self.ctx.require(actor, "dossier.reprint" if reprint else "dossier.deposit")
+        reissue = self.keys.signer_to_reissue(number=number)
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
-            doc = self.attestation_in(s, actor, number, reprint=reprint, now=now)
+            doc = self.attestation_in(s, actor, number, reprint=reprint, now=now,
+                                      reissue=reissue)
         return self.keep(doc)
 
     def attestation_in(self, s: Session, actor: Actor, number: str, *, reprint: bool,
-                       now: datetime) -> RenderedDocument:
+                       now: datetime, reissue: Signer | None = None) -> RenderedDocument:
         """Gather, audit and render inside the caller's transaction (a failed render undoes
-        the act that asked for it)."""
+        the act that asked for it). `reissue`: the active signer, when the stored code was
+        signed by a compromised key (the paper is then signed again)."""
         from ...printing.attestation import render_attestation
 
         d = s.scalar(select(Dossier).where(Dossier.number == number).with_for_update())
@@ -139,6 +142,9 @@ class DocumentService:
             raise ValidationError(
                 f"L'attestation {number} a été révoquée : elle ne peut plus être imprimée."
             )
+        if reissue is not None and d.signing_key_id != reissue.key_id:
+            self.keys.reissue_in(s, actor, d, reissue, now)
+        assert d.qr_payload is not None
         a = s.get(Appointment, d.appointment_id)
         agent = s.get(User, d.agent_id)
         assert a is not None
@@ -181,6 +187,7 @@ class DocumentService:
         """« Réimprimer »: the appointment's latest paper (attestation, else its missing-pieces
         list) as a DUPLICATA, found, counted and rendered in one transaction."""
         self.ctx.require(actor, "dossier.reprint")
+        reissue = self.keys.signer_to_reissue(appointment_id=appointment_id)
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
             d = s.scalar(select(Dossier).where(Dossier.appointment_id == appointment_id)
@@ -188,7 +195,8 @@ class DocumentService:
             if d is None:
                 raise NotFound("Aucun document à réimprimer pour cette ligne.")
             if d.complete and d.number:
-                doc = self.attestation_in(s, actor, d.number, reprint=True, now=now)
+                doc = self.attestation_in(s, actor, d.number, reprint=True, now=now,
+                                          reissue=reissue)
             else:
                 doc = self.missing_pieces_in(s, actor, d.id, reprint=True, now=now)
         return self.keep(doc)
@@ -338,7 +346,7 @@ class DocumentService:
             motif_confirmed=a.motif_code is not None,
         )
         record(s, actor, now, "convocation_reprinted" if reprint else "convocation_printed",
-               "appointment", a.id, appointment_id=a.id)
+               "appointment", a.id, appointment_id=a.id, after={"key_id": signer.key_id})
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
         return RenderedDocument(DocumentKind.CONVOCATION, f"Convocation {a.reference}",
                                 f"convocation-{_SAFE.sub('', a.reference)}{suffix}.pdf",

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +47,7 @@ __all__ = [
     "load_keyring",
     "load_signer",
     "public_key_pem",
+    "remove_private_key",
     "retire_key",
     "rotate",
 ]
@@ -85,13 +86,15 @@ def _load_public_pem(pem: str | bytes) -> Ed25519PublicKey:
 
 @dataclass(frozen=True)
 class PublicKeyEntry:
-    """One verification key. `retired_at` set means it no longer signs but still verifies."""
+    """One verification key. `retired_at` set: it no longer signs, and verifies only codes dated
+    up to its retirement. `compromised_at` set: nothing it signed is trusted any more."""
 
     key_id: str
     public_key: Ed25519PublicKey
     site: str
     created_at: datetime | None = None
     retired_at: datetime | None = None
+    compromised_at: datetime | None = None
 
     @property
     def public_pem(self) -> str:
@@ -120,11 +123,15 @@ class KeyRing:
 
     @classmethod
     def from_records(
-        cls, records: Iterable[tuple[str, str | bytes, str, datetime | None]]
+        cls, records: Iterable[tuple[str, str | bytes, str, datetime | None]],
+        compromised: Mapping[str, datetime] | None = None,
     ) -> KeyRing:
-        """Build from `(key_id, public PEM, site, retired_at)` rows, e.g. the database table."""
+        """Build from `(key_id, public PEM, site, retired_at)` rows, e.g. the database table;
+        `compromised` maps the key ids declared compromised to the date they were."""
+        marks = compromised or {}
         return cls(
-            PublicKeyEntry(key_id, _load_public_pem(pem), site, retired_at=retired_at)
+            PublicKeyEntry(key_id, _load_public_pem(pem), site, retired_at=retired_at,
+                           compromised_at=marks.get(key_id))
             for key_id, pem, site, retired_at in records
         )
 
@@ -161,7 +168,8 @@ class KeyRing:
             parts.append(
                 f"Key-Id: {entry.key_id}\nSite: {entry.site}\n"
                 f"Created: {_iso(entry.created_at) or ''}\n"
-                f"Retired: {_iso(entry.retired_at) or ''}\n{entry.public_pem}"
+                f"Retired: {_iso(entry.retired_at) or ''}\n"
+                f"Compromised: {_iso(entry.compromised_at) or ''}\n{entry.public_pem}"
             )
         return "\n".join(parts)
 
@@ -195,9 +203,10 @@ def _entry_from_block(pem: str, headers: dict[str, str]) -> PublicKeyEntry:
     try:
         created = _parse_iso(headers.get("created"))
         retired = _parse_iso(headers.get("retired"))
+        compromised = _parse_iso(headers.get("compromised"))
     except ValueError:
         raise KeyStoreError(f"Date invalide pour la clé {key_id}.") from None
-    return PublicKeyEntry(key_id, key, site, created, retired)
+    return PublicKeyEntry(key_id, key, site, created, retired, compromised)
 
 
 # --------------------------------------------------------------------------- key directory
@@ -308,7 +317,7 @@ def _private_path(key_dir: Path, key_id: str) -> Path:
     return Path(key_dir) / f"{key_id}.pem"
 
 
-def generate_site_key(key_dir: Path, site: str) -> KeyInfo:
+def generate_site_key(key_dir: Path, site: str, now: datetime | None = None) -> KeyInfo:
     """Create a new key for `site` and add it to the index (other keys are left untouched)."""
     if not _SITE_RE.fullmatch(site):
         raise ValueError(f"invalid site code: {site!r}")
@@ -323,30 +332,43 @@ def generate_site_key(key_dir: Path, site: str) -> KeyInfo:
         os.fsync(fh.fileno())
     if os.name == "posix":
         _private_path(key_dir, key_id).chmod(0o600)
-    info = KeyInfo(key_id, site, _now(), None, public_key_pem(private_key.public_key()))
+    info = KeyInfo(key_id, site, now or _now(), None, public_key_pem(private_key.public_key()))
     _write_index(key_dir, [*list_keys(key_dir), info])
     return info
 
 
-def retire_key(key_dir: Path, key_id: str) -> KeyInfo:
+def retire_key(key_dir: Path, key_id: str, now: datetime | None = None) -> KeyInfo:
     """Mark a key retired: it stops signing, its public key keeps verifying."""
     keys = list_keys(key_dir)
     for i, info in enumerate(keys):
         if info.key_id == key_id:
             if info.retired_at is None:
-                keys[i] = replace(info, retired_at=_now())
+                keys[i] = replace(info, retired_at=now or _now())
                 _write_index(Path(key_dir), keys)
             return keys[i]
     raise KeyStoreError(f"Clé {key_id} absente de l'index ({Path(key_dir) / INDEX_NAME}).")
 
 
-def rotate(key_dir: Path, site: str) -> KeyInfo:
-    """New current key for `site`; the site's previous keys are retired (not deleted)."""
-    new = generate_site_key(key_dir, site)
+def rotate(key_dir: Path, site: str, now: datetime | None = None) -> KeyInfo:
+    """New current key for `site`; the site's previous keys are retired: their public halves
+    stay in the index (they verify what they signed before), their private files are removed."""
+    new = generate_site_key(key_dir, site, now)
     for info in list_keys(key_dir):
         if info.site == site and info.key_id != new.key_id and not info.retired:
-            retire_key(key_dir, info.key_id)
+            retire_key(key_dir, info.key_id, now)
+            remove_private_key(key_dir, info.key_id)
     return new
+
+
+def remove_private_key(key_dir: Path, key_id: str) -> bool:
+    """Delete a key's private file from this station (True if there was one). A retired or
+    compromised key must not stay where it could still sign."""
+    path = _private_path(key_dir, key_id)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _check_permissions(path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import TypedDict
 
@@ -21,24 +21,54 @@ from rdv_desktop.services.signing.signed_code import (
     KIND_CONVOCATION,
     CodeFormatError,
     SignedCode,
+    paris_tz,
     parse_code,
 )
-from rdv_desktop.services.signing.signer import KeyRing
+from rdv_desktop.services.signing.signer import KeyRing, PublicKeyEntry
 
-__all__ = ["Verification", "VerificationStatus", "verify"]
+__all__ = [
+    "ONLY_SIGNATURE", "Holder", "Verification", "VerificationStatus", "key_state_refusal",
+    "revoked_message", "verify",
+]
 
 
 class VerificationStatus(Enum):
     AUTHENTIC = "authentic"
     REVOKED = "revoked"
+    NO_RECORD = "no_record"  # valid signature, but not the code stored for any record
+    RETIRED_KEY = "retired_key"  # valid signature by a key retired before the code's date
+    COMPROMISED_KEY = "compromised_key"  # valid signature by a key declared compromised
     FORGED = "forged"  # our format, known key, but the signature does not match
     UNKNOWN_KEY = "unknown_key"  # our format, key id not in the ring
     NOT_OURS = "not_ours"  # anything else, including the wrong kind of code
 
 
 @dataclass(frozen=True)
+class Holder:
+    """Whose paper it is, from the record, so the agent can compare it with the paper shown."""
+
+    name: str
+    birth_date: date | None
+    motif: str
+    when: datetime  # deposit (attestation) or slot (convocation)
+
+    def lines(self, kind: str) -> tuple[str, ...]:
+        born = f"{self.birth_date:%d/%m/%Y}" if self.birth_date else "non renseignée"
+        local = self.when.astimezone(paris_tz())
+        what = "Déposé le" if kind == KIND_ATTESTATION else "Rendez-vous le"
+        return (f"Titulaire : {self.name}", f"Date de naissance : {born}",
+                f"Motif : {self.motif}", f"{what} {local:%d/%m/%Y à %H:%M}")
+
+
+@dataclass(frozen=True)
 class Verification:
-    """Outcome of `verify`; the parsed fields are filled whenever the text parsed."""
+    """Outcome of `verify`; the parsed fields are filled whenever the text parsed.
+
+    `record_checked` says whether the code was compared with the database's record (the only
+    way to know it is the code issued for a real, still valid dossier or appointment); `holder`
+    is that record's person; `refusal` a machine-readable reason for NO_RECORD and the key
+    states (the UI and the audit use it, never the scanned text).
+    """
 
     status: VerificationStatus
     message: str
@@ -49,16 +79,34 @@ class Verification:
     timestamp: datetime | None = None
     other_site: bool = False  # authentic, but signed for another site than `site=`
     payload: str | None = None  # the normalised text that parsed (after undoing the keyboard)
+    record_checked: bool = False
+    holder: Holder | None = None
+    refusal: str | None = None
 
     @property
     def ok(self) -> bool:
         """Authentic and not revoked: the only state where the counter may accept the code."""
         return self.status is VerificationStatus.AUTHENTIC
 
+    @property
+    def details(self) -> tuple[str, ...]:
+        """The lines shown under the verdict: the holder, or what was not checked."""
+        if self.holder is not None and self.kind is not None:
+            return (*self.holder.lines(self.kind), "Comparez avec le document présenté.")
+        if self.ok and not self.record_checked:
+            return (ONLY_SIGNATURE,)
+        return ()
+
+
+ONLY_SIGNATURE = ("Seule la signature a été vérifiée : ni l'existence du dossier, ni sa "
+                  "révocation, ni son titulaire ne l'ont été.")
+
 
 _NOUN = {KIND_ATTESTATION: "une attestation", KIND_CONVOCATION: "un code de convocation"}
 _RANK = {
     VerificationStatus.AUTHENTIC: 0,
+    VerificationStatus.RETIRED_KEY: 0,
+    VerificationStatus.COMPROMISED_KEY: 0,
     VerificationStatus.FORGED: 1,
     VerificationStatus.UNKNOWN_KEY: 2,
     VerificationStatus.NOT_OURS: 3,
@@ -144,6 +192,9 @@ def _check_one(
             f"pas au site {code.site}"
         )
         return Verification(VerificationStatus.FORGED, message, **fields), code
+    withdrawn = key_state_refusal(payload, entry)
+    if withdrawn is not None:
+        return withdrawn, code
     other_site = site is not None and code.site != site
     message = _authentic_message(code, other_site)
     result = Verification(VerificationStatus.AUTHENTIC, message, other_site=other_site, **fields)
@@ -181,3 +232,31 @@ def verify(
     if authentic and is_revoked is not None and is_revoked(code.reference):
         return replace(result, status=VerificationStatus.REVOKED, message=_revoked_message(code))
     return result
+
+
+def revoked_message(result: Verification) -> str:
+    """The « révoqué » sentence for an authentic code of a revoked dossier or appointment."""
+    assert result.payload is not None
+    return _revoked_message(parse_code(result.payload))
+
+
+def key_state_refusal(payload: str, entry: PublicKeyEntry) -> Verification | None:
+    """The refusal a validly signed code gets from its key's state, if any: a compromised key
+    vouches for nothing; a retired key for no deposit dated after its retirement (the date of
+    a convocation is its slot, not its signing: `records` checks those)."""
+    code = parse_code(payload)
+    fields = _fields(code, payload)
+    if entry.compromised_at is not None:
+        message = (f"Clé de signature {code.key_id} compromise (déclarée le "
+                   f"{entry.compromised_at.astimezone(paris_tz()):%d/%m/%Y}) : ce code n'est "
+                   "plus valable, le document doit être réémis")
+        return Verification(VerificationStatus.COMPROMISED_KEY, message,
+                            refusal="compromised_key", **fields)
+    if (code.kind == KIND_ATTESTATION and entry.retired_at is not None
+            and code.timestamp > entry.retired_at):
+        message = (f"Clé de signature {code.key_id} retirée le "
+                   f"{entry.retired_at.astimezone(paris_tz()):%d/%m/%Y à %H:%M} : elle n'a "
+                   f"pas pu signer un dépôt daté {_when(code)}")
+        return Verification(VerificationStatus.RETIRED_KEY, message,
+                            refusal="retired_key", **fields)
+    return None

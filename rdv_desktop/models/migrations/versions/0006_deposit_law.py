@@ -10,7 +10,7 @@ Existing rows get the old behaviour: no piece blocking (the next catalogue load 
 3 photos, 3 months, 4 months, nothing awaited.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-30 09:00:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
