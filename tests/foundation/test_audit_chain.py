@@ -138,10 +138,9 @@ def test_migration_carries_undo_links_and_chains_existing_rows(tmp_path: Path) -
 
 
 @pytest.mark.pg_only
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # roles: PostgreSQL only
 def test_the_stations_role_cannot_rewrite_the_audit_trail(
         services: Services, accueil: Actor, agent: Actor, db_url: str, tmp_path: Path) -> None:
-    if services.ctx.db.dialect != "postgresql":
-        pytest.skip("PostgreSQL only")
     at_counter(services, accueil, agent)
     role = f"rdv_station_{uuid.uuid4().hex[:8]}"
     create_app_role(services.ctx.db, role, None)
