@@ -14,6 +14,7 @@ _.freeze_panes  # openpyxl
 _.revoked_reason  # ORM columns written by services
 _.cancelled_by
 _.refreshed_at
+_.received_at  # a piece à compléter that came later
 # Named values kept for readability or completeness.
 PENDING  # Outcome enum member
 CONDITION  # piece_draft_model column number

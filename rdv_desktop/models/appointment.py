@@ -50,6 +50,10 @@ class Appointment(Base):
     # dossier already refers to appointment, and a cycle would order neither table first.
     recepisse_for: Mapped[str | None] = mapped_column(String(40), index=True)
     priority: Mapped[str | None] = mapped_column(String(12))
+    # Told at booking: the request type, and for a renewal the current titre's expiry (the
+    # convocation proves the request came in time; the counter sees a late renewal).
+    request_kind: Mapped[str | None] = mapped_column(String(30))
+    titre_expires_on: Mapped[date | None]
     companions: Mapped[list[Companion]] = relationship(
         order_by="Companion.id", cascade="all, delete-orphan", lazy="selectin")
 

@@ -52,10 +52,16 @@ def render_convocation(data: ConvocationData) -> bytes:
     flow.space(L.GAP_SECTION_MM)
     flow.applicant(data.applicant, full=False)
     flow.field("Objet", data.motif_label)
+    if data.request_kind:
+        flow.field("Demande", data.request_kind + (
+            f" — titre actuel valable jusqu'au {fr_date(data.titre_expires_on)}"
+            if data.titre_expires_on else ""))
     flow.space(L.GAP_SECTION_MM)
     flow.boxed(
         [
             (notices.SHOW_AT_DESK + ".", BOLD, L.SIZE_SITE + 1),
+            *([(notices.renewal_booked(data.titre_expires_on), REGULAR, L.SIZE_BODY)]
+              if data.titre_expires_on else []),
             (notices.IN_PERSON, BOLD, L.SIZE_BODY),
             (notices.BRING_ID, REGULAR, L.SIZE_BODY),
             (notices.late_rule(data.late_after_minutes), REGULAR, L.SIZE_BODY),

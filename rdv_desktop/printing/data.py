@@ -139,6 +139,8 @@ class ConvocationData:
     fees: tuple[str, ...] = ()  # « Droit de visa de régularisation : 100,00 € si … »
     late_after_minutes: int = 15
     motif_confirmed: bool = True
+    request_kind: str = ""  # as told at booking ("" when not told)
+    titre_expires_on: date | None = None  # a renewal's current titre
 
 
 @dataclass(frozen=True, slots=True)

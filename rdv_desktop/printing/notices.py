@@ -123,6 +123,12 @@ MOTIF_TO_CONFIRM = (
 )
 
 
+def renewal_booked(expires: date) -> str:
+    """What a renewal's convocation proves (domain notes: shown to keep rights)."""
+    return (f"Renouvellement : votre titre actuel expire le {fr_date(expires)}. Cette convocation "
+            "atteste que vous avez pris rendez-vous pour déposer votre demande de renouvellement.")
+
+
 def late_rule(minutes: int) -> str:
     return (f"Présentez-vous à l'heure : au-delà de {minutes} minutes de retard, vous pourrez "
             "être reçu(e) seulement si le planning le permet, ou invité(e) à reprendre "

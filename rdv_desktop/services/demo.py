@@ -20,8 +20,8 @@ from .catalogue.rules import request_flags
 from .core.actor import Actor, roles_of
 from .core.audit import record
 from .core.clock import at_paris, local
-from .counter.booking import REFERENCE_ALPHABET
-from .counter.dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry, working_day
+from .counter.booking import REFERENCE_ALPHABET, REQUEST_KINDS
+from .counter.dossiers import DepositRequest, TimbreEntry, working_day
 from .counter.numbering import ticket_number
 from .counter.piece_checks import PieceCheck, checklist
 from .demo_people import BIRTH_PLACES, FAMILY_NAMES, GIVEN_NAMES, NATIONALITIES

@@ -92,6 +92,8 @@ class ChecklistDialog(QDialog):
         self.kind = QComboBox()
         self.kind.setAccessibleName("Type de demande")
         self.kind.addItems(REQUEST_KINDS)
+        if view.request_kind in REQUEST_KINDS:  # as the person said at booking
+            self.kind.setCurrentText(view.request_kind)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setAccessibleName("Note du motif")
@@ -248,12 +250,7 @@ class ChecklistDialog(QDialog):
             return
         motif = self.catalogue.motif(code)
         self.note.setText(motif.redirect_note if motif.anef_redirect else motif.note)
-        today = local(self.services.ctx.clock.now()).date()
-        limits = [problem for problem in (motif.rules.validity_problem(today),
-                                          motif.rules.age_problem(self.view.birth_date, today))
-                  if problem]
-        self.limits.setText(" — ".join(f"⚠ {p[0].upper()}{p[1:]}" for p in limits))
-        self.limits.setVisible(bool(limits))
+        self._show_limits()
         self._show_handover(motif.rules.handover)
         self.model.load(motif, self.flags())
         if self.model.rowCount():
@@ -272,7 +269,26 @@ class ChecklistDialog(QDialog):
             self.handover_boxes.append(box)
         self.handover_box.setVisible(bool(items))
 
+    def _show_limits(self) -> None:
+        """The law's limits in red: the motif's end date, its birth-date window, a renewal
+        filed after the current titre expired."""
+        code = self.motif_code()
+        today = local(self.services.ctx.clock.now()).date()
+        limits: list[str | None] = []
+        if code is not None:
+            rules = self.catalogue.motif(code).rules
+            limits += [rules.validity_problem(today),
+                       rules.age_problem(self.view.birth_date, today)]
+        expired = self.view.titre_expires_on
+        if self.kind.currentText() == "Renouvellement" and expired and expired < today:
+            limits.append(f"renouvellement tardif : titre expiré le {fr_date(expired)} (droit "
+                          "de renouvellement tardif)")
+        shown = [p for p in limits if p]
+        self.limits.setText(" — ".join(f"⚠ {p[0].upper()}{p[1:]}" for p in shown))
+        self.limits.setVisible(bool(shown))
+
     def _kind_changed(self, _kind: str) -> None:
+        self._show_limits()
         self.model.set_situations(self.flags())
 
     def _situations_changed(self) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ..errors import RdvError
 from ..services.catalogue import CatalogueInfo
 from ..services.core import Actor, local
-from ..services.counter import NewAppointment
+from ..services.counter import REQUEST_KINDS, NewAppointment
 from ..services.setup import Services
 from .assistance_dialog import priority_box
 from .date_fields import date_field, qdate
@@ -36,15 +36,15 @@ from .worker import run_in_background
 TO_CONFIRM = "Motif à confirmer au guichet"
 
 
-def parse_birth_date(text: str) -> date | None:
-    """`jj/mm/aaaa` or empty; anything else is a French ValueError."""
+def parse_day(text: str, what: str = "Date de naissance") -> date | None:
+    """`jj/mm/aaaa` or empty; anything else is a French ValueError naming `what`."""
     text = text.strip()
     if not text:
         return None
     try:
         return datetime.strptime(text, "%d/%m/%Y").date()
     except ValueError:
-        raise ValueError(f"Date de naissance invalide : « {text} » (format jj/mm/aaaa).") from None
+        raise ValueError(f"{what} invalide : « {text} » (format jj/mm/aaaa).") from None
 
 
 def next_quarter(now: datetime) -> time:
@@ -88,6 +88,12 @@ class WalkInDialog(QDialog):
         run_in_background(services.catalogue.current, self._motifs_loaded, lambda _exc: None,
                           owner=self)
         self.priority = priority_box()
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Type de demande")
+        self.kind.addItem("Non précisé", None)
+        for kind in REQUEST_KINDS:
+            self.kind.addItem(kind, kind)
+        self.expires = line("Titre actuel valable jusqu'au", "jj/mm/aaaa (renouvellement)")
         self.walk_in = QRadioButton("Personne présente, sans rendez-vous : enregistrer son "
                                     "arrivée maintenant")
         self.walk_in.setAccessibleName("Personne sans rendez-vous")
@@ -116,6 +122,8 @@ class WalkInDialog(QDialog):
         form.addRow("Courriel", self.email)
         form.addRow("Motif", self.motif)
         form.addRow("Priorité", self.priority)
+        form.addRow("Type de demande", self.kind)
+        form.addRow("Titre actuel valable jusqu'au", self.expires)
         form.addRow(self.walk_in)
         form.addRow(self.later)
         form.addRow("Date", self.day)
@@ -132,6 +140,8 @@ class WalkInDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self._kind_changed()
         self.walk_in.toggled.connect(self._mode_changed)
         self.walk_in.setChecked(True)
         self._mode_changed(True)
@@ -140,6 +150,13 @@ class WalkInDialog(QDialog):
         for motif in catalogue.motifs:
             if not motif.anef_redirect:
                 self.motif.addItem(motif.label, motif.code)
+
+    def _kind_changed(self) -> None:
+        """The current titre's end date matters for a renewal only."""
+        renewal = self.kind.currentData() == "Renouvellement"
+        self.expires.setEnabled(renewal)
+        if not renewal:
+            self.expires.clear()
 
     def _mode_changed(self, walk_in: bool) -> None:
         self.day.setEnabled(not walk_in)
@@ -158,10 +175,12 @@ class WalkInDialog(QDialog):
         return NewAppointment(
             family_name=self.family_name.text(), given_names=self.given_names.text(),
             slot_date=day, slot_time=slot, motif_code=self.motif.currentData(),
-            birth_date=parse_birth_date(self.birth_date.text()),
+            birth_date=parse_day(self.birth_date.text()),
             birth_place=self.birth_place.text(), nationality=self.nationality.text(),
             phone=self.phone.text(), email=self.email.text(),
-            source="walk_in" if walk_in else "manual", priority=self.priority.currentData())
+            source="walk_in" if walk_in else "manual", priority=self.priority.currentData(),
+            request_kind=self.kind.currentData(),
+            titre_expires_on=parse_day(self.expires.text(), "Date de fin du titre"))
 
     def submit(self) -> None:
         if not self.create_button.isEnabled():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -173,6 +173,11 @@ def test_ticket_goes_to_the_printer_path(qtbot, panel: CheckInPanel, book: Book,
     assert [d.title for d in docs] == ["Ticket A001"]
 
 
+def v_day(dialog) -> date:
+    d = dialog.day.date()
+    return date(d.year(), d.month(), d.day())
+
+
 def test_walk_in_gets_a_ticket_and_later_slot_a_convocation(
         qtbot, panel: CheckInPanel, services: Services) -> None:
     dialog = panel.open_walkin()
@@ -200,11 +205,21 @@ def test_walk_in_gets_a_ticket_and_later_slot_a_convocation(
     qtbot.waitUntil(lambda: later.motif.count() > 1)  # the motifs load off the UI thread
     later.motif.setCurrentIndex(1)
     assert later.print_convocation.isChecked()
+    expires = by_name(later, QLineEdit, "Titre actuel valable jusqu'au")
+    assert not expires.isEnabled()  # a renewal's field only
+    kind = by_name(later, QComboBox, "Type de demande")
+    kind.setCurrentIndex(kind.findData("Renouvellement"))
+    assert expires.isEnabled()
+    expires.setText("31/12/2026")
     with qtbot.waitSignal(panel.document_requested, timeout=10000) as sent:
         later.submit()
     doc = sent.args[0]
     assert doc.title.startswith("Convocation ") and doc.pdf.startswith(b"%PDF")
     assert arrivals(services) == 1  # the later appointment is not an arrival
+    booked = [v for v in services.appointments.day(panel.actor, v_day(later))
+              if v.family_name == "Ivanova"]
+    assert [(v.request_kind, v.titre_expires_on) for v in booked] == [
+        ("Renouvellement", date(2026, 12, 31))]
 
 
 def test_desk_tab_first_for_accueil_and_queue_row_updated_at_once(

@@ -251,3 +251,19 @@ def test_day_list_prints_every_row(services: Services, accueil: Actor, agent: Ac
     text = " ".join(p.extract_text() for p in reader.pages)
     assert len(reader.pages) == 2
     assert all(f"LISTE{i:02d}" in text for i in range(45))
+
+
+def test_a_late_renewal_shows_and_the_booked_kind_is_chosen(qtbot, window: MainWindow,
+                                                            services: Services,
+                                                            accueil: Actor) -> None:
+    aid = services.booking.create(accueil, NewAppointment(
+        "Tardif", "Test", DAY, time(10, 0), "SALARIE_TT", request_kind="Renouvellement",
+        titre_expires_on=date(2026, 11, 2))).id
+    dialog = ChecklistDialog(services, accueil, services.appointments.get(aid),
+                             window.executor, services.catalogue.current(), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.kind.currentText() == "Renouvellement"
+    assert "Renouvellement tardif : titre expiré le 02/11/2026" in dialog.limits.text()
+    dialog.kind.setCurrentText("Changement de statut")
+    assert not dialog.limits.isVisible()

@@ -190,3 +190,17 @@ def test_the_missing_list_says_which_pieces_block_and_why(services: Services, ac
     assert blocking < text.index("Passeport (pages état civil") < others
     assert others < text.index("Justificatif de domicile")
     assert "articles R431-10 et R431-11 du CESEDA" in text
+
+
+def test_a_renewal_convocation_states_the_current_titre(services: Services,
+                                                        accueil: Actor) -> None:
+    view = services.booking.create(accueil, NewAppointment(
+        "Ahmadi", "Karim", date(2026, 12, 3), time(9, 30), "SALARIE_TT",
+        request_kind="Renouvellement", titre_expires_on=date(2026, 12, 20)))
+    text = pdf_text(services.documents.convocation(accueil, view.id).pdf)
+    assert "Renouvellement — titre actuel valable jusqu'au 20/12/2026" in text
+    assert "Cette convocation atteste que vous avez pris rendez-vous" in text
+    with pytest.raises(ValidationError, match="ne se donne que pour un renouvellement"):
+        services.booking.create(accueil, NewAppointment(
+            "Ahmadi", "Karim", date(2026, 12, 3), time(9, 45), "SALARIE_TT",
+            request_kind="Première demande", titre_expires_on=date(2026, 12, 20)))

@@ -61,10 +61,6 @@ class MotifInfo:
     pieces: tuple[PieceInfo, ...]
     rules: MotifRules = field(default_factory=MotifRules)
 
-    @property
-    def card_or_label(self) -> str:
-        return self.rules.card or self.label
-
 
 @dataclass(frozen=True)
 class CatalogueInfo:

@@ -29,7 +29,7 @@ _EXPORTS = {
     "PieceCheck": "piece_checks",
     "QueueChanges": "queue_feed",
     "QueueFeed": "queue_feed",
-    "REQUEST_KINDS": "dossiers",
+    "REQUEST_KINDS": "booking",
     "SHOWN_CALLS": "waiting_room",
     "Stage": "stage",
     "TimbreEntry": "dossiers",
@@ -72,9 +72,9 @@ __all__ = [
 if TYPE_CHECKING:
     from .appointment_views import AppointmentView
     from .assistance import COMPANION_LABELS, PRIORITY_LABELS, CompanionEntry
-    from .booking import NewAppointment
+    from .booking import REQUEST_KINDS, NewAppointment
     from .commands import CounterCommands
-    from .dossiers import REQUEST_KINDS, DepositRequest, TimbreEntry, validate_timbres
+    from .dossiers import DepositRequest, TimbreEntry, validate_timbres
     from .piece_checks import ChecklistLine, PieceCheck, checklist
     from .pieces_awaited import AwaitedDossier, PiecesReceived
     from .queue_feed import QueueChanges, QueueFeed

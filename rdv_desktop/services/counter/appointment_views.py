@@ -46,6 +46,8 @@ class AppointmentView:
     recepisse_for: str | None = None  # a visit to collect this dossier's récépissé
     priority: str | None = None  # see assistance.py: served first while waiting
     companions: tuple[CompanionEntry, ...] = ()
+    request_kind: str | None = None  # as told at booking
+    titre_expires_on: date | None = None
 
     @property
     def assistance(self) -> str:
@@ -101,5 +103,6 @@ class ViewBuilder:
             service_started_at=a.service_started_at, finished_at=a.finished_at,
             agent_name=self.agents.get(a.agent_id, "") if a.agent_id else "",
             updated_at=a.updated_at, recepisse_for=a.recepisse_for, priority=a.priority,
-            companions=companions_of(a),
+            companions=companions_of(a), request_kind=a.request_kind,
+            titre_expires_on=a.titre_expires_on,
         )

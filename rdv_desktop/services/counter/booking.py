@@ -41,6 +41,8 @@ class NewAppointment:
     motif_source_label: str = ""
     priority: str | None = None  # see assistance.py
     companions: tuple[CompanionEntry, ...] = ()
+    request_kind: str | None = None  # one of dossiers.REQUEST_KINDS, when the person said it
+    titre_expires_on: date | None = None  # a renewal's current titre
 
 
 # Typed fields of an appointment, as the person at the desk reads them in a refusal.
@@ -95,6 +97,7 @@ class BookingService:
             raise ValidationError("Le nom de famille est obligatoire.")
         check_identity(new)
         check_assistance(new.priority, new.companions)
+        check_request(new)
         if new.source not in ("manual", "walk_in", "import"):
             raise ValidationError(f"Origine inconnue : {new.source}")
         if new.source != "import" and new.slot_date < local(now).date():
@@ -116,7 +119,8 @@ class BookingService:
             email=new.email.strip(), foreign_number=new.foreign_number.strip(),
             motif_code=new.motif_code, motif_source_label=new.motif_source_label,
             motif_to_confirm=new.motif_code is None, outcome=Outcome.PENDING,
-            created_at=now, updated_at=now,
+            created_at=now, updated_at=now, request_kind=new.request_kind,
+            titre_expires_on=new.titre_expires_on,
         )
         s.add(a)
         s.flush()
@@ -127,6 +131,19 @@ class BookingService:
                       "slot": f"{new.slot_date.isoformat()} {new.slot_time.isoformat()}",
                       "motif": new.motif_code, **assistance}, appointment_id=a.id)
         return a
+
+RENEWAL = "Renouvellement"
+REQUEST_KINDS = ("Première demande", RENEWAL, "Changement de statut")
+
+
+def check_request(new: NewAppointment) -> None:
+    """The request type is one of the three; an expiry date belongs to a renewal only."""
+    if new.request_kind is not None and new.request_kind not in REQUEST_KINDS:
+        raise ValidationError(f"Type de demande inconnu : {new.request_kind}")
+    if new.titre_expires_on is not None and new.request_kind != RENEWAL:
+        raise ValidationError("La date de fin du titre actuel ne se donne que pour un "
+                              "renouvellement.")
+
 
 def check_motif_open(s: Session, motif_code: str | None, day: date) -> None:
     """A motif with an end date (L435-4 until 31 Dec 2026) takes no appointment after it."""

@@ -340,6 +340,8 @@ class CounterCommands:
         docs: tuple[RenderedDocument, ...] = ()
         if dossier.complete and dossier.number and dossier.revoked_at is None:
             docs = (self.documents.attestation(actor, dossier.number, reprint=False),)
+            if dossier.pieces_due_by is not None and dossier.pieces_completed_at is None:
+                docs += (self.documents.pieces_request(actor, dossier.number),)
             message = (f"La base a répondu : le dépôt avait bien été enregistré (dossier "
                        f"{dossier.number}). Impression de l'attestation.")
         else:

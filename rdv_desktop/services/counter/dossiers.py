@@ -26,12 +26,11 @@ from ..signing.keys import KeyService
 from ..signing.signed_code import sign_code
 from ..signing.signer import Signer
 from .appointments import AppointmentService
-from .booking import set_motif
+from .booking import REQUEST_KINDS, set_motif
 from .numbering import dossier_number
 from .piece_checks import PieceCheck, Shortfall, checklist, shortfall
 from .stage import Outcome
 
-REQUEST_KINDS = ("Première demande", "Renouvellement", "Changement de statut")
 _TIMBRE_RE = re.compile(r"\d{16}")
 
 

@@ -343,7 +343,8 @@ class DocumentService:
             motif_label=motif_label, pieces_to_bring=pieces, checkin_payload=code,
             human_code=short_code(code), duplicate_printed_at=local(now) if reprint else None,
             fees=fees, late_after_minutes=settings.late_after_minutes,
-            motif_confirmed=a.motif_code is not None,
+            motif_confirmed=a.motif_code is not None, request_kind=a.request_kind or "",
+            titre_expires_on=a.titre_expires_on,
         )
         record(s, actor, now, "convocation_reprinted" if reprint else "convocation_printed",
                "appointment", a.id, appointment_id=a.id, after={"key_id": signer.key_id})
