@@ -142,11 +142,17 @@ class MainWindow(QMainWindow):
         if self._checkin is None and self.tabs.widget(index) is self._desk_tab:
             self._checkin = self._build_desk()
 
-    def focus_search(self) -> None:
+    def desk_shown(self) -> CheckInPanel | None:
+        """The arrival desk if it is the screen shown."""
         shown = self.tabs.currentWidget()
         if self._checkin is not None and (shown is self._checkin or shown is self._desk_tab):
-            self._checkin.focus_search()
-        elif shown is self.queue:
+            return self._checkin
+        return None
+
+    def focus_search(self) -> None:
+        if (desk := self.desk_shown()) is not None:
+            desk.focus_search()
+        elif self.tabs.currentWidget() is self.queue:
             self.queue.focus_search()
 
     def _open_walkin(self) -> None:
@@ -275,10 +281,15 @@ class MainWindow(QMainWindow):
                                                                       appointment_id))
 
     def show_document(self, doc: RenderedDocument, auto_print: bool = True) -> DocumentDialog:
+        """A document window; over the arrival desk it never takes the scan field's focus."""
         from .document_dialog import DocumentDialog
 
-        dialog = DocumentDialog(doc, self.printer, auto_print=auto_print, parent=self)
-        dialog.open()
+        desk = self.desk_shown()
+        dialog = DocumentDialog(doc, self.printer, auto_print=auto_print,
+                                passive=desk is not None, parent=self)
+        dialog.present()
+        if desk is not None:
+            desk.focus_scan()
         return dialog
 
     def _arrived(self, view: AppointmentView) -> None:
