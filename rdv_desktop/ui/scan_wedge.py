@@ -23,6 +23,10 @@ from shiboken6 import isValid
 from ..services.desk import KeyBurst
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Pressed on their own between the characters (a scanner presses Shift for each capital):
+# neither part of the code nor a sign that a person took over.
+_MODIFIER_KEYS = (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr,
+                  Qt.Key.Key_Meta, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock)
 _COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
                       | Qt.KeyboardModifier.MetaModifier)
 
@@ -82,6 +86,8 @@ class ScanWedge(QObject):
         if not self._watched(target):
             return False
         assert isinstance(event, QKeyEvent) and isinstance(target, QWidget)
+        if event.key() in _MODIFIER_KEYS:
+            return False
         now = _now_ms()
         text = event.text()
         command = bool(event.modifiers() & _COMMAND_MODIFIERS)
