@@ -1,8 +1,14 @@
 """The completeness checklist: decides whether a dossier is deposited, incomplete or redirected.
 
-Keyboard first: R / M / N mark the selected piece reçu / manquant / non concerné, Ctrl+Shift+R
-marks every applicable piece received, Ctrl+Return registers the deposit, Ctrl+I the incomplete
-outcome, Ctrl+Shift+A the redirection to ANEF.
+Keyboard first: R / M / N (or 1 / 2 / 3) mark the piece reçu / manquant / non concerné when the
+« Statut » column is current (in « Note » they are typed like any letter), Ctrl+Shift+R marks
+every applicable piece received, Ctrl+Return registers the deposit, Ctrl+I the incomplete
+outcome, Ctrl+Shift+A the redirection to ANEF; every section and situation has an Alt+letter.
+Escape asks before closing once something is marked.
+
+It fits a 1,366 × 768 screen whatever the name and the motif: the name is elided (full name in
+its tooltip), the side column (situations, progress, timbres, new appointment) scrolls, the
+situations' long labels wrap.
 
 Each outcome is one counter command run by the window's executor: the dialog stays open, its
 buttons disabled, until the command answers; a refusal is shown here and nothing was written;
@@ -14,10 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDateTime, QEvent, QModelIndex, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -43,9 +49,11 @@ from ..services.catalogue import CatalogueInfo
 from ..services.core import Actor, fr_date, local
 from ..services.counter import REQUEST_KINDS, AppointmentView, DepositRequest, PendingOutcome
 from ..services.setup import Services
-from .checklist_model import ChecklistModel
+from .checklist_model import PIECE, STATUS, ChecklistModel
+from .checklist_parts import ElidedLabel, WrappingCheck, with_mnemonic
 from .date_fields import qdate
 from .executor import DbExecutor
+from .plain_text import isolate
 from .screen_fit import fitting
 from .timbre_box import TimbreBox
 
@@ -70,20 +78,32 @@ class ChecklistDialog(QDialog):
         self.services, self.actor, self.view = services, actor, view
         self.executor = executor
         self.busy = False
+        self.closing_confirmed = False
+        self.confirm: QMessageBox | None = None
         self.catalogue = catalogue
-        self.setWindowTitle(f"Contrôle du dossier — {view.full_name}")
-        self.resize(fitting(1100, 720))
+        self.setWindowTitle(f"Contrôle du dossier — {isolate(view.full_name)}")
+        self.resize(fitting(1340, 720))  # room left for the title bar on 768 px
+        used: set[str] = set("rdiaf")  # the buttons' letters, below
 
         birth = fr_date(view.birth_date) if view.birth_date else "date de naissance inconnue"
-        # Names and references come from public online booking: shown as text, never markup.
-        who = QLabel(f"<span style='font-size:15pt'><b>{escape(view.full_name)}</b></span> — "
-                     f"né(e) le {birth} — "
-                     f"{escape(view.nationality) or 'nationalité non renseignée'} — "
-                     f"réf. {escape(view.reference)} — ticket {escape(view.ticket or '—')}")
-        who.setTextFormat(Qt.TextFormat.RichText)
-        who.setWordWrap(True)
+        # Names and references come from public online booking: shown as plain text, never
+        # markup, isolated so an Arabic name does not reorder the line.
+        self.who = ElidedLabel(isolate(view.full_name))
+        big = self.who.font()
+        big.setPointSize(15)
+        big.setBold(True)
+        self.who.setFont(big)
+        details = QLabel(f"né(e) le {birth} — "
+                         f"{view.nationality or 'nationalité non renseignée'} — "
+                         f"réf. {view.reference} — ticket {view.ticket or '—'}")
+        details.setTextFormat(Qt.TextFormat.PlainText)
+        details.setWordWrap(True)
+        details.setAccessibleName("Identité")
         self.motif = QComboBox()
         self.motif.setAccessibleName("Motif")
+        self.motif.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.motif.setMinimumContentsLength(24)  # long motifs: the open list shows them whole
         if view.motif_code is None:
             self.motif.addItem(f"⚠ Motif à confirmer : {view.motif_label or 'inconnu'}", None)
         for m in self.catalogue.motifs:
@@ -97,18 +117,25 @@ class ChecklistDialog(QDialog):
         self.note.setWordWrap(True)
         self.note.setAccessibleName("Note du motif")
 
+        section_labels = {name: with_mnemonic(text, used) for name, text in (
+            ("motif", "Motif :"), ("kind", "Demande :"), ("situations",
+            "Situation de la personne"), ("pieces", "Pièces du dossier"),
+            ("timbres", "Timbres fiscaux"), ("rebook", "Donner un nouveau rendez-vous"))}
         self.situation_boxes: dict[str, QCheckBox] = {}
-        situations = QGroupBox("Situation de la personne")
+        self.situation_checks: list[WrappingCheck] = []
+        situations = QGroupBox(section_labels["situations"])
         grid = QGridLayout(situations)
         for i, (code, label) in enumerate(self.catalogue.situations):
-            box = QCheckBox(label)
-            box.setAccessibleName(f"Situation {label}")
-            box.toggled.connect(self._situations_changed)
-            grid.addWidget(box, i // 2, i % 2)
-            self.situation_boxes[code] = box
+            check = WrappingCheck(with_mnemonic(label, used), f"Situation {label}")
+            check.box.toggled.connect(self._situations_changed)
+            grid.addWidget(check, i, 0)
+            self.situation_boxes[code] = check.box
+            self.situation_checks.append(check)
 
         self.model = ChecklistModel(self)
         self.table = QTableView()
+        pieces_label = QLabel(section_labels["pieces"])
+        pieces_label.setBuddy(self.table)
         self.table.setAccessibleName("Pièces du dossier")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -120,6 +147,9 @@ class ChecklistDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(2, 200)
         self.table.installEventFilter(self)
+        # The piece's name is read, not edited: the current cell is its « Statut » (where
+        # R / M / N mark) or its « Note » (where they are typed).
+        self.table.selectionModel().currentChanged.connect(self._current_moved)
 
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Avancement du contrôle")
@@ -134,8 +164,9 @@ class ChecklistDialog(QDialog):
 
         today = local(services.ctx.clock.now()).date()
         self.timbres = TimbreBox(fee_cents)
+        self.timbres.setTitle(section_labels["timbres"])
         self.timbres.error.connect(self.message.setText)
-        self.rebook = QCheckBox("Donner un nouveau rendez-vous")
+        self.rebook = QCheckBox(section_labels["rebook"])
         self.rebook.setAccessibleName("Nouveau rendez-vous")
         self.rebook_at = QDateTimeEdit(QDateTime(qdate(self._next_weekday(today)), QTime(9, 0)))
         self.rebook_at.setDisplayFormat("dd/MM/yyyy HH:mm")
@@ -151,7 +182,8 @@ class ChecklistDialog(QDialog):
         self.incomplete_button.setAccessibleName("Dossier incomplet")
         self.redirect_button = QPushButton("Réorienter vers l'&ANEF")
         self.redirect_button.setAccessibleName("Réorienter vers l'ANEF")
-        later = QPushButton("Fermer sans décider")
+        later = QPushButton("&Fermer sans décider")
+        later.setAccessibleName("Fermer sans décider")
         later.clicked.connect(self.reject)
         self.deposit_button.clicked.connect(self.register_deposit)
         self.incomplete_button.clicked.connect(self.register_incomplete)
@@ -168,25 +200,39 @@ class ChecklistDialog(QDialog):
         }
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Motif :"))
+        motif_label = QLabel(section_labels["motif"])
+        motif_label.setBuddy(self.motif)
+        kind_label = QLabel(section_labels["kind"])
+        kind_label.setBuddy(self.kind)
+        top.addWidget(motif_label)
         top.addWidget(self.motif, 3)
-        top.addWidget(QLabel("Demande :"))
+        top.addWidget(kind_label)
         top.addWidget(self.kind, 1)
-        side = QVBoxLayout()
+        side_panel = QWidget()
+        side = QVBoxLayout(side_panel)
+        side.setContentsMargins(0, 0, 4, 0)
+        side.addWidget(situations)
         side.addWidget(self.progress)
         side.addWidget(QLabel("<b>Manque pour un dossier complet :</b>"))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.missing)
-        side.addWidget(scroll, 1)
+        side.addWidget(self.missing)
         side.addWidget(self.timbres)
         rebook_row = QHBoxLayout()
         rebook_row.addWidget(self.rebook)
         rebook_row.addWidget(self.rebook_at)
         side.addLayout(rebook_row)
+        side.addStretch(1)
+        self.side = QScrollArea()
+        self.side.setAccessibleName("Situation, timbres et nouveau rendez-vous")
+        self.side.setWidgetResizable(True)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.side.setWidget(side_panel)
+        pieces = QVBoxLayout()
+        pieces.addWidget(pieces_label)
+        pieces.addWidget(self.table, 1)
         middle = QHBoxLayout()
-        middle.addWidget(self.table, 3)
-        middle.addLayout(side, 1)
+        middle.addLayout(pieces, 3)
+        middle.addWidget(self.side, 2)
         buttons = QHBoxLayout()
         for button in (all_received, later):
             buttons.addWidget(button)
@@ -194,10 +240,10 @@ class ChecklistDialog(QDialog):
         for button in (self.redirect_button, self.incomplete_button, self.deposit_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(who)
+        layout.addWidget(self.who)
+        layout.addWidget(details)
         layout.addLayout(top)
         layout.addWidget(self.note)
-        layout.addWidget(situations)
         layout.addLayout(middle, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -236,7 +282,16 @@ class ChecklistDialog(QDialog):
         self.note.setText(motif.redirect_note if motif.anef_redirect else motif.note)
         self.model.load(motif, self.situations())
         if self.model.rowCount():
-            self.table.selectRow(0)  # the form always applies
+            self._select(0)  # the form always applies
+
+    def _current_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and current.column() == PIECE:
+            self.table.setCurrentIndex(self.model.index(current.row(), STATUS))
+
+    def _select(self, row: int) -> None:
+        """Select a piece with its « Statut » cell current, where R / M / N mark it."""
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.model.index(row, STATUS))
 
     def _kind_changed(self, kind: str) -> None:
         for label, flag in KIND_FLAGS.items():
@@ -281,13 +336,15 @@ class ChecklistDialog(QDialog):
             assert isinstance(event, QKeyEvent)
             status = MARK_KEYS.get(Qt.Key(event.key()))
             rows = self.table.selectionModel().selectedRows()
-            if status and rows and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            on_status = self.table.currentIndex().column() == STATUS
+            if (status and rows and on_status
+                    and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
                 row = rows[0].row()
                 self.model.mark(row, status)
                 following = [i for i in range(row + 1, self.model.rowCount())
                              if self.model.rows[i].line.applies]
                 if following:
-                    self.table.selectRow(following[0])
+                    self._select(following[0])
                 return True
         return super().eventFilter(watched, event)
 
@@ -358,9 +415,28 @@ class ChecklistDialog(QDialog):
         self.act_done.emit(result)
 
     def reject(self) -> None:
-        """Escape or « Fermer sans décider »: never while an outcome is being registered."""
-        if not self.busy:
+        """Escape or « Fermer sans décider »: never while an outcome is being registered, and
+        only after asking once something has been marked (the marks would be lost)."""
+        if self.busy:
+            return
+        if not self.model.touched() or self.closing_confirmed:
             super().reject()
+            return
+        ask = QMessageBox(QMessageBox.Icon.Question, "Fermer sans décider ?",
+                          "Les pièces marquées et les notes de ce contrôle seront perdues.",
+                          parent=self)
+        ask.setAccessibleName("Confirmer la fermeture")
+        close = ask.addButton("&Fermer sans enregistrer", QMessageBox.ButtonRole.DestructiveRole)
+        stay = ask.addButton("&Continuer le contrôle", QMessageBox.ButtonRole.RejectRole)
+        ask.setDefaultButton(stay)
+        ask.setEscapeButton(stay)
+        close.clicked.connect(self._close_anyway)
+        self.confirm = ask
+        ask.open()
+
+    def _close_anyway(self) -> None:
+        self.closing_confirmed = True
+        self.reject()
 
     def register_deposit(self) -> None:
         if not self.deposit_button.isEnabled():

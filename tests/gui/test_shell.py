@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMenu
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.papers.documents import DocumentKind, RenderedDocument
 from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.document_dialog import DocumentDialog
 from rdv_desktop.ui.login_dialog import LoginDialog
 from rdv_desktop.ui.main_window import MainWindow
-from rdv_desktop.ui.document_dialog import DocumentDialog
 from rdv_desktop.ui.printing import PdfPrinter, paint_pdf
 from rdv_desktop.ui.queue_model import QueueModel
 from rdv_desktop.ui.verify_dialog import VerifyDialog
