@@ -15,7 +15,8 @@ from .plain_text import plain_tooltip
 
 def with_mnemonic(label: str, used: set[str]) -> str:
     """`label` with a `&` before a letter no other control of the window uses (the first
-    letter of a word if possible), that letter added to `used`; plain if none is left."""
+    letter of a word if possible), that letter added to `used`; without a free letter, a free
+    digit put in front (« 1. Changement de statut »); plain if none is left."""
     escaped = label.replace("&", "&&")
     starts = [i for i, c in enumerate(label)
               if c.isalnum() and (i == 0 or not label[i - 1].isalnum())]
@@ -26,6 +27,10 @@ def with_mnemonic(label: str, used: set[str]) -> str:
             used.add(key)
             position = i + label[:i].count("&")  # `&&` before it shifted it
             return escaped[:position] + "&" + escaped[position:]
+    for digit in "1234567890":  # no free letter in it: a visible number instead
+        if digit not in used:
+            used.add(digit)
+            return f"&{digit}. {escaped}"
     return escaped
 
 
@@ -94,11 +99,11 @@ class WrappingCheck(QWidget):
         self.label.setBuddy(self.box)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.clicked.connect(self.box.toggle)
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label, 1, Qt.AlignmentFlag.AlignTop)
 
 
 def unique_mnemonics(texts: Iterable[str]) -> bool:
