@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
+from ..french import ordinal
 from ..printing.chart_style import OUTCOME_COLORS as COLORS
 from ..services.core import Actor, local_today
 from ..services.setup import Services
@@ -202,10 +203,10 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         k["complete"].show_value(pct(t.completeness_rate))
         k["redirected"].show_value(str(t.redirected))
         k["wait"].show_value(minutes(t.mean_wait_minutes),
-                             f"90e centile {minutes(report.wait.p90_minutes)} · médiane "
+                             f"{ordinal(90)} centile {minutes(report.wait.p90_minutes)} · médiane "
                              f"{minutes(report.wait.p50_minutes)}")
         k["service"].show_value(minutes(t.mean_service_minutes),
-                                f"90e centile {minutes(report.service.p90_minutes)} · "
+                                f"{ordinal(90)} centile {minutes(report.service.p90_minutes)} · "
                                 f"médiane {minutes(report.service.p50_minutes)}")
         self._charts(report)
         self._table(report)

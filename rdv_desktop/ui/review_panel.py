@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
+from ..french import fr_euros
 from ..services.core import Actor, fr_datetime, local_today
 from ..services.office import ReviewDetail, ReviewFilter, ReviewRow
 from ..services.setup import Services
@@ -61,7 +62,7 @@ def detail_html(d: ReviewDetail) -> str:
     ]
     if d.timbres:
         parts.append("<h4>Timbres</h4><ul>" + "".join(
-            f"<li>{escape(n)} — {a / 100:.2f} €</li>".replace(".", ",") for n, a in d.timbres)
+            f"<li>{escape(n)} — {fr_euros(a)}</li>" for n, a in d.timbres)
             + "</ul>")
     parts.append(f"<h4>Impressions ({d.reprint_count} réimpression(s))</h4><ul>" + "".join(
         f"<li>{fr_datetime(e.at)} — {escape(e.action)} par {escape(e.user_login)}</li>"

@@ -30,8 +30,12 @@ from ..signing.signed_code import short_code, sign_code
 from ..signing.signer import Signer
 
 HOW_TO_COME_BACK = (
+    "Rassemblez les pièces manquantes puis présentez-vous avec cette liste au rendez-vous "
+    "indiqué ci-dessus."
+)
+HOW_TO_BOOK_AGAIN = (
     "Rassemblez les pièces manquantes puis reprenez rendez-vous en ligne (rubrique « Étrangers » "
-    "du site de la préfecture) ou présentez-vous avec cette liste au rendez-vous indiqué."
+    "du site de la préfecture) et venez avec cette liste."
 )
 _SAFE = re.compile(r"[^A-Za-z0-9-]+")
 
@@ -194,7 +198,8 @@ class DocumentService:
             pieces_received=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
                                   if p.status == "received"),
             next_appointment=local(next_appointment) if next_appointment else None,
-            how_to_come_back=HOW_TO_COME_BACK, reference=a.reference,
+            how_to_come_back=HOW_TO_COME_BACK if next_appointment else HOW_TO_BOOK_AGAIN,
+            reference=a.reference,
             duplicate_printed_at=local(now) if reprint else None,
         )
         if reprint:
