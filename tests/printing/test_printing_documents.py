@@ -63,7 +63,7 @@ def test_missing_pieces_reprint(missing_pieces: MissingPiecesData, pdf_pages) ->
     data = replace(missing_pieces, duplicate_printed_at=REPRINT)
     text = pdf_pages(render_missing_pieces(data))[0]
     assert "DUPLICATA" in text
-    assert "Réimprimé le 27/11/2026 09:15" in text
+    assert "Réimprimé le 27/11/2026 à 09:15" in text
 
 
 def test_convocation_mentions(convocation: ConvocationData, pdf_pages) -> None:
@@ -90,7 +90,7 @@ def test_convocation_mentions(convocation: ConvocationData, pdf_pages) -> None:
 def test_convocation_reprint(convocation: ConvocationData, pdf_pages) -> None:
     text = pdf_pages(render_convocation(replace(convocation, duplicate_printed_at=REPRINT)))[0]
     assert "DUPLICATA" in text
-    assert "Réimprimé le 27/11/2026 09:15" in text
+    assert "Réimprimé le 27/11/2026 à 09:15" in text
 
 
 def test_convocation_qr_round_trip(convocation: ConvocationData, decode_qr) -> None:
@@ -126,7 +126,7 @@ def test_day_list_of_95_rows_has_3_pages_in_slot_order(pdf_pages) -> None:
         assert "Liste des rendez-vous du 26/11/2026" in text
         assert "Heure Ticket Nom Motif Étape" in text  # header repeated on every page
         assert f"page {number} / 3" in text
-        assert "imprimé le 26/11/2026 07:45" in text
+        assert "imprimé le 26/11/2026 à 07:45" in text
     assert "PERSONNE000" in pages[0] and "PERSONNE039" in pages[0]
     assert "PERSONNE040" in pages[1] and "PERSONNE079" in pages[1]
     assert "PERSONNE080" in pages[2] and "PERSONNE094" in pages[2]
