@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING
 from ..faces import lazy_face
 
 _EXPORTS = {
+    "ACTION_LABELS": "audit_labels",
+    "ENTITY_LABELS": "audit_labels",
     "Actor": "actor",
     "AuditEntry": "audit",
     "ROLES": "actor",
     "ROLE_LABELS": "actor",
     "TUNABLES": "site_settings",
     "UserInfo": "users",
+    "action_label": "audit_labels",
     "fr_date": "clock",
     "fr_datetime": "clock",
     "fr_time": "clock",
@@ -23,12 +26,15 @@ _EXPORTS = {
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
 __all__ = [
+    "ACTION_LABELS",
+    "ENTITY_LABELS",
     "ROLES",
     "ROLE_LABELS",
     "TUNABLES",
     "Actor",
     "AuditEntry",
     "UserInfo",
+    "action_label",
     "fr_date",
     "fr_datetime",
     "fr_time",
@@ -39,6 +45,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .actor import ROLE_LABELS, ROLES, Actor
     from .audit import AuditEntry
+    from .audit_labels import ACTION_LABELS, ENTITY_LABELS, action_label
     from .clock import fr_date, fr_datetime, fr_time, local, local_today
     from .site_settings import TUNABLES
     from .users import UserInfo
