@@ -120,6 +120,21 @@ def typographic(text: str) -> str:
     return _CLOSE_QUOTE.sub(f"{NNBSP}»", text)
 
 
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate … pop directional isolate
+ISOLATES = dict.fromkeys(range(0x2066, 0x206A))  # LRI, RLI, FSI, PDI: for str.translate
+
+
+def isolate(text: str) -> str:
+    """`text` as one directional island: an Arabic name stays where it is written in a line
+    (« A014 — بن علي Ahmed » is not reordered around it)."""
+    return f"{FSI}{text}{PDI}"
+
+
+def name_line(family: str, given: str) -> str:
+    """« NOM Prénom » in that order whatever the scripts: the family name is isolated."""
+    return f"{isolate(family.upper())} {given}".strip()
+
+
 _VOWEL = re.compile(r"^[aeiouyàâäéèêëîïôöùûüÿœæ]", re.IGNORECASE)
 
 

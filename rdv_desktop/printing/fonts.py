@@ -19,6 +19,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from rdv_desktop.french import ISOLATES
 from rdv_desktop.paths import resource
 
 REGULAR = "RdvSans"
@@ -66,12 +67,12 @@ def visual(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     if not _RTL.search(text):
-        return text
+        return text.translate(ISOLATES)
     import arabic_reshaper  # only needed for right-to-left scripts
     from bidi import get_display
 
     shaped: str = get_display(arabic_reshaper.reshape(text))  # both libraries are untyped
-    return shaped
+    return shaped.translate(ISOLATES)  # the isolates have ordered the runs; no glyph for them
 
 
 def width(text: str, font_name: str, size: float) -> float:

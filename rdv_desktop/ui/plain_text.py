@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from html import escape
 
-FSI, PDI = "\u2068", "\u2069"  # first-strong isolate … pop directional isolate
+from ..french import FSI, PDI, isolate, name_line
 
-
-def isolate(text: str) -> str:
-    """`text` as one directional island: « بن علي » stays where it is written in a line."""
-    return f"{FSI}{text}{PDI}"
+__all__ = ["FSI", "PDI", "isolate", "name_line", "plain_tooltip"]
 
 
 def plain_tooltip(text: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import NotFound, ValidationError
+from ...french import name_line
 from ...models import Appointment, Dossier, Site, User
 from ...printing import data as pd
 from ..catalogue.service import CatalogueInfo, CatalogueService
@@ -279,7 +280,8 @@ class DocumentService:
         now = self.ctx.clock.now()
         with self.ctx.db.read() as s:
             site = self.site_info(s)
-        rows = tuple(pd.DayListRow(fr_time(v.slot_time), v.ticket or "", v.full_name,
+        rows = tuple(pd.DayListRow(fr_time(v.slot_time), v.ticket or "",
+                                   name_line(v.family_name, v.given_names),
                                    v.motif_label or "motif à confirmer", v.stage.value)
                      for v in views)
         pdf = render_day_list(pd.DayListData(site, day, rows, local(now)))
