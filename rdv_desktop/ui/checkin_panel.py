@@ -38,6 +38,7 @@ from ..services.setup import Services
 from .camera_scanner import CameraScanner
 from .chime import Chime, sound_path
 from .feedback_panel import FeedbackPanel, tone
+from .plain_text import shown_name
 from .printing import PdfPrinter
 from .recent_scans import RecentScans
 from .scan_wedge import ScanWedge
@@ -337,7 +338,7 @@ class CheckInPanel(QWidget):
         birth = f"né(e) le {fr_date(view.birth_date)}" if view.birth_date else "date inconnue"
         when = f"{fr_date(view.slot_date)} {fr_time(view.slot_time)}"
         state = view.stage.value + (f", ticket {view.ticket}" if view.ticket else "")
-        item = QListWidgetItem(f"{when} — {view.full_name} — {birth} — {state}")
+        item = QListWidgetItem(f"{when} — {shown_name(view.full_name)} — {birth} — {state}")
         item.setData(256, view)
         return item
 

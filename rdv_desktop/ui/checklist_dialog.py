@@ -53,7 +53,7 @@ from .checklist_model import PIECE, STATUS, ChecklistModel
 from .checklist_parts import ElidedLabel, WrappingCheck, with_mnemonic
 from .date_fields import qdate
 from .executor import DbExecutor
-from .plain_text import isolate
+from .plain_text import shown_name
 from .screen_fit import fitting
 from .timbre_box import TimbreBox
 
@@ -81,14 +81,14 @@ class ChecklistDialog(QDialog):
         self.closing_confirmed = False
         self.confirm: QMessageBox | None = None
         self.catalogue = catalogue
-        self.setWindowTitle(f"Contrôle du dossier — {isolate(view.full_name)}")
+        self.setWindowTitle(f"Contrôle du dossier — {shown_name(view.full_name)}")
         self.resize(fitting(1340, 720))  # room left for the title bar on 768 px
         used: set[str] = set("rdiaf")  # the buttons' letters, below
 
         birth = fr_date(view.birth_date) if view.birth_date else "date de naissance inconnue"
         # Names and references come from public online booking: shown as plain text, never
         # markup, isolated so an Arabic name does not reorder the line.
-        self.who = ElidedLabel(isolate(view.full_name))
+        self.who = ElidedLabel(shown_name(view.full_name))
         big = self.who.font()
         big.setPointSize(15)
         big.setBold(True)

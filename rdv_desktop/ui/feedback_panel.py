@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..services.desk import ScanResult
+from .plain_text import shown_name
 
 IDLE = "idle"
 STYLES = {
@@ -98,7 +99,9 @@ class FeedbackPanel(QFrame):
         ticket = result.ticket if result.kind == "green" else None
         self.ticket.setText(f"Ticket {ticket}" if ticket else "")
         self.ticket.setVisible(bool(ticket))
-        self.details.setText("\n".join(result.details))
+        name = result.view.full_name if result.view is not None else None
+        self.details.setText("\n".join(shown_name(d) if d == name else d
+                                        for d in result.details))
         self.setAccessibleDescription(f"{result.headline}. " + " ".join(result.details))
         self.acknowledge_button.setVisible(self.kind == "red")
         delay = RESET_MS[self.kind]

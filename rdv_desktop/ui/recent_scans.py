@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 from ..services.core import fr_time
 from ..services.desk import ScanResult
 from .feedback_panel import SYMBOLS, tone
-from .plain_text import plain_tooltip
+from .plain_text import plain_tooltip, shown_name
 
 KEPT = 20
 TINTS = {"green": "#c8e6c9", "amber": "#ffecb3", "orange": "#ffe0b2", "red": "#ffcdd2"}
@@ -25,7 +25,7 @@ class RecentScans(QListWidget):
 
     def add(self, result: ScanResult, at: datetime) -> QListWidgetItem:
         kind = tone(result)
-        name = f" — {result.view.full_name}" if result.view is not None else ""
+        name = f" — {shown_name(result.view.full_name)}" if result.view is not None else ""
         ticket = f" — ticket {result.ticket}" if kind == "green" and result.ticket else ""
         item = QListWidgetItem(f"{fr_time(at)}  {SYMBOLS[kind]} {result.headline}{name}{ticket}")
         item.setToolTip(plain_tooltip("\n".join((result.headline, *result.details))))

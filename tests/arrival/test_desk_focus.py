@@ -172,3 +172,18 @@ def test_a_ticket_that_does_not_print_says_so_on_the_panel(qtbot, services: Serv
     assert "non imprimé" in desk.status.text() and "impression…" not in desk.status.text()
     assert "Ticket A001 non imprimé" in desk.feedback.text()
     assert "introuvable" in desk.feedback.text()
+
+
+def test_an_arabic_name_is_isolated_in_every_line(qtbot, panel: CheckInPanel,
+                                                  book: Book) -> None:
+    """« بن علي » must not move « ticket A001 » around it: names are isolated, read left to
+    right inside so the family name stays first."""
+    view = book("بن علي", "Hélène-Marie")
+    scanner_types(qtbot, panel, view.reference)
+    isolated = "\u2066بن علي Hélène-Marie\u2069"
+    assert isolated in panel.recent.item(0).text()
+    assert isolated in panel.feedback.details.text()
+    panel.search.setText("Hélène")  # (QTest types ASCII only)
+    with qtbot.waitSignal(panel.search_done, timeout=10000):
+        qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert isolated + " — né(e) le" in panel.results.item(0).text()
