@@ -312,7 +312,11 @@ class ChecklistDialog(QDialog):
         self.progress.setValue(done)
         self.progress.setFormat(f"{done} / {total} pièces requises reçues")
         missing = self.model.blocking_missing()
-        self.missing.setText("\n".join(f"• {label}" for label in missing) or "Rien : complet.")
+        if code is None:
+            self.missing.setText("Choisissez d'abord le motif.")
+        else:
+            self.missing.setText("\n".join(f"• {label}" for label in missing)
+                                 or "Rien : le dossier est complet.")
         self.deposit_button.setEnabled(code is not None and not anef and not missing)
         self.incomplete_button.setEnabled(code is not None and not anef and bool(missing))
         self.redirect_button.setVisible(anef)

@@ -33,7 +33,7 @@ CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QTableView)
 
 
 def checklist(qtbot, window: MainWindow, services: Services, accueil: Actor,
-              motif: str = "AES_SALARIE") -> ChecklistDialog:
+              motif: str | None = "AES_SALARIE") -> ChecklistDialog:
     view = services.booking.create(accueil, NewAppointment(
         LONG_FAMILY, LONG_GIVEN, date(2026, 11, 26), time(10, 0), motif, date(1990, 1, 1),
         "Hanoï", "vietnamienne"))
@@ -159,3 +159,10 @@ def test_escape_with_marks_asks_before_closing(qtbot, window: MainWindow, servic
     leave = next(b for b in dialog.confirm.buttons() if "Fermer" in b.text())
     leave.click()
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_no_motif_yet_is_not_called_complete(qtbot, window: MainWindow, services: Services,
+                                             accueil: Actor) -> None:
+    dialog = checklist(qtbot, window, services, accueil, motif=None)
+    assert dialog.missing.text() == "Choisissez d'abord le motif."
+    assert not dialog.deposit_button.isEnabled()
