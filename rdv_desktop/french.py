@@ -144,3 +144,31 @@ def elide(word: str, before: str = "de") -> str:
     if _VOWEL.match(word):
         return f"{before[:-1]}'{word}"
     return f"{before} {word}"
+
+
+# The abbreviations préfectures use for residence-permit motifs, longest phrase first.
+_ABBREVIATIONS = (
+    ("Admission exceptionnelle au séjour", "AES"),
+    ("Carte de séjour temporaire", "CST"),
+    ("Autorisation provisoire de séjour", "APS"),
+    ("Carte de séjour pluriannuelle", "CSP"),
+    ("Carte de séjour", "CS"),
+    ("vie privée et familiale", "VPF"),
+    ("accueilli par un organisme d'accueil communautaire et d'activités solidaires", "OACAS"),
+    ("salarié / travailleur temporaire", "salarié / TT"),
+    ("aide sociale à l'enfance", "ASE"),
+    ("jeune majeur confié à l'ASE entre 16 et 18 ans", "jeune majeur ASE 16-18 ans"),
+    ("hors admission exceptionnelle", "hors AES"),
+    ("entré(e) en France avant l'âge de 13 ans", "entré(e) avant 13 ans"),
+    ("Victime de la traite des êtres humains", "Victime de traite"),
+    ("bénéficiaire d'une ordonnance de protection", "ordonnance de protection"),
+)
+
+
+def abbreviated(label: str) -> str:
+    """A motif's label as a chart or a tight table shows it (« AES – VPF »); the full label
+    stays for hover and documents. Labels without a known phrase are unchanged."""
+    short = label
+    for phrase, abbreviation in _ABBREVIATIONS:
+        short = re.sub(re.escape(phrase), abbreviation, short, flags=re.IGNORECASE)
+    return short

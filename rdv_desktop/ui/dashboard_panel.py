@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -148,7 +149,11 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
 
         # The detail table has many columns: the manager can widen it over the motifs chart.
         self.bottom = QSplitter(Qt.Orientation.Horizontal)
-        self.bottom.addWidget(self.motifs_chart)
+        motifs = QScrollArea()  # many motifs: rows stay readable and scroll
+        motifs.setWidgetResizable(True)
+        motifs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        motifs.setWidget(self.motifs_chart)
+        self.bottom.addWidget(motifs)
         self.bottom.addWidget(detail_box)
         self.bottom.setChildrenCollapsible(False)
         self.bottom.setStretchFactor(0, 2)
@@ -224,9 +229,9 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         self.hours_chart.set_data([b.label for b in report.by_hour], [
             ("Rendez-vous", COLORS["other"], [b.figures.appointments for b in report.by_hour])])
         motifs = list(report.by_motif)
-        self.motifs_chart.set_data([b.label for b in motifs], [
+        self.motifs_chart.set_data([b.short_label for b in motifs], [
             (name, COLORS[key], [getattr(b.figures, key) for b in motifs])
-            for name, key in OUTCOMES])
+            for name, key in OUTCOMES], full_labels=[b.label for b in motifs])
 
     def _refill_table(self) -> None:
         if self.report is not None:
