@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import DatabaseUnavailable, OutcomeUnknown, RdvError
+from ..french import typographic
 from ..services.catalogue import CatalogueInfo
 from ..services.core import Actor, fr_date, local
 from ..services.counter import REQUEST_KINDS, AppointmentView, DepositRequest, PendingOutcome
@@ -279,7 +280,9 @@ class ChecklistDialog(QDialog):
             self.note.setText("Choisissez le motif avant de contrôler les pièces.")
             return
         motif = self.catalogue.motif(code)
-        self.note.setText(motif.redirect_note if motif.anef_redirect else motif.note)
+        # the catalogue's notes quote and list: « … » and « ; » never start a line alone
+        self.note.setText(typographic(motif.redirect_note if motif.anef_redirect
+                                      else motif.note))
         self.model.load(motif, self.situations())
         if self.model.rowCount():
             self._select(0)  # the form always applies
@@ -315,8 +318,8 @@ class ChecklistDialog(QDialog):
         if code is None:
             self.missing.setText("Choisissez d'abord le motif.")
         else:
-            self.missing.setText("\n".join(f"• {label}" for label in missing)
-                                 or "Rien : le dossier est complet.")
+            self.missing.setText(typographic("\n".join(f"• {label}" for label in missing)
+                                             or "Rien : le dossier est complet."))
         self.deposit_button.setEnabled(code is not None and not anef and not missing)
         self.incomplete_button.setEnabled(code is not None and not anef and bool(missing))
         self.redirect_button.setVisible(anef)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..french import typographic
 from ..services.papers import RenderedDocument
 from .printing import PdfPrinter, PrintJob
 
@@ -121,7 +122,7 @@ class DocumentDialog(QDialog):
     def _tell(self, text: str) -> None:
         """Show a sentence and grow the window to its wrapped height (never cut, never over
         the line above)."""
-        self.status.setText(text)
+        self.status.setText(typographic(text))
         layout = self.layout()
         if layout is not None:
             layout.activate()

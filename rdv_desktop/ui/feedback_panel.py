@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..french import typographic
 from ..services.desk import ScanResult
 from .plain_text import shown_name
 
@@ -100,7 +101,7 @@ class FeedbackPanel(QFrame):
         self.ticket.setText(f"Ticket {ticket}" if ticket else "")
         self.ticket.setVisible(bool(ticket))
         name = result.view.full_name if result.view is not None else None
-        self.details.setText("\n".join(shown_name(d) if d == name else d
+        self.details.setText("\n".join(shown_name(d) if d == name else typographic(d)
                                         for d in result.details))
         self.setAccessibleDescription(f"{result.headline}. " + " ".join(result.details))
         self.acknowledge_button.setVisible(self.kind == "red")

@@ -161,6 +161,14 @@ def test_escape_with_marks_asks_before_closing(qtbot, window: MainWindow, servic
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
+def test_notes_never_start_a_line_with_a_lone_mark(qtbot, window: MainWindow,
+                                                  services: Services, accueil: Actor) -> None:
+    dialog = checklist(qtbot, window, services, accueil, motif="AES_VPF")
+    note = dialog.note.text()
+    assert ";" in note and " ;" not in note and "\u202f;" in note  # a narrow no-break space
+    assert not any(mark in dialog.missing.text() for mark in (" :", " ;", "« ", " »"))
+
+
 def test_no_motif_yet_is_not_called_complete(qtbot, window: MainWindow, services: Services,
                                              accueil: Actor) -> None:
     dialog = checklist(qtbot, window, services, accueil, motif=None)
