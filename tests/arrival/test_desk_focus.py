@@ -187,3 +187,26 @@ def test_an_arabic_name_is_isolated_in_every_line(qtbot, panel: CheckInPanel,
     with qtbot.waitSignal(panel.search_done, timeout=10000):
         qtbot.keyClick(panel.search, Qt.Key.Key_Return)
     assert isolated + " — né(e) le" in panel.results.item(0).text()
+
+
+def test_a_convocation_from_f7_prints_without_taking_the_keyboard(
+        qtbot, desk_window: MainWindow, services: Services, book: Book,
+        code_of: Code) -> None:
+    desk = desk_window.checkin
+    assert desk is not None
+    later = desk.open_walkin()  # F7
+    qtbot.keyClicks(by_name(later, QLineEdit, "Nom de famille"), "Ivanova")
+    later.later.setChecked(True)
+    later.day.setDate(later.day.date().addDays(7))
+    qtbot.waitUntil(lambda: later.motif.count() > 1)
+    later.motif.setCurrentIndex(1)
+    later.submit()
+    qtbot.waitUntil(lambda: bool(desk_window.findChildren(DocumentDialog)), timeout=10000)
+    document = desk_window.findChildren(DocumentDialog)[0]
+    assert document.doc.title.startswith("Convocation ") and document.passive
+    assert not document.isModal() and not later.isVisible()
+    settle(qtbot, desk_window)
+    view = book()  # the next person scans while the convocation window is up
+    with qtbot.waitSignal(desk.scan_finished, timeout=10000):
+        scanner_burst(qtbot, desk.scan, code_of(view))
+    assert desk.feedback.kind == "green" and arrivals(services) == 1
