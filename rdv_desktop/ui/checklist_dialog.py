@@ -10,19 +10,17 @@ It fits a 1,366 × 768 screen whatever the name and the motif: the name is elide
 its tooltip), the side column (situations, progress, timbres, new appointment) scrolls, the
 situations' long labels wrap.
 
-Each outcome is one counter command run by the window's executor: the dialog stays open, its
-buttons disabled, until the command answers; a refusal is shown here and nothing was written;
-a lost reply is looked up (`settle`) once the database answers again, and only then does the
-dialog close or let the agent try again.
+Each outcome is one counter command run by the window's executor (checklist_outcomes.py):
+the dialog stays open, its buttons disabled, until the command answers; a refusal is shown
+here and nothing was written; a lost reply is looked up (`settle`) once the database answers
+again, and only then does the dialog close or let the agent try again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, timedelta
 
-from PySide6.QtCore import QDateTime, QEvent, QModelIndex, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDateTime, QEvent, QModelIndex, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,13 +42,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import DatabaseUnavailable, OutcomeUnknown, RdvError
 from ..french import typographic
 from ..services.catalogue import CatalogueInfo
 from ..services.core import Actor, fr_date, local
-from ..services.counter import REQUEST_KINDS, AppointmentView, DepositRequest, PendingOutcome
+from ..services.counter import REQUEST_KINDS, AppointmentView
 from ..services.setup import Services
 from .checklist_model import PIECE, STATUS, ChecklistModel
+from .checklist_outcomes import ChecklistOutcomes
 from .checklist_parts import ElidedLabel, WrappingCheck, with_mnemonic
 from .date_fields import qdate
 from .executor import DbExecutor
@@ -58,18 +56,13 @@ from .plain_text import shown_name
 from .screen_fit import fitting
 from .timbre_box import TimbreBox
 
-if TYPE_CHECKING:
-    from ..services.counter import CommandResult
-
 KIND_FLAGS = {"Renouvellement": "renouvellement", "Changement de statut": "changement_statut"}
 MARK_KEYS = {Qt.Key.Key_R: "received", Qt.Key.Key_M: "missing", Qt.Key.Key_N: "not_applicable",
              Qt.Key.Key_1: "received", Qt.Key.Key_2: "missing", Qt.Key.Key_3: "not_applicable"}
 
 
-SETTLE_RETRY_MS = 2000
 
-
-class ChecklistDialog(QDialog):
+class ChecklistDialog(ChecklistOutcomes, QDialog):
     act_done = Signal(object)  # CommandResult: deposit, incomplete or redirection
 
     def __init__(self, services: Services, actor: Actor, view: AppointmentView,
@@ -355,72 +348,6 @@ class ChecklistDialog(QDialog):
                 return True
         return super().eventFilter(watched, event)
 
-    # -- outcomes ----------------------------------------------------------------------------
-
-    def _request(self) -> DepositRequest | None:
-        code = self.motif_code()
-        if code is None:
-            self.message.setText("Choisissez d'abord le motif.")
-            return None
-        if self.timbres.number.text().strip() and not self.timbres.add_current():
-            return None
-        return DepositRequest(self.view.id, code, self.kind.currentText(), self.situations(),
-                              self.model.checks(), tuple(self.timbres.entries))
-
-    def _fail(self, exc: Exception) -> None:
-        self._set_busy(False)
-        if isinstance(exc, OutcomeUnknown):
-            self._set_busy(True)
-            self.message.setText(exc.message)
-            return
-        if isinstance(exc, RdvError):
-            prefix = "Rien n'a été enregistré. " if isinstance(exc, DatabaseUnavailable) else ""
-            self.message.setText(prefix + exc.message)
-        else:
-            self.message.setText(f"Rien n'a été enregistré : erreur inattendue ({exc}).")
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        for button in (self.deposit_button, self.incomplete_button, self.redirect_button):
-            button.setEnabled(not busy)
-        if not busy:
-            self._refresh()
-
-    def _run(self, action: str, command: Callable[[], CommandResult]) -> None:
-        if self.busy:
-            return
-        self._set_busy(True)
-        self.message.setText("Enregistrement en cours…")
-        pending = PendingOutcome(self.view.id, action, self.services.ctx.clock.now())
-
-        def failed(exc: Exception) -> None:
-            self._fail(exc)
-            if isinstance(exc, OutcomeUnknown):
-                self._settle(pending)
-
-        self.executor.submit(command, self._done, failed, owner=self)
-
-    def _settle(self, pending: PendingOutcome) -> None:
-        """Ask, until the database answers, whether the act whose reply was lost happened."""
-
-        def answered(result: CommandResult) -> None:
-            if result.dossier is not None or (result.view and result.view.outcome != "pending"):
-                self._done(result)
-            else:
-                self._set_busy(False)
-                self.message.setText(result.message)
-
-        def still_down(_exc: Exception) -> None:
-            QTimer.singleShot(SETTLE_RETRY_MS, self, lambda: self._settle(pending))
-
-        self.executor.submit(lambda: self.services.counter.settle(self.actor, pending),
-                             answered, still_down, owner=self)
-
-    def _done(self, result: CommandResult) -> None:
-        self.busy = False
-        self.accept()
-        self.act_done.emit(result)
-
     def reject(self) -> None:
         """Escape or « Fermer sans décider »: never while an outcome is being registered, and
         only after asking once something has been marked (the marks would be lost)."""
@@ -444,32 +371,3 @@ class ChecklistDialog(QDialog):
     def _close_anyway(self) -> None:
         self.closing_confirmed = True
         self.reject()
-
-    def register_deposit(self) -> None:
-        if not self.deposit_button.isEnabled():
-            return
-        request = self._request()
-        if request is None:
-            return
-        self._run("deposit", lambda: self.services.counter.register_deposit(self.actor, request))
-
-    def register_incomplete(self) -> None:
-        if not self.incomplete_button.isEnabled():
-            return
-        request = self._request()
-        if request is None:
-            return
-        when: datetime | None = None
-        if self.rebook.isChecked():
-            picked = self.rebook_at.dateTime().toPython()
-            assert isinstance(picked, datetime)
-            when = picked
-        self._run("incomplete", lambda: self.services.counter.register_incomplete(
-            self.actor, request, when))
-
-    def redirect(self) -> None:
-        code = self.motif_code()
-        if code is None or not self.catalogue.motif(code).anef_redirect:
-            return
-        self._run("redirect", lambda: self.services.counter.redirect(self.actor, self.view.id,
-                                                                     code))
