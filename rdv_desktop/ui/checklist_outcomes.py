@@ -124,18 +124,19 @@ class ChecklistOutcomes:
         self.accept()
         self.act_done.emit(result)
 
+    def _request_for(self, button: QPushButton) -> DepositRequest | None:
+        """The request behind an outcome's button, if the button allows it now (its shortcut
+        reaches here even while it is disabled)."""
+        return self._request() if button.isEnabled() else None
+
     def register_deposit(self) -> None:
-        if not self.deposit_button.isEnabled():
-            return
-        request = self._request()
+        request = self._request_for(self.deposit_button)
         if request is None:
             return
         self._run("deposit", lambda: self.services.counter.register_deposit(self.actor, request))
 
     def register_incomplete(self) -> None:
-        if not self.incomplete_button.isEnabled():
-            return
-        request = self._request()
+        request = self._request_for(self.incomplete_button)
         if request is None:
             return
         when: datetime | None = None
