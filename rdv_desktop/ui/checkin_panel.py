@@ -58,7 +58,7 @@ class CheckInPanel(QWidget):
     search_done = Signal(int)  # how many people the manual search found
 
     def __init__(self, services: Services, actor: Actor, printer: PdfPrinter | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, sounds: bool = True) -> None:
         super().__init__(parent)
         self.services = services
         self.actor = actor
@@ -84,7 +84,7 @@ class CheckInPanel(QWidget):
         self.recent = RecentScans()
         self.sounds = QCheckBox("Sons (accepté / refusé)")
         self.sounds.setAccessibleName("Sons à chaque scan")
-        self.sounds.setChecked(True)
+        self.sounds.setChecked(sounds)  # on by default; `[station] sounds = false` turns off
         self.ok_sound = Chime(self, sound_path("scan_ok.wav"))
         self.refused_sound = Chime(self, sound_path("scan_refused.wav"))
         self.last_sound = ""

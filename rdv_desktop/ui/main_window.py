@@ -54,11 +54,12 @@ class MainWindow(QMainWindow):
     appointments_changed = Signal(object)  # tuple[AppointmentView, ...]
 
     def __init__(self, services: Services, actor: Actor, db_label: str,
-                 printer_name: str = "") -> None:
+                 printer_name: str = "", *, sounds: bool = True) -> None:
         super().__init__()
         self.services = services
         self.actor = actor
         self._printer_name = printer_name
+        self._sounds = sounds  # the desk's tones (station setting)
         self._printer: PdfPrinter | None = None
         self.executor = DbExecutor(self)
         self.executor.stalled.connect(self._stalled)
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
     def _build_desk(self) -> CheckInPanel:
         from .checkin_panel import CheckInPanel
 
-        desk = CheckInPanel(self.services, self.actor, self.printer)
+        desk = CheckInPanel(self.services, self.actor, self.printer, sounds=self._sounds)
         desk.document_requested.connect(self.show_document)
         desk.checked_in.connect(self._arrived)
         if self._desk_tab is not None:

@@ -210,3 +210,15 @@ def test_a_convocation_from_f7_prints_without_taking_the_keyboard(
     with qtbot.waitSignal(desk.scan_finished, timeout=10000):
         scanner_burst(qtbot, desk.scan, code_of(view))
     assert desk.feedback.kind == "green" and arrivals(services) == 1
+
+
+def test_a_station_without_sounds(qtbot, services: Services, accueil: Actor,
+                                  book: Book, code_of: Code) -> None:
+    window = MainWindow(services, accueil, "base de test", sounds=False)
+    qtbot.addWidget(window)
+    window.queue.timer.stop()
+    window.show()
+    desk = window.checkin
+    assert desk is not None and not desk.sounds.isChecked()
+    scanner_types(qtbot, desk, code_of(book()))
+    assert desk.feedback.kind == "green" and desk.last_sound == ""
