@@ -103,11 +103,16 @@ class BarChart(QWidget):
     def _row_height(self, area: QRectF) -> float:
         return max(float(self._row_min()), min(22.0, area.height() / max(1, len(self.labels))))
 
+    def scale_top(self) -> float:
+        """The vertical axis' top: four steps of whole numbers at least (counts of people;
+        « 0 0 1 1 » was what a day with one appointment showed)."""
+        return max(4.0, nice_max(max(self._totals(), default=0)))
+
     def _totals(self) -> list[float]:
         return [sum(v[i] for _, _, v in self.series) for i in range(len(self.labels))]
 
     def _paint_vertical(self, p: QPainter, area: QRectF) -> None:
-        top = nice_max(max(self._totals(), default=0))
+        top = self.scale_top()
         for i in range(5):
             y = area.bottom() - area.height() * i / 4
             p.setPen(QColor("#dddddd") if i else QColor("#777777"))

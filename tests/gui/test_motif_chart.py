@@ -53,3 +53,15 @@ def test_the_chart_shows_short_labels_and_the_full_one_on_hover(qtbot) -> None:
                                              chart.mapToGlobal(QPoint(250, int(y)))))
     assert QToolTip.text() == f"{labels[3]} : 4"
     assert chart.bar_at(250, -5) is None
+
+
+def test_a_chart_of_small_counts_has_whole_ticks(qtbot) -> None:
+    chart = BarChart("Rendez-vous par heure du créneau")
+    qtbot.addWidget(chart)
+    chart.set_data(["16 h"], [("Rendez-vous", "#9e9e9e", [1.0])])
+    chart.resize(400, 240)
+    chart.show()
+    assert chart.scale_top() == 4  # ticks 0, 1, 2, 3, 4, never « 0 0 1 1 »
+    assert not chart.grab().isNull()
+    chart.set_data(["9 h", "10 h"], [("Rendez-vous", "#9e9e9e", [30.0, 93.0])])
+    assert chart.scale_top() >= 93 and chart.scale_top() % 4 == 0
