@@ -4,8 +4,6 @@ and mnemonics chosen for labels that come from the catalogue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
@@ -104,9 +102,3 @@ class WrappingCheck(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.label, 1, Qt.AlignmentFlag.AlignTop)
-
-
-def unique_mnemonics(texts: Iterable[str]) -> bool:
-    """True if no two of these control texts share a mnemonic (tests and a debug check)."""
-    seen = [m for m in (mnemonic_of(t) for t in texts) if m is not None]
-    return len(seen) == len(set(seen))

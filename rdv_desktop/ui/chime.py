@@ -34,10 +34,10 @@ def sound_path(name: str) -> Path:
     return resource("sounds", name)
 
 
-def write_all() -> None:
-    """(Re)generate every shipped sound in resources/sounds."""
+def write_all(folder: Path | None = None) -> None:
+    """(Re)generate every shipped sound (in resources/sounds unless told)."""
     for name, notes in SOUNDS.items():
-        write_chime(sound_path(name), notes)
+        write_chime(folder / name if folder else sound_path(name), notes)
 
 
 def write_chime(path: Path, notes: tuple[tuple[float, float], ...] = NOTES) -> Path:

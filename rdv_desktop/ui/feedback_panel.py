@@ -111,10 +111,6 @@ class FeedbackPanel(QFrame):
         else:
             self.timer.start(delay)
 
-    @property
-    def waiting_acknowledgement(self) -> bool:
-        return self.kind == "red"
-
     def acknowledge(self) -> None:
         """The clerk has seen the red answer: back to the prompt."""
         if self.kind == "red":

@@ -222,3 +222,11 @@ def test_a_station_without_sounds(qtbot, services: Services, accueil: Actor,
     assert desk is not None and not desk.sounds.isChecked()
     scanner_types(qtbot, desk, code_of(book()))
     assert desk.feedback.kind == "green" and desk.last_sound == ""
+
+
+def test_the_shipped_sounds_are_what_the_code_makes(tmp_path) -> None:
+    from rdv_desktop.ui.chime import SOUNDS, sound_path, write_all
+
+    write_all(tmp_path)
+    for name in SOUNDS:
+        assert (tmp_path / name).read_bytes() == sound_path(name).read_bytes(), name
