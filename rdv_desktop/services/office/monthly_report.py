@@ -31,6 +31,10 @@ NOTES = (
     "inférieure.",
     "Par guichet et par agent, « 90 % » donne la tranche du 90ᵉ centile : « < 25 min » veut "
     "dire que 90 % des personnes ont attendu (ou été servies) moins de 25 minutes.",
+    "Motifs abrégés : AES admission exceptionnelle au séjour, APS autorisation provisoire de "
+    "séjour, ASE aide sociale à l'enfance, CS carte de séjour, CST carte de séjour temporaire, "
+    "OACAS organisme d'accueil communautaire et d'activités solidaires, TT travailleur "
+    "temporaire, VPF vie privée et familiale.",
 )
 
 
@@ -84,7 +88,7 @@ def report_data(report: StatsReport, site: SiteInfo, year: int, month: int,
         site=site, title=f"Rapport mensuel — {MONTHS[month - 1]} {year}",
         period=f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}", generated_at=generated_at,
         kpis=kpis, days=days, hours=hours,
-        motifs=tuple(_bar(b.label, b.figures) for b in report.by_motif),
+        motifs=tuple(_bar(b.short_label, b.figures) for b in report.by_motif),  # « AES – VPF »
         counters=_table(report.by_counter), agents=_table(report.by_agent), notes=NOTES)
 
 
