@@ -18,7 +18,7 @@ _.received_at  # a piece à compléter that came later
 # Named values kept for readability or completeness.
 PENDING  # Outcome enum member
 CONDITION  # piece_draft_model column number
-write_chime  # the tool that generated resources/sounds/chime.wav
+write_chime  # the tool that generates resources/sounds (see write_all)
 # pytest: module marks and fixtures used by name or for their side effect.
 pytestmark
 nothing_left_running

@@ -153,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setApplicationName("rdv-desktop")
+        from .ui.french_qt import install_french
+
+        install_french(app)  # Qt's own dialogs, menus and calendar in French, French numbers
         window = start(args)
     if window is None:
         return 1
@@ -193,7 +196,7 @@ def start(args: argparse.Namespace) -> QWidget | None:
     from .ui.main_window import MainWindow
 
     label = services.ctx.db.display_url + (" (démonstration)" if args.demo else "")
-    window = MainWindow(services, actor, label, config.printer)
+    window = MainWindow(services, actor, label, config.printer, sounds=config.sounds)
     window.show()
     return window
 

@@ -26,6 +26,7 @@ class StationConfig:
     station_name: str = field(default_factory=lambda: socket.gethostname().upper()[:40])
     counter_number: int | None = None
     printer: str = ""
+    sounds: bool = True  # the arrival desk's green/red tones
     key_dir: Path = field(default_factory=lambda: user_data_dir() / "keys")
     pdf_dir: Path = field(default_factory=lambda: user_data_dir() / "pdf")
     source: str = "défaut"
@@ -70,12 +71,16 @@ def load_config(db_url: str | None = None, station: str | None = None) -> Statio
     counter = st.get("counter")
     if counter is not None and not isinstance(counter, int):
         raise ConfigurationError(f"{path} : station.counter doit être un numéro de guichet")
+    sounds = st.get("sounds", True)
+    if not isinstance(sounds, bool):
+        raise ConfigurationError(f"{path} : station.sounds vaut true ou false")
     return replace(
         cfg,
         site_code=str(site.get("code", cfg.site_code)).upper(),
         station_name=station or str(st.get("name", cfg.station_name)),
         counter_number=counter,
         printer=str(st.get("printer", "")),
+        sounds=sounds,
         key_dir=Path(keys["dir"]) if keys.get("dir") else cfg.key_dir,
         pdf_dir=Path(st["pdf_dir"]) if st.get("pdf_dir") else cfg.pdf_dir,
     )

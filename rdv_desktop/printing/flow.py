@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from rdv_desktop.printing import layout as L
 from rdv_desktop.printing.data import Applicant, PieceLine, SiteInfo
 from rdv_desktop.printing.fonts import BOLD, REGULAR, register_fonts, visual, width, wrap
-from rdv_desktop.printing.french import fr_date, fr_datetime
+from rdv_desktop.printing.french import fr_date, fr_datetime, typographic
 from rdv_desktop.printing.qr import draw_qr, qr_matrix
 
 MM = L.PT_PER_MM
@@ -151,7 +151,7 @@ class Flow:
         x = self.left + indent
         room = max_width if max_width is not None else self.right - x
         if wrapped is None:
-            wrapped = wrap(visual(text), font, size, room)
+            wrapped = wrap(visual(typographic(text)), font, size, room)
         c = self.canvas
         page = 0
         for line in wrapped:

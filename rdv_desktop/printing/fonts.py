@@ -19,6 +19,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from rdv_desktop.french import ISOLATES
 from rdv_desktop.paths import resource
 
 REGULAR = "RdvSans"
@@ -66,12 +67,12 @@ def visual(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     if not _RTL.search(text):
-        return text
+        return text.translate(ISOLATES)
     import arabic_reshaper  # only needed for right-to-left scripts
     from bidi import get_display
 
     shaped: str = get_display(arabic_reshaper.reshape(text))  # both libraries are untyped
-    return shaped
+    return shaped.translate(ISOLATES)  # the isolates have ordered the runs; no glyph for them
 
 
 def width(text: str, font_name: str, size: float) -> float:
@@ -79,7 +80,8 @@ def width(text: str, font_name: str, size: float) -> float:
 
 
 def wrap(text: str, font_name: str, size: float, max_width: float) -> list[str]:
-    """Greedy word wrap; a word longer than the line is cut between characters.
+    """Greedy word wrap at ordinary spaces (never at a no-break one: « 100,00 € », « : »);
+    a word longer than the line is cut between characters.
 
     reportlab does not kern TTF text, so a line's width is the sum of its words' and spaces'
     widths: each word is measured once (wrapping is most of the layout time otherwise).
@@ -91,7 +93,9 @@ def wrap(text: str, font_name: str, size: float, max_width: float) -> list[str]:
     for paragraph in text.split("\n"):
         current: list[str] = []
         used = 0.0
-        for word in paragraph.split():
+        for word in paragraph.split(" "):
+            if not word:
+                continue
             word_width = width(word, font_name, size)
             if current and used + space + word_width <= max_width:
                 current.append(word)

@@ -1,8 +1,10 @@
 """Realistic, deterministic demo data: today's queue in every stage and past days' history.
 
 Past deposits go through the same dossier builder as the counter (real numbers, real checklist
-snapshots, real Ed25519 signatures), so the demo exercises the true path. Today's timetable is
-centred on the current time so that the queue is alive whenever the demo starts.
+snapshots, real Ed25519 signatures), so the demo exercises the true path. Every day, today
+included, has its slots within the opening hours (08:30–16:30); today's stages follow the
+current time. A day's dossiers are registered in the order they were finished, so dossier
+numbers increase with their deposit times, as at a real counter.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .demo_people import BIRTH_PLACES, FAMILY_NAMES, GIVEN_NAMES, NATIONALITIES
 from .setup import Services
 
 DEMO_PASSWORD = "demo-rdv-2026"
+OPENING, CLOSING = time(8, 30), time(16, 30)  # the last slot starts before closing
 DEMO_USERS = (
     ("accueil", "Claire Accueil", {"accueil"}),
     ("agent", "Marc Guichet", {"agent"}),
@@ -197,7 +200,8 @@ class _Generator:
             dossier.recepisse_due_on = None  # due once the last piece is in
 
     def past_day(self, s: Session, day: date) -> int:
-        slots = self.slots(day, self.opts.per_day, time(8, 30), time(16, 30))
+        slots = self.slots(day, self.opts.per_day, OPENING, CLOSING)
+        served: list[tuple[datetime, int, Appointment, str, Actor]] = []
         for slot in slots:
             a = self.new(s, day, slot, self.rng.choice(self.paper).code)
             s.flush()
@@ -213,17 +217,22 @@ class _Generator:
             arrived = start - timedelta(minutes=self.rng.randint(-10, 25))
             done = self.serve(a, arrived, self.rng.randint(2, 45), agent)
             outcome = "redirected" if roll < 0.18 else "incomplete" if roll < 0.32 else "deposited"
-            self.finish(s, a, outcome, done, agent)
+            served.append((done, len(served), a, outcome, agent))
+        self._finish_in_order(s, served)
         return len(slots)
 
+    def _finish_in_order(self, s: Session,
+                         served: list[tuple[datetime, int, Appointment, str, Actor]]) -> None:
+        """Register the day's outcomes by finishing time: numbers follow deposit times."""
+        for done, _order, a, outcome, agent in sorted(served, key=lambda row: row[:2]):
+            self.finish(s, a, outcome, done, agent)
+
     def today(self, s: Session, now: datetime) -> int:
-        """Slots from three hours before now to three hours after, on the quarter hour."""
+        """Today's slots within the opening hours; each one's stage follows the current time
+        (before opening everyone is expected, after closing the day is served)."""
         day = local(now).date()
-        centre = local(now).replace(minute=local(now).minute // 15 * 15, second=0,
-                                    microsecond=0)
-        start = max(centre - timedelta(hours=3), centre.replace(hour=0, minute=0))
-        end = min(centre + timedelta(hours=3), centre.replace(hour=23, minute=45))
-        for slot in (slots := self.slots(day, self.opts.per_day, start.time(), end.time())):
+        served: list[tuple[datetime, int, Appointment, str, Actor]] = []
+        for slot in (slots := self.slots(day, self.opts.per_day, OPENING, CLOSING)):
             a = self.new(s, day, slot, self.rng.choice(self.paper).code)
             s.flush()
             when = at_paris(day, slot)
@@ -249,7 +258,8 @@ class _Generator:
                 a.finished_at = None
                 continue
             outcome = "redirected" if roll < 0.34 else "incomplete" if roll < 0.45 else "deposited"
-            self.finish(s, a, outcome, done, agent)
+            served.append((done, len(served), a, outcome, agent))
+        self._finish_in_order(s, served)
         return len(slots)
 
 

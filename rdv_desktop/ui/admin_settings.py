@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
+from ..french import fr_euros
 from ..services.core import MENTIONS, SWITCHES, TUNABLES, Actor, fr_date, local_today
 from ..services.setup import Services
 from .date_fields import date_field, day_of
@@ -47,7 +48,7 @@ ERROR_STYLE = "color: #b00020; font-weight: bold"
 
 
 def euros(cents: int) -> str:
-    return f"{cents / 100:.2f} €".replace(".", ",")
+    return fr_euros(cents)
 
 
 def _table(headers: tuple[str, ...], name: str, stretch: int) -> QTableView:

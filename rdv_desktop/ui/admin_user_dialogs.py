@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..french import elide
 from ..services.core import ROLE_LABELS, ROLES
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
@@ -131,7 +132,7 @@ class RolesDialog(_FormDialog):
     submitted = Signal(set)
 
     def __init__(self, login: str, roles: frozenset[str], parent: QWidget | None = None) -> None:
-        super().__init__(f"Rôles de {login}", "Enregistrer les rôles", parent)
+        super().__init__(f"Rôles {elide(login)}", "Enregistrer les rôles", parent)
         self.roles = RoleBoxes(roles)
         self.form.addRow("Rôles", self.roles)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
+from ..french import elide
 from ..services.core import ROLE_LABELS, ROLES, Actor, UserInfo
 from ..services.setup import Services
 from .admin_user_dialogs import NewUserDialog, PasswordDialog, RolesDialog
@@ -195,7 +196,7 @@ class UsersPanel(LoadsOnFirstShow, QWidget):
             if users is not None:
                 self._show_users(ticket, users, user.login)
             self._update_buttons()
-            text = done.format(login=user.login)
+            text = done.format(login=user.login, de_login=elide(user.login))
             self.say(text)
             self.changed.emit(True, text)
 
@@ -244,7 +245,7 @@ class UsersPanel(LoadsOnFirstShow, QWidget):
                                   "Administrateur.")
                 return
             self._run(lambda: self.users.set_roles(self.actor, user.login, roles),
-                      "Rôles de {login} enregistrés.", dialog)
+                      "Rôles {de_login} enregistrés.", dialog)
 
         dialog.submitted.connect(submit)
         self.dialog = dialog
@@ -258,7 +259,7 @@ class UsersPanel(LoadsOnFirstShow, QWidget):
         dialog = PasswordDialog(user.login, self)
         dialog.submitted.connect(lambda password: self._run(
             lambda: self.users.reset_password(self.actor, user.login, password),
-            "Mot de passe de {login} changé.", dialog))
+            "Mot de passe {de_login} changé.", dialog))
         self.dialog = dialog
         dialog.open()
         return dialog

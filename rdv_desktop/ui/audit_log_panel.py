@@ -27,50 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.core import Actor, AuditEntry, fr_datetime, local_today
+from ..services.core import (
+    ACTION_LABELS,
+    ENTITY_LABELS,
+    Actor,
+    AuditEntry,
+    action_label,
+    fr_datetime,
+    local_today,
+)
 from ..services.office import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
 from ..services.setup import Services
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
 from .worker import run_in_background
-
-# Action code → French label; unknown codes are shown as they are.
-ACTIONS = {
-    "login": "Connexion", "login_failed": "Connexion refusée", "login_refused":
-    "Connexion bloquée (verrouillage)", "permission_denied": "Action non autorisée",
-    "appointment_created": "Rendez-vous créé", "appointments_imported": "Import de rendez-vous",
-    "checkin": "Arrivée enregistrée", "ticket_printed": "Ticket imprimé", "call": "Appel",
-    "recall": "Rappel", "send_back": "Renvoi en salle d'attente",
-    "start_service": "Début du service", "outcome": "Issue du rendez-vous",
-    "no_show": "Absent", "cancel": "Annulation", "undo": "Annulation d'une étape",
-    "day_closed": "Clôture de la journée", "dossier_registered": "Dossier enregistré",
-    "attestation_printed": "Attestation imprimée", "missing_list_printed":
-    "Liste des pièces manquantes imprimée", "convocation_printed": "Convocation imprimée",
-    "attestation_revoked": "Attestation révoquée", "dossier_reviewed": "Dossier contrôlé",
-    "user_created": "Compte créé", "user_activated": "Compte réactivé",
-    "user_deactivated": "Compte désactivé", "user_roles": "Rôles modifiés",
-    "user_password_reset": "Mot de passe réinitialisé", "catalogue_loaded":
-    "Version du catalogue chargée", "setting_changed": "Réglage modifié",
-    "site_changed": "Site modifié", "counter_added": "Guichet ajouté",
-    "counter_opened": "Guichet ouvert", "counter_closed": "Guichet fermé",
-    "fee_added": "Tarif ajouté", "export": "Export", "purge": "Purge des données",
-    "subject_access": "Droit d'accès", "backup": "Sauvegarde",
-    "key_published": "Clé de signature publiée", "site_created": "Site créé",
-    "demo_generated": "Données de démonstration", "motif_corrected": "Motif corrigé",
-    "scan_refused": "Scan refusé", "verification_refused": "Vérification refusée",
-}
-ENTITIES = {
-    "appointment": "Rendez-vous", "dossier": "Dossier", "user": "Utilisateur",
-    "catalogue": "Catalogue", "setting": "Réglage", "site": "Site", "counter": "Guichet",
-    "fee": "Tarif", "day": "Journée", "import": "Import", "export": "Export",
-    "permission": "Permission", "signing_key": "Clé de signature", "database": "Base",
-    "demo": "Démonstration",
-}
-
-
-def action_label(code: str) -> str:
-    return ACTIONS.get(code, code)
 
 
 def entity_label(e: AuditEntry) -> str:
@@ -112,8 +83,8 @@ class AuditModel(ColumnTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         e = self.entries[index.row()]
-        return (fr_datetime(e.at), e.user_login, e.station, action_label(e.action),
-                ENTITIES.get(e.entity_type, e.entity_type), entity_label(e),
+        return (fr_datetime(e.at), e.user_login, e.station, action_label(e.action, e.after),
+                ENTITY_LABELS.get(e.entity_type, e.entity_type), entity_label(e),
                 e.reason or "")[index.column()]
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -155,9 +126,9 @@ def entry_html(e: AuditEntry) -> str:
         text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
         return f"<h4>{title}</h4><pre>{escape(text)}</pre>"
 
-    return (f"<h3>{escape(action_label(e.action))}</h3>"
+    return (f"<h3>{escape(action_label(e.action, e.after))}</h3>"
             f"<p>{fr_datetime(e.at)} — {escape(e.user_login)} (poste {escape(e.station)})<br>"
-            f"{escape(ENTITIES.get(e.entity_type, e.entity_type))} {escape(entity_label(e))}"
+            f"{escape(ENTITY_LABELS.get(e.entity_type, e.entity_type))} {escape(entity_label(e))}"
             f"<br>Code de l'action : {escape(e.action)} · n° {e.id}</p>"
             + (f"<p>Raison : {escape(e.reason)}</p>" if e.reason else "")
             + block("Avant", e.before) + block("Après", e.after))
@@ -187,8 +158,8 @@ class AuditLogPanel(LoadsOnFirstShow, QWidget):
         self.login = QLineEdit()
         self.login.setAccessibleName("Utilisateur")
         self.login.setPlaceholderText("identifiant (tous)")
-        self.action = _combo("Action", "Toutes les actions", ACTIONS)
-        self.entity = _combo("Objet", "Tous les objets", ENTITIES)
+        self.action = _combo("Action", "Toutes les actions", ACTION_LABELS)
+        self.entity = _combo("Objet", "Tous les objets", ENTITY_LABELS)
         self.search = QPushButton("Afficher")
         self.search.setAccessibleName("Afficher le journal")
         self.count = QLabel("")

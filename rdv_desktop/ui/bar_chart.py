@@ -1,7 +1,9 @@
 """A small stacked bar chart painted with QPainter (vertical or horizontal), with its legend.
 
 The dashboard needs three simple charts; painting them is a hundred lines and no extra
-dependency (QtCharts lives in the 100 MB PySide6-Addons wheel).
+dependency (QtCharts lives in the 100 MB PySide6-Addons wheel). Bars may carry short labels
+(« AES – VPF ») with their full label shown on hover; a horizontal chart's rows never get
+thinner than a line of text (the chart asks for the height it needs instead of overlapping).
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..printing.chart_style import nice_max
 
@@ -25,15 +27,20 @@ class BarChart(QWidget):
         self.title = title
         self.horizontal = horizontal
         self.labels: list[str] = []
+        self.full_labels: list[str] = []
         self.series: list[tuple[str, str, list[float]]] = []
         self.setAccessibleName(title)
         self.setMinimumHeight(180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_data(self, labels: Sequence[str],
-                 series: Sequence[tuple[str, str, Sequence[float]]]) -> None:
+                 series: Sequence[tuple[str, str, Sequence[float]]],
+                 full_labels: Sequence[str] | None = None) -> None:
         self.labels = list(labels)
+        self.full_labels = list(full_labels) if full_labels is not None else list(labels)
         self.series = [(n, c, list(v)) for n, c, v in series]
+        if self.horizontal:  # room for every row at a readable height, scrolled if need be
+            self.setMinimumHeight(max(180, 66 + len(self.labels) * self._row_min()))
         total = sum(sum(v) for _, _, v in self.series)
         self.setAccessibleDescription(
             f"{self.title} : {len(self.labels)} barres, total {total:.0f}")
@@ -55,18 +62,57 @@ class BarChart(QWidget):
             p.fillRect(x, 24, 10, 10, QColor(colour))
             p.drawText(x + 14, 33, name)
             x += 24 + p.fontMetrics().horizontalAdvance(name)
-        area = QRectF(40, 44, self.width() - 52, self.height() - 66)
+        area = self._area()
         if self.horizontal:
             self._paint_horizontal(p, area)
         else:
             self._paint_vertical(p, area)
         p.end()
 
+    def _row_min(self) -> int:
+        return self.fontMetrics().height() + 4
+
+    def _area(self) -> QRectF:
+        return QRectF(40, 44, self.width() - 52, self.height() - 66)
+
+    def bar_at(self, x: float, y: float) -> int | None:
+        """The index of the bar (or horizontal row) under a point, if any."""
+        area = self._area()
+        count = len(self.labels)
+        if not count:
+            return None
+        if self.horizontal:
+            index = int((y - area.top()) // self._row_height(area))
+        else:
+            index = int((x - area.left()) // (area.width() / count))
+        return index if 0 <= index < count else None
+
+    def event(self, event: QEvent) -> bool:  # Qt's name
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            index = self.bar_at(event.pos().x(), event.pos().y())
+            if index is None:
+                QToolTip.hideText()
+            else:
+                totals = self._totals()
+                QToolTip.showText(event.globalPos(),
+                                  f"{self.full_labels[index]} : {totals[index]:.0f}", self)
+            return True
+        return super().event(event)
+
+    def _row_height(self, area: QRectF) -> float:
+        return max(float(self._row_min()), min(22.0, area.height() / max(1, len(self.labels))))
+
+    def scale_top(self) -> float:
+        """The vertical axis' top: four steps of whole numbers at least (counts of people;
+        « 0 0 1 1 » was what a day with one appointment showed)."""
+        return max(4.0, nice_max(max(self._totals(), default=0)))
+
     def _totals(self) -> list[float]:
         return [sum(v[i] for _, _, v in self.series) for i in range(len(self.labels))]
 
     def _paint_vertical(self, p: QPainter, area: QRectF) -> None:
-        top = nice_max(max(self._totals(), default=0))
+        top = self.scale_top()
         for i in range(5):
             y = area.bottom() - area.height() * i / 4
             p.setPen(QColor("#dddddd") if i else QColor("#777777"))
@@ -95,8 +141,7 @@ class BarChart(QWidget):
         totals = self._totals()
         top = max(totals, default=1) or 1
         label_w = min(260.0, area.width() * 0.4)
-        count = max(1, len(self.labels))
-        row = min(22.0, area.height() / count)
+        row = self._row_height(area)
         room = area.width() - label_w - 40
         for i, label in enumerate(self.labels):
             y = area.top() + i * row

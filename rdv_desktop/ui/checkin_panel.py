@@ -1,9 +1,12 @@
 """The arrival desk screen: a scan field that keeps the focus, the big answer, the fallbacks.
 
 A USB barcode scanner is a keyboard that types the code very fast and presses Enter: the scan
-field takes that burst like any typing. Scans run one after the other in a single worker
-thread (a database that does not answer must not freeze the screen); the answer comes back as
-the big coloured panel, then the field is ready for the next person.
+field takes that burst like any typing, and a burst typed into any other field or window of
+the desk is recognised by its timing (`ScanWedge`) and scanned all the same. Scans run one
+after the other in a single worker thread (a database that does not answer must not freeze
+the screen); the answer comes back as the big coloured panel, a line in « Derniers scans » and
+a sound, then the field is ready for the next person. Documents never take the focus: tickets
+go straight to the printer, other papers open in a passive window (see document_dialog).
 """
 
 from __future__ import annotations
@@ -27,14 +30,18 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ..errors import RdvError
-from ..services.core import Actor, fr_date, fr_time, local_today
+from ..services.core import Actor, fr_date, fr_time, local, local_today
 from ..services.counter import AppointmentView
 from ..services.desk import ScanResult, arrived
 from ..services.papers import DocumentKind, RenderedDocument
 from ..services.setup import Services
 from .camera_scanner import CameraScanner
-from .feedback_panel import FeedbackPanel
+from .chime import Chime, sound_path
+from .feedback_panel import FeedbackPanel, tone
+from .plain_text import shown_name
 from .printing import PdfPrinter
+from .recent_scans import RecentScans
+from .scan_wedge import ScanWedge
 from .walkin_dialog import WalkInDialog
 from .worker import run_in_background
 
@@ -51,7 +58,7 @@ class CheckInPanel(QWidget):
     search_done = Signal(int)  # how many people the manual search found
 
     def __init__(self, services: Services, actor: Actor, printer: PdfPrinter | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, sounds: bool = True) -> None:
         super().__init__(parent)
         self.services = services
         self.actor = actor
@@ -70,8 +77,17 @@ class CheckInPanel(QWidget):
         big.setPointSize(16)
         self.scan.setFont(big)
         self.scan.returnPressed.connect(self._scan_entered)
+        self.wedge = ScanWedge(self, self.scan)
+        self.wedge.scanned.connect(self._burst_elsewhere)
         self.feedback = FeedbackPanel()
         self.feedback.reset_done.connect(self._after_reset)
+        self.recent = RecentScans()
+        self.sounds = QCheckBox("Sons (accepté / refusé)")
+        self.sounds.setAccessibleName("Sons à chaque scan")
+        self.sounds.setChecked(sounds)  # on by default; `[station] sounds = false` turns off
+        self.ok_sound = Chime(self, sound_path("scan_ok.wav"))
+        self.refused_sound = Chime(self, sound_path("scan_refused.wav"))
+        self.last_sound = ""
 
         self.accept_button = QPushButton("Accepter l'arrivée (F9)")
         self.accept_button.setAccessibleName("Accepter l'arrivée")
@@ -121,6 +137,7 @@ class CheckInPanel(QWidget):
         left.addLayout(buttons)
         options = QHBoxLayout()
         options.addWidget(self.auto_ticket)
+        options.addWidget(self.sounds)
         options.addWidget(self.status, 1)
         left.addLayout(options)
         self.camera_box = QVBoxLayout()
@@ -131,12 +148,14 @@ class CheckInPanel(QWidget):
         right.addWidget(self.search_note)
         right.addWidget(self.results, 1)
         right.addWidget(self.manual_button)
+        right.addWidget(QLabel("<b>Derniers scans</b>"))
+        right.addWidget(self.recent, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
 
         for keys, slot in (("F9", self.accept_orange), ("F10", self.print_ticket),
-                           ("F7", self.open_walkin), ("Escape", self.focus_scan)):
+                           ("F7", self.open_walkin), ("Escape", self.escape)):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(slot)
@@ -151,6 +170,11 @@ class CheckInPanel(QWidget):
 
     def focus_scan(self) -> None:
         self.scan.setFocus()
+
+    def escape(self) -> None:
+        """Échap: the clerk has seen the red answer; back to the scan field anyway."""
+        self.feedback.acknowledge()
+        self.focus_scan()
 
     def showEvent(self, event: Any) -> None:  # Qt's name
         super().showEvent(event)
@@ -175,6 +199,11 @@ class CheckInPanel(QWidget):
         self.scan.clear()
         self.submit_scan(raw)
 
+    def _burst_elsewhere(self, raw: str) -> None:
+        """A scanner typed into another field or window of the desk: a scan all the same."""
+        self.submit_scan(raw)
+        self.focus_scan()
+
     def submit_scan(self, raw: str) -> None:
         """Scan `raw` in the worker; the answer shows in the feedback panel."""
         self._in_worker(lambda: self.services.checkin.scan(self.actor, raw))
@@ -191,6 +220,8 @@ class CheckInPanel(QWidget):
         if not isValid(self.feedback):  # the window closed while the scan was running
             return
         self.feedback.show_result(result)
+        self.recent.add(result, local(self.services.ctx.clock.now()))
+        self._sound(tone(result))
         self.orange = result if result.kind == "orange" else None
         self.accept_button.setEnabled(self.orange is not None)
         if result.view is not None and result.view.ticket:
@@ -204,6 +235,13 @@ class CheckInPanel(QWidget):
         self.scan_finished.emit(result)
         if not self.search.hasFocus() and not self.results.hasFocus():
             self.focus_scan()
+
+    def _sound(self, kind: str) -> None:
+        """Green and red are heard as well as seen (the clerk looks at the person)."""
+        if not self.sounds.isChecked() or kind not in ("green", "red"):
+            self.last_sound = ""
+            return
+        self.last_sound = (self.ok_sound if kind == "green" else self.refused_sound).play()
 
     def accept_orange(self) -> None:
         """The clerk accepts an early or late arrival: checked in with its ticket."""
@@ -239,7 +277,16 @@ class CheckInPanel(QWidget):
             self.document_requested.emit(doc)
             return
         self.say(f"{doc.title} : impression…")
-        self.printer.print_document(doc)
+        job = self.printer.print_document(doc)
+        job.printed.connect(self.say)
+        job.failed.connect(lambda text: self._print_failed(doc.title, text))
+
+    def _print_failed(self, title: str, text: str) -> None:
+        """A ticket that did not print: said on the big panel, red until acknowledged."""
+        self.say(text, error=True)
+        self.feedback.show_result(ScanResult("red", "print_failed", f"{title} non imprimé",
+                                             (text,)))
+        self._sound("red")
 
     def say(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet("color: #b00020; font-weight: bold" if error else "")
@@ -291,7 +338,7 @@ class CheckInPanel(QWidget):
         birth = f"né(e) le {fr_date(view.birth_date)}" if view.birth_date else "date inconnue"
         when = f"{fr_date(view.slot_date)} {fr_time(view.slot_time)}"
         state = view.stage.value + (f", ticket {view.ticket}" if view.ticket else "")
-        item = QListWidgetItem(f"{when} — {view.full_name} — {birth} — {state}")
+        item = QListWidgetItem(f"{when} — {shown_name(view.full_name)} — {birth} — {state}")
         item.setData(256, view)
         return item
 

@@ -1,23 +1,26 @@
 """The completeness checklist: decides whether a dossier is deposited, incomplete or redirected.
 
-Keyboard first: R / M / N mark the selected piece reçu / manquant / non concerné, Ctrl+Shift+R
-marks every applicable piece received, Ctrl+Return registers the deposit, Ctrl+I the incomplete
-outcome, Ctrl+Shift+A the redirection to ANEF.
+Keyboard first: R / M / N (or 1 / 2 / 3) mark the piece reçu / manquant / non concerné when the
+« Statut » column is current (in « Note » they are typed like any letter), Ctrl+Shift+R marks
+every applicable piece received, Ctrl+Return registers the deposit, Ctrl+I the incomplete
+outcome, Ctrl+Shift+A the redirection to ANEF; every section and situation has an Alt+letter.
+Escape asks before closing once something is marked.
 
-Each outcome is one counter command run by the window's executor: the dialog stays open, its
-buttons disabled, until the command answers; a refusal is shown here and nothing was written;
-a lost reply is looked up (`settle`) once the database answers again, and only then does the
-dialog close or let the agent try again.
+It fits a 1,366 × 768 screen whatever the name and the motif: the name is elided (full name in
+its tooltip), the side column (situations, progress, timbres, new appointment) scrolls, the
+situations' long labels wrap.
+
+Each outcome is one counter command run by the window's executor (checklist_outcomes.py):
+the dialog stays open, its buttons disabled, until the command answers; a refusal is shown
+here and nothing was written; a lost reply is looked up (`settle`) once the database answers
+again, and only then does the dialog close or let the agent try again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from html import escape
-from typing import TYPE_CHECKING
+from datetime import date, timedelta
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDateTime, QEvent, QModelIndex, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -38,28 +42,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import DatabaseUnavailable, OutcomeUnknown, RdvError
+from ..french import typographic
 from ..services.catalogue import CatalogueInfo, request_flags
 from ..services.core import Actor, fr_date, local
-from ..services.counter import REQUEST_KINDS, AppointmentView, DepositRequest, PendingOutcome
+from ..services.counter import REQUEST_KINDS, AppointmentView
 from ..services.setup import Services
-from .checklist_model import ChecklistModel
+from .checklist_model import PIECE, STATUS, ChecklistModel
+from .checklist_outcomes import ChecklistOutcomes
+from .checklist_parts import ElidedLabel, WrappingCheck, with_mnemonic
 from .date_fields import qdate
 from .executor import DbExecutor
+from .plain_text import shown_name
 from .screen_fit import fitting
 from .timbre_box import TimbreBox
-
-if TYPE_CHECKING:
-    from ..services.counter import CommandResult
 
 MARK_KEYS = {Qt.Key.Key_R: "received", Qt.Key.Key_M: "missing", Qt.Key.Key_N: "not_applicable",
              Qt.Key.Key_1: "received", Qt.Key.Key_2: "missing", Qt.Key.Key_3: "not_applicable"}
 
 
-SETTLE_RETRY_MS = 2000
 
-
-class ChecklistDialog(QDialog):
+class ChecklistDialog(ChecklistOutcomes, QDialog):
     act_done = Signal(object)  # CommandResult: deposit, incomplete or redirection
 
     def __init__(self, services: Services, actor: Actor, view: AppointmentView,
@@ -69,20 +71,32 @@ class ChecklistDialog(QDialog):
         self.services, self.actor, self.view = services, actor, view
         self.executor = executor
         self.busy = False
+        self.closing_confirmed = False
+        self.confirm: QMessageBox | None = None
         self.catalogue = catalogue
-        self.setWindowTitle(f"Contrôle du dossier — {view.full_name}")
-        self.resize(fitting(1100, 720))
+        self.setWindowTitle(f"Contrôle du dossier — {shown_name(view.full_name)}")
+        self.resize(fitting(1340, 720))  # room left for the title bar on 768 px
+        used: set[str] = set("rdiaf")  # the buttons' letters, below
 
         birth = fr_date(view.birth_date) if view.birth_date else "date de naissance inconnue"
-        # Names and references come from public online booking: shown as text, never markup.
-        who = QLabel(f"<span style='font-size:15pt'><b>{escape(view.full_name)}</b></span> — "
-                     f"né(e) le {birth} — "
-                     f"{escape(view.nationality) or 'nationalité non renseignée'} — "
-                     f"réf. {escape(view.reference)} — ticket {escape(view.ticket or '—')}")
-        who.setTextFormat(Qt.TextFormat.RichText)
-        who.setWordWrap(True)
+        # Names and references come from public online booking: shown as plain text, never
+        # markup, isolated so an Arabic name does not reorder the line.
+        self.who = ElidedLabel(shown_name(view.full_name))
+        big = self.who.font()
+        big.setPointSize(15)
+        big.setBold(True)
+        self.who.setFont(big)
+        details = QLabel(f"né(e) le {birth} — "
+                         f"{view.nationality or 'nationalité non renseignée'} — "
+                         f"réf. {view.reference} — ticket {view.ticket or '—'}")
+        details.setTextFormat(Qt.TextFormat.PlainText)
+        details.setWordWrap(True)
+        details.setAccessibleName("Identité")
         self.motif = QComboBox()
         self.motif.setAccessibleName("Motif")
+        self.motif.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.motif.setMinimumContentsLength(24)  # long motifs: the open list shows them whole
         if view.motif_code is None:
             self.motif.addItem(f"⚠ Motif à confirmer : {view.motif_label or 'inconnu'}", None)
         for m in self.catalogue.motifs:
@@ -107,18 +121,27 @@ class ChecklistDialog(QDialog):
         self.handover_layout = QVBoxLayout(self.handover_box)
         self.handover_boxes: list[QCheckBox] = []
 
+        section_labels = {name: with_mnemonic(text, used) for name, text in (
+            ("motif", "Motif :"), ("kind", "Demande :"), ("situations",
+            "Situation de la personne"), ("pieces", "Pièces du dossier"),
+            ("timbres", "Timbres fiscaux"), ("rebook", "Donner un nouveau rendez-vous"),
+            ("handover", "Remis par la préfecture"))}
+        self.handover_box.setTitle(section_labels["handover"])
         self.situation_boxes: dict[str, QCheckBox] = {}
-        situations = QGroupBox("Situation de la personne")
+        self.situation_checks: list[WrappingCheck] = []
+        situations = QGroupBox(section_labels["situations"])
         grid = QGridLayout(situations)
         for i, (code, label) in enumerate(self.catalogue.situations):
-            box = QCheckBox(label)
-            box.setAccessibleName(f"Situation {label}")
-            box.toggled.connect(self._situations_changed)
-            grid.addWidget(box, i // 2, i % 2)
-            self.situation_boxes[code] = box
+            check = WrappingCheck(with_mnemonic(label, used), f"Situation {label}")
+            check.box.toggled.connect(self._situations_changed)
+            grid.addWidget(check, i, 0)
+            self.situation_boxes[code] = check.box
+            self.situation_checks.append(check)
 
         self.model = ChecklistModel(self)
         self.table = QTableView()
+        pieces_label = QLabel(section_labels["pieces"])
+        pieces_label.setBuddy(self.table)
         self.table.setAccessibleName("Pièces du dossier")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -130,6 +153,9 @@ class ChecklistDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(2, 200)
         self.table.installEventFilter(self)
+        # The piece's name is read, not edited: the current cell is its « Statut » (where
+        # R / M / N mark) or its « Note » (where they are typed).
+        self.table.selectionModel().currentChanged.connect(self._current_moved)
 
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Avancement du contrôle")
@@ -144,8 +170,9 @@ class ChecklistDialog(QDialog):
 
         today = local(services.ctx.clock.now()).date()
         self.timbres = TimbreBox(fee_cents)
+        self.timbres.setTitle(section_labels["timbres"])
         self.timbres.error.connect(self.message.setText)
-        self.rebook = QCheckBox("Donner un nouveau rendez-vous")
+        self.rebook = QCheckBox(section_labels["rebook"])
         self.rebook.setAccessibleName("Nouveau rendez-vous")
         self.rebook_at = QDateTimeEdit(QDateTime(qdate(self._next_weekday(today)), QTime(9, 0)))
         self.rebook_at.setDisplayFormat("dd/MM/yyyy HH:mm")
@@ -161,7 +188,8 @@ class ChecklistDialog(QDialog):
         self.incomplete_button.setAccessibleName("Dossier incomplet")
         self.redirect_button = QPushButton("Réorienter vers l'&ANEF")
         self.redirect_button.setAccessibleName("Réorienter vers l'ANEF")
-        later = QPushButton("Fermer sans décider")
+        later = QPushButton("&Fermer sans décider")
+        later.setAccessibleName("Fermer sans décider")
         later.clicked.connect(self.reject)
         self.deposit_button.clicked.connect(self.register_deposit)
         self.incomplete_button.clicked.connect(self.register_incomplete)
@@ -178,25 +206,40 @@ class ChecklistDialog(QDialog):
         }
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Motif :"))
+        motif_label = QLabel(section_labels["motif"])
+        motif_label.setBuddy(self.motif)
+        kind_label = QLabel(section_labels["kind"])
+        kind_label.setBuddy(self.kind)
+        top.addWidget(motif_label)
         top.addWidget(self.motif, 3)
-        top.addWidget(QLabel("Demande :"))
+        top.addWidget(kind_label)
         top.addWidget(self.kind, 1)
-        side = QVBoxLayout()
+        side_panel = QWidget()
+        side = QVBoxLayout(side_panel)
+        side.setContentsMargins(0, 0, 4, 0)
+        side.addWidget(situations)
+        side.addWidget(self.handover_box)
         side.addWidget(self.progress)
         side.addWidget(QLabel("<b>Manque pour un dossier complet :</b>"))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.missing)
-        side.addWidget(scroll, 1)
+        side.addWidget(self.missing)
         side.addWidget(self.timbres)
         rebook_row = QHBoxLayout()
         rebook_row.addWidget(self.rebook)
         rebook_row.addWidget(self.rebook_at)
         side.addLayout(rebook_row)
+        side.addStretch(1)
+        self.side = QScrollArea()
+        self.side.setAccessibleName("Situation, timbres et nouveau rendez-vous")
+        self.side.setWidgetResizable(True)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.side.setWidget(side_panel)
+        pieces = QVBoxLayout()
+        pieces.addWidget(pieces_label)
+        pieces.addWidget(self.table, 1)
         middle = QHBoxLayout()
-        middle.addWidget(self.table, 3)
-        middle.addLayout(side, 1)
+        middle.addLayout(pieces, 3)
+        middle.addWidget(self.side, 2)
         buttons = QHBoxLayout()
         for button in (all_received, later):
             buttons.addWidget(button)
@@ -204,12 +247,11 @@ class ChecklistDialog(QDialog):
         for button in (self.redirect_button, self.incomplete_button, self.deposit_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(who)
+        layout.addWidget(self.who)
+        layout.addWidget(details)
         layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addWidget(self.limits)
-        layout.addWidget(situations)
-        layout.addWidget(self.handover_box)
         layout.addLayout(middle, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -249,25 +291,23 @@ class ChecklistDialog(QDialog):
             self.note.setText("Choisissez le motif avant de contrôler les pièces.")
             return
         motif = self.catalogue.motif(code)
-        self.note.setText(motif.redirect_note if motif.anef_redirect else motif.note)
+        # the catalogue's notes quote and list: « … » and « ; » never start a line alone
+        self.note.setText(typographic(motif.redirect_note if motif.anef_redirect
+                                      else motif.note))
         self._show_limits()
         self._show_handover(motif.rules.handover)
         self.model.load(motif, self.flags())
         if self.model.rowCount():
-            self.table.selectRow(0)  # the form always applies
+            self._select(0)  # the form always applies
 
-    def _show_handover(self, items: tuple[str, ...]) -> None:
-        """One box per thing the préfecture hands over for this motif (the OFII kit)."""
-        for box in self.handover_boxes:
-            self.handover_layout.removeWidget(box)
-            box.deleteLater()
-        self.handover_boxes = []
-        for item in items:
-            box = QCheckBox(item)
-            box.setAccessibleName(f"Remis : {item}")
-            self.handover_layout.addWidget(box)
-            self.handover_boxes.append(box)
-        self.handover_box.setVisible(bool(items))
+    def _current_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and current.column() == PIECE:
+            self.table.setCurrentIndex(self.model.index(current.row(), STATUS))
+
+    def _select(self, row: int) -> None:
+        """Select a piece with its « Statut » cell current, where R / M / N mark it."""
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.model.index(row, STATUS))
 
     def _show_limits(self) -> None:
         """The law's limits in red: the motif's end date, its birth-date window, a renewal
@@ -286,6 +326,19 @@ class ChecklistDialog(QDialog):
         shown = [p for p in limits if p]
         self.limits.setText(" — ".join(f"⚠ {p[0].upper()}{p[1:]}" for p in shown))
         self.limits.setVisible(bool(shown))
+
+    def _show_handover(self, items: tuple[str, ...]) -> None:
+        """One box per thing the préfecture hands over for this motif (the OFII kit)."""
+        for box in self.handover_boxes:
+            self.handover_layout.removeWidget(box)
+            box.deleteLater()
+        self.handover_boxes = []
+        for item in items:
+            box = QCheckBox(item)
+            box.setAccessibleName(f"Remis : {item}")
+            self.handover_layout.addWidget(box)
+            self.handover_boxes.append(box)
+        self.handover_box.setVisible(bool(items))
 
     def _kind_changed(self, _kind: str) -> None:
         self._show_limits()
@@ -310,7 +363,11 @@ class ChecklistDialog(QDialog):
         if later:
             lines += ["À compléter — le dossier est enregistré, elles sont demandées par "
                       "courrier daté :"] + [f"• {label}" for label in later]
-        self.missing.setText("\n".join(lines) or ("Rien : complet." if code else ""))
+        if code is None:
+            self.missing.setText("Choisissez d'abord le motif.")
+        else:
+            self.missing.setText(typographic("\n".join(lines)
+                                             or "Rien : le dossier est complet."))
         self.deposit_button.setEnabled(code is not None and not anef and not blocking)
         self.deposit_button.setText("Enregistrer le &dépôt, pièces à compléter (Ctrl+Entrée)"
                                     if later and not blocking else
@@ -337,113 +394,38 @@ class ChecklistDialog(QDialog):
             assert isinstance(event, QKeyEvent)
             status = MARK_KEYS.get(Qt.Key(event.key()))
             rows = self.table.selectionModel().selectedRows()
-            if status and rows and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            on_status = self.table.currentIndex().column() == STATUS
+            if (status and rows and on_status
+                    and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
                 row = rows[0].row()
                 self.model.mark(row, status)
                 following = [i for i in range(row + 1, self.model.rowCount())
                              if self.model.rows[i].line.applies]
                 if following:
-                    self.table.selectRow(following[0])
+                    self._select(following[0])
                 return True
         return super().eventFilter(watched, event)
 
-    # -- outcomes ----------------------------------------------------------------------------
-
-    def _request(self) -> DepositRequest | None:
-        code = self.motif_code()
-        if code is None:
-            self.message.setText("Choisissez d'abord le motif.")
-            return None
-        if self.timbres.number.text().strip() and not self.timbres.add_current():
-            return None
-        handed = tuple(box.text() for box in self.handover_boxes if box.isChecked())
-        return DepositRequest(self.view.id, code, self.kind.currentText(), self.situations(),
-                              self.model.checks(), tuple(self.timbres.entries), handed)
-
-    def _fail(self, exc: Exception) -> None:
-        self._set_busy(False)
-        if isinstance(exc, OutcomeUnknown):
-            self._set_busy(True)
-            self.message.setText(exc.message)
-            return
-        if isinstance(exc, RdvError):
-            prefix = "Rien n'a été enregistré. " if isinstance(exc, DatabaseUnavailable) else ""
-            self.message.setText(prefix + exc.message)
-        else:
-            self.message.setText(f"Rien n'a été enregistré : erreur inattendue ({exc}).")
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        for button in (self.deposit_button, self.incomplete_button, self.redirect_button):
-            button.setEnabled(not busy)
-        if not busy:
-            self._refresh()
-
-    def _run(self, action: str, command: Callable[[], CommandResult]) -> None:
+    def reject(self) -> None:
+        """Escape or « Fermer sans décider »: never while an outcome is being registered, and
+        only after asking once something has been marked (the marks would be lost)."""
         if self.busy:
             return
-        self._set_busy(True)
-        self.message.setText("Enregistrement en cours…")
-        pending = PendingOutcome(self.view.id, action, self.services.ctx.clock.now())
-
-        def failed(exc: Exception) -> None:
-            self._fail(exc)
-            if isinstance(exc, OutcomeUnknown):
-                self._settle(pending)
-
-        self.executor.submit(command, self._done, failed, owner=self)
-
-    def _settle(self, pending: PendingOutcome) -> None:
-        """Ask, until the database answers, whether the act whose reply was lost happened."""
-
-        def answered(result: CommandResult) -> None:
-            if result.dossier is not None or (result.view and result.view.outcome != "pending"):
-                self._done(result)
-            else:
-                self._set_busy(False)
-                self.message.setText(result.message)
-
-        def still_down(_exc: Exception) -> None:
-            QTimer.singleShot(SETTLE_RETRY_MS, self, lambda: self._settle(pending))
-
-        self.executor.submit(lambda: self.services.counter.settle(self.actor, pending),
-                             answered, still_down, owner=self)
-
-    def _done(self, result: CommandResult) -> None:
-        self.busy = False
-        self.accept()
-        self.act_done.emit(result)
-
-    def reject(self) -> None:
-        """Escape or « Fermer sans décider »: never while an outcome is being registered."""
-        if not self.busy:
+        if not self.model.touched() or self.closing_confirmed:
             super().reject()
+            return
+        ask = QMessageBox(QMessageBox.Icon.Question, "Fermer sans décider ?",
+                          "Les pièces marquées et les notes de ce contrôle seront perdues.",
+                          parent=self)
+        ask.setAccessibleName("Confirmer la fermeture")
+        close = ask.addButton("&Fermer sans enregistrer", QMessageBox.ButtonRole.DestructiveRole)
+        stay = ask.addButton("&Continuer le contrôle", QMessageBox.ButtonRole.RejectRole)
+        ask.setDefaultButton(stay)
+        ask.setEscapeButton(stay)
+        close.clicked.connect(self._close_anyway)
+        self.confirm = ask
+        ask.open()
 
-    def register_deposit(self) -> None:
-        if not self.deposit_button.isEnabled():
-            return
-        request = self._request()
-        if request is None:
-            return
-        self._run("deposit", lambda: self.services.counter.register_deposit(self.actor, request))
-
-    def register_incomplete(self) -> None:
-        if not self.incomplete_button.isEnabled():
-            return
-        request = self._request()
-        if request is None:
-            return
-        when: datetime | None = None
-        if self.rebook.isChecked():
-            picked = self.rebook_at.dateTime().toPython()
-            assert isinstance(picked, datetime)
-            when = picked
-        self._run("incomplete", lambda: self.services.counter.register_incomplete(
-            self.actor, request, when))
-
-    def redirect(self) -> None:
-        code = self.motif_code()
-        if code is None or not self.catalogue.motif(code).anef_redirect:
-            return
-        self._run("redirect", lambda: self.services.counter.redirect(self.actor, self.view.id,
-                                                                     code))
+    def _close_anyway(self) -> None:
+        self.closing_confirmed = True
+        self.reject()

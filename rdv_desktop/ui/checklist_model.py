@@ -20,6 +20,7 @@ STATUS_TEXT = {
 STATUS_COLOUR = {None: "#ffffff", "received": "#d5f5d5", "missing": "#f9d6d6",
                  "not_applicable": "#eeeeee"}
 COLUMNS = ("Pièce", "Statut", "Note")
+PIECE, STATUS, NOTE = 0, 1, 2
 
 
 
@@ -69,7 +70,7 @@ class ChecklistModel(ColumnTableModel):
         if not index.isValid():  # the table's root: no item there to enable or edit
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 2 else base
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == NOTE else base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -88,13 +89,13 @@ class ChecklistModel(ColumnTableModel):
             return QColor(STATUS_COLOUR[row.status])
         if role == Qt.ItemDataRole.ForegroundRole and not row.line.applies:
             return QColor("#777777")
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return f"{piece.code} — {piece.category}"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == PIECE:
+            return f"{piece.label}\n{piece.code} — {piece.category}"
         return None
 
     def setData(self, index: Index, value: object,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if index.column() != 2 or role != Qt.ItemDataRole.EditRole:
+        if index.column() != NOTE or role != Qt.ItemDataRole.EditRole:
             return False
         self.rows[index.row()].note = str(value).strip()
         self.dataChanged.emit(index, index)
@@ -111,6 +112,10 @@ class ChecklistModel(ColumnTableModel):
         for i, row in enumerate(self.rows):
             if row.line.applies and row.status in (None, "missing"):
                 self.mark(i, "received")
+
+    def touched(self) -> bool:
+        """Has the agent marked a piece or written a note (something a close would lose)?"""
+        return any(not r.auto or r.note for r in self.rows)
 
     def checks(self) -> tuple[PieceCheck, ...]:
         """Unchecked applicable pieces count as missing: nothing is assumed received."""

@@ -1,7 +1,8 @@
-"""The waiting room's two-tone chime: a WAV made with the standard library, played if possible.
+"""Short sounds made with the standard library, played if possible: the waiting room's
+two-tone chime and the arrival desk's « accepted » and « refused » tones.
 
 QtMultimedia (PySide6-Addons) plays the WAV; without it, or without a sound device, the
-system beep does. The file is generated once (`write_chime`) and shipped in resources/sounds.
+system beep does. The files are generated once (`write_all`) and shipped in resources/sounds.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from .media_quiet import quiet_media_probes
 
 RATE = 22050
 NOTES = ((659.25, 0.32), (523.25, 0.55))  # E5 then C5: the usual "ding-dong"
+SCAN_OK_NOTES = ((1046.5, 0.12), (1568.0, 0.2))  # C6 then G6: short and rising
+SCAN_REFUSED_NOTES = ((233.08, 0.22), (233.08, 0.22), (196.0, 0.4))  # low, repeated, falling
+SOUNDS = {"chime.wav": NOTES, "scan_ok.wav": SCAN_OK_NOTES, "scan_refused.wav": SCAN_REFUSED_NOTES}
 VOLUME = 0.45
 
 
@@ -27,10 +31,20 @@ def chime_path() -> Path:
     return resource("sounds", "chime.wav")
 
 
-def write_chime(path: Path) -> Path:
-    """A 16-bit mono ding-dong with soft attack and decay (no clicks)."""
+def sound_path(name: str) -> Path:
+    return resource("sounds", name)
+
+
+def write_all(folder: Path | None = None) -> None:
+    """(Re)generate every shipped sound (in resources/sounds unless told)."""
+    for name, notes in SOUNDS.items():
+        write_chime(folder / name if folder else sound_path(name), notes)
+
+
+def write_chime(path: Path, notes: tuple[tuple[float, float], ...] = NOTES) -> Path:
+    """A 16-bit mono sequence of notes with soft attack and decay (no clicks)."""
     frames = bytearray()
-    for frequency, seconds in NOTES:
+    for frequency, seconds in notes:
         count = int(RATE * seconds)
         for n in range(count):
             t = n / RATE
@@ -48,10 +62,11 @@ def write_chime(path: Path) -> Path:
 
 
 class Chime(QObject):
-    """Plays the chime; falls back to the system beep."""
+    """Plays one sound (the chime unless told); falls back to the system beep."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, path: Path | None = None) -> None:
         super().__init__(parent)
+        self.path = path or chime_path()
         self._effect: Any = None
         self._tried = False
 
@@ -59,7 +74,7 @@ class Chime(QObject):
         if self._tried:
             return self._effect
         self._tried = True
-        path = chime_path()
+        path = self.path
         if not path.exists():
             return None
         try:

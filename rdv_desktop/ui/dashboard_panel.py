@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
+from ..french import ordinal
 from ..printing.chart_style import OUTCOME_COLORS as COLORS
 from ..services.core import Actor, local_today
 from ..services.recepisse import RecepisseCounts
@@ -149,7 +151,11 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
 
         # The detail table has many columns: the manager can widen it over the motifs chart.
         self.bottom = QSplitter(Qt.Orientation.Horizontal)
-        self.bottom.addWidget(self.motifs_chart)
+        motifs = QScrollArea()  # many motifs: rows stay readable and scroll
+        motifs.setWidgetResizable(True)
+        motifs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        motifs.setWidget(self.motifs_chart)
+        self.bottom.addWidget(motifs)
         self.bottom.addWidget(detail_box)
         self.bottom.setChildrenCollapsible(False)
         self.bottom.setStretchFactor(0, 2)
@@ -215,10 +221,10 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         k["complete"].show_value(pct(t.completeness_rate))
         k["redirected"].show_value(str(t.redirected))
         k["wait"].show_value(minutes(t.mean_wait_minutes),
-                             f"90e centile {minutes(report.wait.p90_minutes)} · médiane "
+                             f"{ordinal(90)} centile {minutes(report.wait.p90_minutes)} · médiane "
                              f"{minutes(report.wait.p50_minutes)}")
         k["service"].show_value(minutes(t.mean_service_minutes),
-                                f"90e centile {minutes(report.service.p90_minutes)} · "
+                                f"{ordinal(90)} centile {minutes(report.service.p90_minutes)} · "
                                 f"médiane {minutes(report.service.p50_minutes)}")
         self._charts(report)
         self._table(report)
@@ -236,9 +242,9 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         self.hours_chart.set_data([b.label for b in report.by_hour], [
             ("Rendez-vous", COLORS["other"], [b.figures.appointments for b in report.by_hour])])
         motifs = list(report.by_motif)
-        self.motifs_chart.set_data([b.label for b in motifs], [
+        self.motifs_chart.set_data([b.short_label for b in motifs], [
             (name, COLORS[key], [getattr(b.figures, key) for b in motifs])
-            for name, key in OUTCOMES])
+            for name, key in OUTCOMES], full_labels=[b.label for b in motifs])
 
     def _refill_table(self) -> None:
         if self.report is not None:

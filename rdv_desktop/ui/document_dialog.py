@@ -1,10 +1,17 @@
-"""What the agent sees after a document is produced: print, pick a printer, or save the PDF."""
+"""What the agent sees after a document is produced: print, pick a printer, or save the PDF.
+
+Each print is its own job and only its result is shown here. No button is a default one:
+a Return typed into this window (a scanner's, or the clerk's) never prints again. At the
+arrival desk the window is *passive*: not modal, shown without taking the focus and never
+accepting it, so the scan field keeps the keyboard; it is used with the mouse.
+"""
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,18 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..french import typographic
 from ..services.papers import RenderedDocument
-from .printing import PdfPrinter
+from .printing import PdfPrinter, PrintJob
 
 
 class DocumentDialog(QDialog):
     """Non-blocking: printing runs in the printer's worker, results come back as text."""
 
     def __init__(self, doc: RenderedDocument, printer: PdfPrinter, *, auto_print: bool,
-                 parent: QWidget | None = None) -> None:
+                 passive: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
         self.printer = printer
+        self.passive = passive
+        self.job: PrintJob | None = None
         self.setWindowTitle(doc.title)
         self.setAccessibleName("Document à imprimer")
         self.status = QLabel("Prêt à imprimer." if not auto_print else "Impression en cours…")
@@ -48,22 +58,38 @@ class DocumentDialog(QDialog):
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         for button in (self.print_button, self.choose_button, self.save_button, close):
+            button.setAutoDefault(False)  # Return never prints (a scan ends with Return)
             buttons.addWidget(button)
+            if passive:
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if passive:
+            self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+            self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{escape(doc.title)}</b>"))  # titles carry names
         if doc.kept_at:
             layout.addWidget(QLabel(f"Copie conservée : {doc.kept_at}"))
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        printer.printed.connect(self._report_ok)
-        printer.failed.connect(self._report_error)
         if auto_print:
-            printer.print_document(doc)
+            self._send(None)
+
+    def present(self) -> None:
+        """Window-modal at a counter; at the desk shown beside the window, focus left alone."""
+        if self.passive:
+            self.show()
+        else:
+            self.open()
+
+    def _send(self, printer_name: str | None) -> None:
+        self.job = self.printer.print_document(self.doc, printer_name)
+        self.job.printed.connect(self._report_ok)
+        self.job.failed.connect(self._report_error)
 
     def _print(self, printer_name: str | None) -> None:
         self.status.setStyleSheet("")
         self.status.setText("Impression en cours…")
-        self.printer.print_document(self.doc, printer_name)
+        self._send(printer_name)
 
     def _choose(self) -> None:
         chooser = QPrintDialog(QPrinter(), self)
@@ -87,8 +113,20 @@ class DocumentDialog(QDialog):
 
     def _report_ok(self, text: str) -> None:
         self.status.setStyleSheet("color: #1b5e20; font-weight: bold")
-        self.status.setText(text)
+        self._tell(text)
 
     def _report_error(self, text: str) -> None:
         self.status.setStyleSheet("color: #b00020; font-weight: bold")
-        self.status.setText(text)
+        self._tell(text)
+
+    def _tell(self, text: str) -> None:
+        """Show a sentence and grow the window to its wrapped height (never cut, never over
+        the line above)."""
+        self.status.setText(typographic(text))
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
+        wanted = max(wanted, self.sizeHint().height(), self.minimumSizeHint().height())
+        if wanted > self.height():
+            self.resize(self.width(), wanted)

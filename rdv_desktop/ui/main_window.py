@@ -56,11 +56,12 @@ class MainWindow(QMainWindow):
     appointments_changed = Signal(object)  # tuple[AppointmentView, ...]
 
     def __init__(self, services: Services, actor: Actor, db_label: str,
-                 printer_name: str = "") -> None:
+                 printer_name: str = "", *, sounds: bool = True) -> None:
         super().__init__()
         self.services = services
         self.actor = actor
         self._printer_name = printer_name
+        self._sounds = sounds  # the desk's tones (station setting)
         self._printer: PdfPrinter | None = None
         self.executor = DbExecutor(self)
         self.executor.stalled.connect(self._stalled)
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
     def _build_desk(self) -> CheckInPanel:
         from .checkin_panel import CheckInPanel
 
-        desk = CheckInPanel(self.services, self.actor, self.printer)
+        desk = CheckInPanel(self.services, self.actor, self.printer, sounds=self._sounds)
         desk.document_requested.connect(self.show_document)
         desk.checked_in.connect(self._arrived)
         if self._desk_tab is not None:
@@ -145,11 +146,17 @@ class MainWindow(QMainWindow):
         if self._checkin is None and self.tabs.widget(index) is self._desk_tab:
             self._checkin = self._build_desk()
 
-    def focus_search(self) -> None:
+    def desk_shown(self) -> CheckInPanel | None:
+        """The arrival desk if it is the screen shown."""
         shown = self.tabs.currentWidget()
         if self._checkin is not None and (shown is self._checkin or shown is self._desk_tab):
-            self._checkin.focus_search()
-        elif shown is self.queue:
+            return self._checkin
+        return None
+
+    def focus_search(self) -> None:
+        if (desk := self.desk_shown()) is not None:
+            desk.focus_search()
+        elif self.tabs.currentWidget() is self.queue:
             self.queue.focus_search()
 
     def _open_walkin(self) -> None:
@@ -318,10 +325,15 @@ class MainWindow(QMainWindow):
                                                                       appointment_id))
 
     def show_document(self, doc: RenderedDocument, auto_print: bool = True) -> DocumentDialog:
+        """A document window; over the arrival desk it never takes the scan field's focus."""
         from .document_dialog import DocumentDialog
 
-        dialog = DocumentDialog(doc, self.printer, auto_print=auto_print, parent=self)
-        dialog.open()
+        desk = self.desk_shown()
+        dialog = DocumentDialog(doc, self.printer, auto_print=auto_print,
+                                passive=desk is not None, parent=self)
+        dialog.present()
+        if desk is not None:
+            desk.focus_scan()
         return dialog
 
     def _arrived(self, view: AppointmentView) -> None:

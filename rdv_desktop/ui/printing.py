@@ -4,6 +4,9 @@ The PDF is rasterised page by page (pypdfium2) and painted on a QPrinter in a si
 worker thread (pdfium is not thread-safe; QPainter on a QPrinter is allowed outside the GUI
 thread). A missing or failing printer never loses the document: its copy is already kept on
 disk by the document service, and the message says where.
+
+Each request is a `PrintJob` with its own number and its own signals: the window that asked
+hears its own result, never another window's (two document windows used to share one signal).
 """
 
 from __future__ import annotations
@@ -67,30 +70,48 @@ def paint_pdf(pdf: bytes, printer_name: str, output_file: str | None = None,
     return len(document)
 
 
-class PdfPrinter(QObject):
-    """Prints documents one at a time and reports in a French sentence."""
+class PrintJob(QObject):
+    """One document sent to the printer; reports once, to whoever asked for it."""
 
     printed = Signal(str)
     failed = Signal(str)
+
+    def __init__(self, number: int, title: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.number = number
+        self.title = title
+        self.outcome: str | None = None  # the sentence, once known
+
+
+class PdfPrinter(QObject):
+    """Prints documents one at a time; each job reports in a French sentence."""
 
     def __init__(self, printer_name: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.printer_name = printer_name
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        self._jobs = 0
 
     def print_document(self, doc: RenderedDocument, printer_name: str | None = None,
-                       output_file: str | None = None) -> None:
+                       output_file: str | None = None) -> PrintJob:
         name = self.printer_name if printer_name is None else printer_name
         kept = f" Le document est conservé dans {doc.kept_at}." if doc.kept_at else ""
+        self._jobs += 1
+        job = PrintJob(self._jobs, doc.title, self)
 
         def done(pages: int) -> None:
-            self.printed.emit(f"{doc.title} : imprimé ({pages} page{'s' if pages > 1 else ''}).")
+            job.outcome = f"{doc.title} : imprimé ({pages} page{'s' if pages > 1 else ''})."
+            job.printed.emit(job.outcome)
+            job.deleteLater()
 
         def failed(exc: Exception) -> None:
             reason = str(exc) if isinstance(exc, PrintError) else f"erreur d'impression ({exc})"
-            self.failed.emit(f"{doc.title} non imprimé : {reason}{kept} "
-                             "Utilisez « Enregistrer en PDF » pour ne rien perdre.")
+            job.outcome = (f"{doc.title} non imprimé : {reason}{kept} "
+                           "Utilisez « Enregistrer en PDF » pour ne rien perdre.")
+            job.failed.emit(job.outcome)
+            job.deleteLater()
 
         run_in_background(lambda: paint_pdf(doc.pdf, name, output_file, doc.print_name), done,
-                          failed, self.pool, owner=self)
+                          failed, self.pool, owner=job)
+        return job

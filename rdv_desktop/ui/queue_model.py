@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from ..services.core import fr_date, fr_time
 from ..services.counter import AppointmentView
+from .plain_text import shown_name
 from .stage_style import stage_colour, stage_text
 from .table_model import ColumnTableModel, Index
 
@@ -71,7 +72,7 @@ class QueueModel(ColumnTableModel):
         if col == 1:
             return v.ticket or ""
         if col == 2:
-            return (PRIORITY_MARK if v.priority else "") + v.full_name
+            return (PRIORITY_MARK if v.priority else "") + shown_name(v.full_name)
         if col == 3:
             return ("⚠ " if v.motif_to_confirm else "") + (v.motif_label or "motif à confirmer")
         if col == 4:

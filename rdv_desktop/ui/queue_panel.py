@@ -32,6 +32,7 @@ from ..services.counter import AppointmentView, QueueChanges, QueueFeed, Stage
 from ..services.setup import Services
 from .date_fields import date_field, qdate
 from .executor import DbExecutor
+from .plain_text import shown_name
 from .queue_counts import QueueCounts
 from .queue_filter import QueueFilter
 from .queue_model import QueueModel
@@ -209,7 +210,7 @@ class QueuePanel(QWidget):
         else:
             where = "au guichet" if view.stage is Stage.AT_COUNTER else "appelé(e)"
             text = (f"Guichet {self.actor.counter_number} : ticket {view.ticket} — "
-                    f"{view.full_name} — {where}")
+                    f"{shown_name(view.full_name)} — {where}")
             if view.assistance:
                 text += f" — {view.assistance}"
         if text != self.current_label.text():
@@ -317,7 +318,8 @@ class QueuePanel(QWidget):
         return dialog
 
     def _ask_undo_reason(self, view: AppointmentView, preview: UndoPreview) -> ReasonDialog:
-        lines = [f"Annuler {preview.step_label} pour {view.full_name} ?", *preview.takes_back,
+        lines = [f"Annuler {preview.step_label} pour {shown_name(view.full_name)} ?",
+                 *preview.takes_back,
                  "Indiquez la raison :"]
         dialog = ReasonDialog("Annuler une étape", "\n".join(lines), self)
         dialog.setAccessibleName("Raison de l'annulation")

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
-from ..services.core import Actor, fr_datetime, local_today
+from ..french import fr_euros
+from ..services.core import Actor, action_label, fr_datetime, local_today
 from ..services.office import ReviewDetail, ReviewFilter, ReviewRow
 from ..services.setup import Services
 from .date_fields import day_of, period_fields
@@ -61,13 +62,15 @@ def detail_html(d: ReviewDetail) -> str:
     ]
     if d.timbres:
         parts.append("<h4>Timbres</h4><ul>" + "".join(
-            f"<li>{escape(n)} — {a / 100:.2f} €</li>".replace(".", ",") for n, a in d.timbres)
+            f"<li>{escape(n)} — {fr_euros(a)}</li>" for n, a in d.timbres)
             + "</ul>")
     parts.append(f"<h4>Impressions ({d.reprint_count} réimpression(s))</h4><ul>" + "".join(
-        f"<li>{fr_datetime(e.at)} — {escape(e.action)} par {escape(e.user_login)}</li>"
+        f"<li>{fr_datetime(e.at)} — {escape(action_label(e.action, e.after))} par "
+        f"{escape(e.user_login)}</li>"
         for e in d.prints) + "</ul>")
     parts.append("<h4>Journal</h4><ul>" + "".join(
-        f"<li>{fr_datetime(e.at)} — {escape(e.action)} — {escape(e.user_login)} "
+        f"<li>{fr_datetime(e.at)} — {escape(action_label(e.action, e.after))} — "
+        f"{escape(e.user_login)} "
         f"({escape(e.station)}){' — ' + escape(e.reason) if e.reason else ''}</li>"
         for e in d.trail) + "</ul>")
     return "".join(parts)

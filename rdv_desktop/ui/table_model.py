@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from .plain_text import plain_tooltip
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -49,6 +51,10 @@ class TextRowsModel(ColumnTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.AccessibleTextRole):
+                                               Qt.ItemDataRole.AccessibleTextRole,
+                                               Qt.ItemDataRole.ToolTipRole):
             return None
-        return self._rows[index.row()][index.column()]
+        text = self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:  # a cut cell (a long motif) read whole
+            return plain_tooltip(text) if text else None
+        return text

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import ValidationError
+from ..french import fr_euros
 from ..services.counter import TimbreEntry, validate_timbres
 
 
 def euros(cents: int) -> str:
-    return f"{cents / 100:.2f}".replace(".", ",") + " €"
+    return fr_euros(cents)
 
 
 class TimbreBox(QGroupBox):

@@ -94,7 +94,7 @@ def test_dated_fee_and_refused_fee(qtbot, panel: SettingsPanel, services: Servic
     by_name(panel, QDoubleSpinBox, "Montant du tarif").setValue(225.5)
     by_name(panel, QDateEdit, "Tarif applicable à partir du").setDate(QDate(2027, 1, 1))
     assert click_and_wait(qtbot, panel, "Ajouter le tarif")
-    assert message(panel) == "Tarif ajouté : 225,50 € à partir du 01/01/2027."
+    assert message(panel) == "Tarif ajouté : 225,50\u00a0€ à partir du 01/01/2027."
     assert by_name(panel, QLineEdit, "Code du tarif").text() == ""
     assert services.catalogue.fee_on("TITRE", date(2027, 1, 1)) == 22550
     assert services.catalogue.fee_on("TITRE", date(2026, 12, 31)) is None

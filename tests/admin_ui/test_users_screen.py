@@ -115,7 +115,7 @@ def test_roles_and_password_reset(qtbot, panel: UsersPanel, services: Services,
     by_name(dialog, QCheckBox, "Rôle Encadrement").setChecked(True)
     with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
         by_name(dialog, QPushButton, "Enregistrer les rôles").click()
-    assert change.args == [True, "Rôles de agent1 enregistrés."]
+    assert change.args == [True, "Rôles d'agent1 enregistrés."]  # élision
     assert not dialog.isVisible()
     assert panel.selected().roles == {"agent", "manager"}
 
@@ -124,7 +124,7 @@ def test_roles_and_password_reset(qtbot, panel: UsersPanel, services: Services,
     by_name(dialog, QLineEdit, "Confirmation du mot de passe").setText("Nouveau-secret")
     with qtbot.waitSignal(panel.changed, timeout=10_000) as change:
         by_name(dialog, QPushButton, "Changer le mot de passe").click()
-    assert change.args == [True, "Mot de passe de agent1 changé."]
+    assert change.args == [True, "Mot de passe d'agent1 changé."]
     assert not dialog.isVisible()
     actor = services.users.authenticate("agent1", "Nouveau-secret", "TEST-1", 1)
     assert actor.roles == {"agent", "manager"}

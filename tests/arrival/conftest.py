@@ -13,6 +13,7 @@ from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.counter.appointment_views import AppointmentView
 from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.checkin_panel import CheckInPanel
 from tests.ui_thread_guard import ui_thread_guard  # noqa: F401 (autouse: UI code never opens a session on the main thread)
 
 TODAY = date(2026, 11, 26)
@@ -38,6 +39,16 @@ def code_of(services: Services) -> Callable[[AppointmentView], str]:
     """The signed check-in code printed on the convocation of an appointment."""
     signer = services.keys.signer(create_if_missing=True)
     return lambda view: services.documents.checkin_code(view, signer)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def panel(qtbot, services: Services, accueil: Actor) -> CheckInPanel:
+    """The arrival desk alone, shown, signed in as the accueil."""
+    desk = CheckInPanel(services, accueil)
+    qtbot.addWidget(desk)
+    desk.show()
+    qtbot.waitExposed(desk)
+    return desk
 
 
 def audit_count(services: Services, action: str | None = None) -> int:

@@ -39,15 +39,6 @@ def by_name(widget, cls, name):
     return found[0]
 
 
-@pytest.fixture
-def panel(qtbot, services: Services, accueil: Actor) -> CheckInPanel:
-    desk = CheckInPanel(services, accueil)
-    qtbot.addWidget(desk)
-    desk.show()
-    qtbot.waitExposed(desk)
-    return desk
-
-
 def key_burst(widget, text: str) -> None:
     """Key press/release events as a keyboard sends them, including é, è, ç, à, § of AZERTY.
 
@@ -93,16 +84,17 @@ def test_mangled_scans_check_in_too(qtbot, panel: CheckInPanel, services: Servic
     assert arrivals(services) == 1
 
 
-def test_same_code_twice_is_red_and_the_panel_resets(qtbot, panel: CheckInPanel,
-                                                     services: Services, book: Book,
-                                                     code_of: Code) -> None:
+def test_same_code_twice_is_amber_and_the_panel_resets(qtbot, panel: CheckInPanel,
+                                                       services: Services, book: Book,
+                                                       code_of: Code) -> None:
     code = code_of(book())
     scanner_types(qtbot, panel, code)
     scanner_types(qtbot, panel, code)
-    assert panel.feedback.kind == "red"
+    assert panel.feedback.kind == "amber"  # nothing wrong: the person is already in the queue
     assert "Déjà enregistré" in panel.feedback.text() and "poste TEST-1" in panel.feedback.text()
     assert audit_count(services, "checkin") == 1
-    assert panel.feedback.timer.isActive() and panel.feedback.timer.interval() == 6000
+    assert panel.feedback.timer.isActive() and panel.feedback.timer.interval() == 10000
+    assert panel.recent.kinds() == ["amber", "green"]
     panel.feedback.timer.timeout.emit()
     assert panel.feedback.kind == "idle" and "Prêt" in panel.feedback.text()
 

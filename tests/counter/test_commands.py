@@ -353,3 +353,24 @@ def test_checklist_setup_reads_the_catalogue_and_todays_fee(services: Services,
     setup = services.counter.checklist_setup(agent)
     assert setup.catalogue.motif("AES_SALARIE").label
     assert setup.fee_cents == services.catalogue.fee_on("DVR_DEPOT", TODAY)
+
+
+def test_a_missing_pieces_list_says_how_to_come_back(services: Services, accueil: Actor,
+                                                     agent: Actor) -> None:
+    """With a new appointment: come to the one given; without: book again online."""
+    import io
+
+    from pypdf import PdfReader
+
+    def text(result: CommandResult) -> str:
+        pdf = next(d.pdf for d in result.documents if d.kind == "missing_pieces")
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        return " ".join(" ".join(p.extract_text().split()) for p in pages)
+
+    _person, rebooked = rebooked_incomplete(services, accueil, agent,
+                                            datetime(2026, 12, 10, 9, 0))
+    assert "rendez-vous indiqué ci-dessus" in text(rebooked)
+    person = at_counter(services, accueil, agent, name="Sans-Date", hour=time(10, 30))
+    request = request_for(services, person, frozenset({first_missing_code(services)}))
+    alone = text(services.counter.register_incomplete(agent, request, None))
+    assert "reprenez rendez-vous en ligne" in alone and "indiqué" not in alone

@@ -82,6 +82,13 @@ def test_config_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     cfg = load_config()
     assert (cfg.db_url, cfg.site_code, cfg.station_name, cfg.counter_number, cfg.printer) == (
         "sqlite:////fichier.db", "HERAULT", "GUICHET-3", 3, "HP")
+    assert cfg.sounds  # the desk's tones: on unless the station says otherwise
+    conf.write_text('[station]\nsounds = false\n', encoding="utf-8")
+    assert not load_config().sounds
+    conf.write_text('[station]\nsounds = "non"\n', encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="true ou false"):
+        load_config()
+    conf.write_text('[database]\nurl = "sqlite:////fichier.db"\n', encoding="utf-8")
     monkeypatch.setenv("RDV_DB_URL", "sqlite:////env.db")
     assert load_config().db_url == "sqlite:////env.db"
     assert load_config("sqlite:////option.db").db_url == "sqlite:////option.db"

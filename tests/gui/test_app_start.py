@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from rdv_desktop.app import main, open_station, sign_in
@@ -45,10 +45,15 @@ def person(qapp: QApplication) -> Iterator[Callable[[Callable[[QWidget], None]],
         return watchers[-1]
 
     name = qapp.applicationName()
+    locale = QLocale()
     yield watch
     for watcher in watchers:
         qapp.removeEventFilter(watcher)
     qapp.setApplicationName(name)
+    for translator in qapp.findChildren(QTranslator):  # main() put Qt in French: undo
+        qapp.removeTranslator(translator)
+        translator.deleteLater()
+    QLocale.setDefault(locale)
     gc.unfreeze()  # main() freezes what the start built; give this test process its GC back
 
 
@@ -75,10 +80,16 @@ def test_sign_in_then_the_queue(person, station_files: Path, db_url: str, servic
         elif isinstance(window, MainWindow) and not shown:
             shown.append(window)
             window.queue.timer.stop()
+            french.extend((QCoreApplication.translate("QPlatformTheme", "Cancel"),
+                           QCoreApplication.translate("QLineEdit", "&Copy"),
+                           QLocale().toString(1234.5, "f", 2), QLocale().dayName(1)))
             window.close()  # the last window: rdv-desktop's event loop ends
 
+    french: list[str] = []
     watcher = person(answer)
     assert main(["--db", db_url, "--station", "TEST-2", "--counter", "1"]) == 0
+    # Qt's own buttons, menus and numbers are French (qtbase_fr.qm and a French locale)
+    assert french == ["Annuler", "Cop&ier", "1\u202f234,50", "lundi"]
     assert watcher.seen[:1] == ["LoginDialog"]
     assert len(shown) == 1 and shown[0].actor.login == "agent1"
     assert shown[0].tabs.tabText(0) == "File du jour"

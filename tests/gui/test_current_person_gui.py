@@ -110,7 +110,7 @@ def test_undo_dialog_names_the_step_and_what_it_takes_back(qtbot, window: MainWi
     dialog = window.queue.undo_dialog
     assert dialog.isVisible()
     text = " ".join(label.text() for label in dialog.findChildren(type(window.queue.message)))
-    assert "Annuler le dossier incomplet pour INCOMPLET Test" in text
+    assert "Annuler le dossier incomplet pour \u2066INCOMPLET Test\u2069 ?" in text  # isolated
     assert "Le nouveau rendez-vous du 14/12/2026 à 14:00 sera annulé." in text
     dialog.reject()
 
@@ -129,6 +129,10 @@ def test_a_name_from_online_booking_is_shown_as_text(qtbot, window: MainWindow,
         assert label.textFormat() is Qt.TextFormat.PlainText
     press(qtbot, window, "serve")
     dialog = window.checklist
-    header = next(w for w in dialog.findChildren(QLabel) if "né(e) le" in w.text())
-    assert "&lt;IMG SRC=X&gt;HOSTILE" in header.text()
+    header = dialog.who  # the name: plain text, elided if long, whole in its tooltip
+    assert header.textFormat() is Qt.TextFormat.PlainText
+    assert "<IMG SRC=X>HOSTILE" in header.full_text
+    assert "&lt;IMG SRC=X&gt;HOSTILE" in header.toolTip()  # a tooltip would read HTML
+    assert all(label.textFormat() is Qt.TextFormat.PlainText
+               for label in dialog.findChildren(QLabel) if "HOSTILE" in label.text())
     dialog.reject()

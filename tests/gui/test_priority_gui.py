@@ -17,6 +17,7 @@ from rdv_desktop.services.counter import NewAppointment
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.assistance_dialog import AssistanceDialog
 from rdv_desktop.ui.main_window import MainWindow
+from rdv_desktop.ui.plain_text import shown_name
 from tests.flows import TODAY
 from tests.gui.conftest import settle
 
@@ -58,7 +59,7 @@ def test_priority_moves_the_row_and_survives_another_station(
     top = window.queue.model.index(0, 8).data()
     assert top == ("priorité : carte mobilité inclusion (priorité ou invalidité) — "
                    "accompagné(e) de : Hamid Rezaï (interprète, dari)")
-    assert window.queue.model.index(0, 2).data() == "★ DERNIER Test"
+    assert window.queue.model.index(0, 2).data() == "★ " + shown_name("DERNIER Test")
 
     # Another station opens its window on the same database: same order, same companions.
     ctx = ServiceContext.create(Database(db_url), "CANTAL", clock, "TEST-2", tmp_path / "k2",

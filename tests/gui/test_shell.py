@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMenu
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.papers.documents import DocumentKind, RenderedDocument
 from rdv_desktop.services.setup import Services
+from rdv_desktop.ui.document_dialog import DocumentDialog
 from rdv_desktop.ui.login_dialog import LoginDialog
 from rdv_desktop.ui.main_window import MainWindow
 from rdv_desktop.ui.printing import PdfPrinter, paint_pdf
@@ -135,10 +136,44 @@ def test_missing_printer_keeps_the_document_and_says_so(qtbot, tmp_path: Path) -
     kept.write_bytes(b"%PDF-1.4")
     doc = RenderedDocument(DocumentKind.ATTESTATION, "Attestation de dépôt X", "x.pdf",
                            b"%PDF-1.4", kept)
-    with qtbot.waitSignal(printer.failed, timeout=10000) as blocker:
-        printer.print_document(doc)
+    job = printer.print_document(doc)
+    with qtbot.waitSignal(job.failed, timeout=10000) as blocker:
+        pass
     message = blocker.args[0]
     assert "introuvable" in message and str(kept) in message and "Enregistrer en PDF" in message
+
+
+def test_each_print_reports_to_the_window_that_asked(qtbot, tmp_path: Path) -> None:
+    """Two documents printing at once: each window shows its own result, never the other's;
+    a long red sentence makes its window grow instead of being cut."""
+    printer = PdfPrinter("IMPRIMANTE-INEXISTANTE")
+    body = b"%PDF-1.4"  # the printer is missing: refused before the PDF is read
+    missing = RenderedDocument(DocumentKind.MISSING_PIECES, "Pièces manquantes — Ahmadi",
+                               "m.pdf", body, tmp_path / "m.pdf")
+    convocation = RenderedDocument(DocumentKind.CONVOCATION, "Convocation P-HFD84XHM",
+                                   "c.pdf", body, tmp_path / "c.pdf")
+    first = DocumentDialog(missing, printer, auto_print=True)
+    second = DocumentDialog(convocation, printer, auto_print=True)
+    for dialog in (first, second):
+        qtbot.addWidget(dialog)
+        dialog.show()
+    heights = (first.height(), second.height())
+    qtbot.waitUntil(lambda: all("non imprimé" in d.status.text() for d in (first, second)),
+                    timeout=10000)
+    assert first.status.text().startswith("Pièces manquantes — Ahmadi non imprimé")
+    assert "Convocation" not in first.status.text()
+    assert second.status.text().startswith("Convocation P-HFD84XHM non imprimé")
+    assert "Ahmadi" not in second.status.text()
+    for dialog, height in zip((first, second), heights, strict=True):
+        label = dialog.status
+        assert dialog.height() > height  # the window grew to its message
+        assert label.height() >= label.heightForWidth(label.width())
+        assert label.geometry().bottom() < dialog.height()
+    # a reprint from the first window is heard by the first window only
+    before = second.status.text()
+    first.print_button.click()
+    qtbot.waitUntil(lambda: "non imprimé" in first.status.text(), timeout=10000)
+    assert second.status.text() == before
 
 
 def test_main_window_fits_the_screen(window: MainWindow) -> None:

@@ -108,7 +108,7 @@ def test_reprint_says_duplicata_on_every_page(attestation: AttestationData, pdf_
     assert len(pages) >= 2
     for text in pages:
         assert "DUPLICATA" in text
-        assert "Réimprimé le 27/11/2026 09:15" in text
+        assert "Réimprimé le 27/11/2026 à 09:15" in text
 
 
 def test_no_foreign_number_line_when_none(attestation: AttestationData, pdf_pages) -> None:

@@ -66,7 +66,7 @@ def test_latin_and_cyrillic_extract_verbatim(attestation: AttestationData, pdf_p
 def test_french_formatting() -> None:
     paris = ZoneInfo("Europe/Paris")
     assert fr_date(date(2026, 3, 4)) == "04/03/2026"
-    assert fr_datetime(datetime(2026, 7, 14, 9, 5, tzinfo=paris)) == "14/07/2026 09:05"
+    assert fr_datetime(datetime(2026, 7, 14, 9, 5, tzinfo=paris)) == "14/07/2026 à 09:05"
     assert fr_long_date(date(2026, 12, 1)) == "mardi 1er décembre 2026"
     assert fr_long_date(date(2026, 8, 15)) == "samedi 15 août 2026"
     assert fr_euros(5000) == "50,00\u00a0€"

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from ..faces import lazy_face
 
 _EXPORTS = {
+    "ACTION_LABELS": "audit_labels",
+    "ENTITY_LABELS": "audit_labels",
     "Actor": "actor",
     "AuditEntry": "audit",
     "ROLES": "actor",
@@ -17,6 +19,7 @@ _EXPORTS = {
     "SWITCHES": "site_settings",
     "TUNABLES": "site_settings",
     "UserInfo": "users",
+    "action_label": "audit_labels",
     "fr_date": "clock",
     "fr_datetime": "clock",
     "fr_time": "clock",
@@ -25,6 +28,8 @@ _EXPORTS = {
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
 __all__ = [
+    "ACTION_LABELS",
+    "ENTITY_LABELS",
     "MENTIONS",
     "ROLES",
     "ROLE_LABELS",
@@ -33,6 +38,7 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "UserInfo",
+    "action_label",
     "fr_date",
     "fr_datetime",
     "fr_time",
@@ -43,6 +49,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .actor import ROLE_LABELS, ROLES, Actor
     from .audit import AuditEntry
+    from .audit_labels import ACTION_LABELS, ENTITY_LABELS, action_label
     from .clock import fr_date, fr_datetime, fr_time, local, local_today
     from .site_settings import MENTIONS, SWITCHES, TUNABLES
     from .users import UserInfo

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from ... import french
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -51,19 +53,10 @@ def at_paris(day: date, hour: time) -> datetime:
     return datetime.combine(day, hour, tzinfo=PARIS)
 
 
-def fr_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def fr_time(when: datetime | time) -> str:
-    if isinstance(when, datetime):
-        when = local(when).time()
-    return when.strftime("%H:%M")
-
-
-def fr_datetime(when: datetime) -> str:
-    loc = local(when)
-    return f"{fr_date(loc.date())} à {fr_time(loc)}"
+# How the services' sentences write dates and times: the package-wide French module.
+fr_date = french.fr_date
+fr_time = french.fr_time
+fr_datetime = french.fr_datetime
 
 
 def add_months(day: date, months: int) -> date:

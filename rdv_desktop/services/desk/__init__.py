@@ -10,12 +10,14 @@ from ..faces import lazy_face
 
 _EXPORTS = {
     "DeskCommands": "commands",
+    "KeyBurst": "scan_input",
     "ScanResult": "checkin",
     "arrived": "checkin",
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
-__all__ = ["DeskCommands", "ScanResult", "arrived"]
+__all__ = ["DeskCommands", "KeyBurst", "ScanResult", "arrived"]
 
 if TYPE_CHECKING:
     from .checkin import ScanResult, arrived
     from .commands import DeskCommands
+    from .scan_input import KeyBurst

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["candidates", "normalise_reference"]
+__all__ = ["KeyBurst", "candidates", "normalise_reference"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,50 @@ def candidates(raw: str) -> list[str]:
 def normalise_reference(text: str) -> str:
     """A booking reference as typed or scanned: surrounding whitespace removed, upper case."""
     return text.strip().upper()
+
+
+SCANNER_GAP_MS = 50.0  # a keyboard-wedge scanner types a key every 1-20 ms; people rarely < 60
+MIN_SCAN_CHARS = 6  # the shortest code a convocation carries is a booking reference
+
+
+class KeyBurst:
+    """The characters typed since the last pause, and whether they came from a scanner.
+
+    A keyboard-wedge scanner is a keyboard: the only way to tell it from a person is timing.
+    Every key arrives within `gap_ms` of the previous one, at least `min_chars` of them, and
+    Return follows as fast. The caller passes a monotonic time in milliseconds with each key.
+    """
+
+    def __init__(self, gap_ms: float = SCANNER_GAP_MS, min_chars: int = MIN_SCAN_CHARS) -> None:
+        self.gap_ms = gap_ms
+        self.min_chars = min_chars
+        self._chars: list[str] = []
+        self._last_at: float | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self._chars)
+
+    def __len__(self) -> int:
+        return len(self._chars)
+
+    def fast(self, at_ms: float) -> bool:
+        """True if a key at `at_ms` follows the previous one at scanner speed."""
+        return self._last_at is not None and 0 <= at_ms - self._last_at <= self.gap_ms
+
+    def add(self, chars: str, at_ms: float) -> bool:
+        """Add a key; False (and nothing added) if it comes after a pause: the keys held so far
+        were typed by a person and the caller must let them through before starting again."""
+        if self._chars and not self.fast(at_ms):
+            return False
+        self._chars.append(chars)
+        self._last_at = at_ms
+        return True
+
+    def is_scan(self, enter_at_ms: float) -> bool:
+        """Return pressed at `enter_at_ms`: were the keys held a scanner's burst?"""
+        return len(self._chars) >= self.min_chars and self.fast(enter_at_ms)
+
+    def clear(self) -> None:
+        self._chars.clear()
+        self._last_at = None

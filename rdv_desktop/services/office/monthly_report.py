@@ -27,10 +27,14 @@ NOTES = (
     "Taux d'absence : absents / (arrivés + absents). Complétude : déposés / (déposés + "
     "incomplets).",
     "Attente : de l'arrivée à l'appel ; service : du début à la fin du passage au guichet.",
-    "Médiane et 90e centile : rang le plus proche, sur les durées arrondies à la minute "
+    "Médiane et 90ᵉ centile : rang le plus proche, sur les durées arrondies à la minute "
     "inférieure.",
-    "Par guichet et par agent, « 90 % » donne la tranche du 90e centile : « < 25 min » veut "
+    "Par guichet et par agent, « 90 % » donne la tranche du 90ᵉ centile : « < 25 min » veut "
     "dire que 90 % des personnes ont attendu (ou été servies) moins de 25 minutes.",
+    "Motifs abrégés : AES admission exceptionnelle au séjour, APS autorisation provisoire de "
+    "séjour, ASE aide sociale à l'enfance, CS carte de séjour, CST carte de séjour temporaire, "
+    "OACAS organisme d'accueil communautaire et d'activités solidaires, TT travailleur "
+    "temporaire, VPF vie privée et familiale.",
 )
 
 
@@ -66,10 +70,10 @@ def report_data(report: StatsReport, site: SiteInfo, year: int, month: int,
         Kpi("Taux de complétude", percent(t.completeness_rate)),
         Kpi("Réorientations ANEF", str(t.redirected)),
         Kpi("Attente moyenne", minutes(t.mean_wait_minutes),
-            f"90e centile {minutes(report.wait.p90_minutes)}\n"
+            f"90ᵉ centile {minutes(report.wait.p90_minutes)}\n"
             f"médiane {minutes(report.wait.p50_minutes)}"),
         Kpi("Service moyen", minutes(t.mean_service_minutes),
-            f"90e centile {minutes(report.service.p90_minutes)}\n"
+            f"90ᵉ centile {minutes(report.service.p90_minutes)}\n"
             f"médiane {minutes(report.service.p50_minutes)}"),
     )
     by_day = dict(report.series)
@@ -84,7 +88,7 @@ def report_data(report: StatsReport, site: SiteInfo, year: int, month: int,
         site=site, title=f"Rapport mensuel — {MONTHS[month - 1]} {year}",
         period=f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}", generated_at=generated_at,
         kpis=kpis, days=days, hours=hours,
-        motifs=tuple(_bar(b.label, b.figures) for b in report.by_motif),
+        motifs=tuple(_bar(b.short_label, b.figures) for b in report.by_motif),  # « AES – VPF »
         counters=_table(report.by_counter), agents=_table(report.by_agent), notes=NOTES)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import NotFound, ValidationError
+from ...french import name_line
 from ...models import Appointment, Dossier, Fee, Site, User
 from ...printing import data as pd
 from ...printing.french import fr_euros
@@ -34,8 +35,12 @@ from ..signing.signed_code import short_code, sign_code
 from ..signing.signer import Signer
 
 HOW_TO_COME_BACK = (
+    "Rassemblez les pièces manquantes puis présentez-vous avec cette liste au rendez-vous "
+    "indiqué ci-dessus."
+)
+HOW_TO_BOOK_AGAIN = (
     "Rassemblez les pièces manquantes puis reprenez rendez-vous en ligne (rubrique « Étrangers » "
-    "du site de la préfecture) ou présentez-vous avec cette liste au rendez-vous indiqué."
+    "du site de la préfecture) et venez avec cette liste."
 )
 _SAFE = re.compile(r"[^A-Za-z0-9-]+")
 FEES_AT_DEPOSIT = ("DVR_DEPOT",)  # the share paid when the dossier is handed in
@@ -277,7 +282,8 @@ class DocumentService:
             pieces_blocking=tuple(pd.PieceLine(p.label, p.note) for p in d.pieces
                                   if p.status == "missing" and p.blocking),
             next_appointment=local(next_appointment) if next_appointment else None,
-            how_to_come_back=HOW_TO_COME_BACK, reference=a.reference,
+            how_to_come_back=HOW_TO_COME_BACK if next_appointment else HOW_TO_BOOK_AGAIN,
+            reference=a.reference,
             duplicate_printed_at=local(now) if reprint else None,
         )
         if reprint:
@@ -362,7 +368,8 @@ class DocumentService:
         now = self.ctx.clock.now()
         with self.ctx.db.read() as s:
             site = self.site_info(s)
-        rows = tuple(pd.DayListRow(fr_time(v.slot_time), v.ticket or "", v.full_name,
+        rows = tuple(pd.DayListRow(fr_time(v.slot_time), v.ticket or "",
+                                   name_line(v.family_name, v.given_names),
                                    v.motif_label or "motif à confirmer", v.stage.value)
                      for v in views)
         pdf = render_day_list(pd.DayListData(site, day, rows, local(now)))

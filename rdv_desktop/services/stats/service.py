@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationError
+from ...french import abbreviated
 from ...models import CatalogueVersion, Motif, StatsDuration, StatsRollup, User
 from ...models.stats import DIMENSIONS, DURATION_BUCKETS, DURATION_KINDS
 from ..core.actor import Actor
@@ -97,6 +98,11 @@ class Breakdown:
     figures: Figures
     wait_p90: MinuteBucket | None = None
     service_p90: MinuteBucket | None = None
+
+    @property
+    def short_label(self) -> str:
+        """The label as a chart shows it (« AES – VPF »); `label` is the full one."""
+        return abbreviated(self.label)
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from ...french import fr_minutes, fr_percent
 from .service import MinuteBucket
 
 
 def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+    return fr_percent(rate)
 
 
 def minutes(value: float | int | None) -> str:
     """A mean (float, one decimal) or an exact percentile (whole minutes)."""
-    if value is None:
-        return "—"
-    return f"{value:.1f} min".replace(".", ",") if isinstance(value, float) else f"{value} min"
+    return fr_minutes(value)
 
 
 def bucket(value: MinuteBucket | None) -> str:
