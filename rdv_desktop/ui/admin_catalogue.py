@@ -34,6 +34,7 @@ from ..services.catalogue import (
 )
 from ..services.core import Actor, fr_date
 from ..services.setup import Services
+from .accessibility import leave_on_tab
 from .first_show import LoadsOnFirstShow
 from .piece_draft_model import (
     LABEL,
@@ -80,6 +81,7 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
 
         self.pieces = PieceDraftModel(self)
         self.table = QTableView()
+        leave_on_tab(self.table)
         self.table.setModel(self.pieces)
         self.table.setItemDelegateForColumn(REQUIREMENT, RequirementDelegate(self.table))
         self.table.setAccessibleName("Pièces du motif")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..errors import RdvError
 from ..services.core import TUNABLES, Actor, fr_date, local_today
 from ..services.setup import Services
+from .accessibility import leave_on_tab
 from .date_fields import date_field, day_of
 from .first_show import LoadsOnFirstShow
 from .table_model import TextRowsModel
@@ -51,6 +52,7 @@ def euros(cents: int) -> str:
 
 def _table(headers: tuple[str, ...], name: str, stretch: int) -> QTableView:
     table = QTableView()
+    leave_on_tab(table)
     table.setModel(TextRowsModel(headers, table))
     table.setAccessibleName(name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

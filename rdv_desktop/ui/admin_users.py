@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..errors import RdvError
 from ..services.core import ROLE_LABELS, ROLES, Actor, UserInfo
 from ..services.setup import Services
+from .accessibility import leave_on_tab
 from .admin_user_dialogs import NewUserDialog, PasswordDialog, RolesDialog
 from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
@@ -84,6 +85,7 @@ class UsersPanel(LoadsOnFirstShow, QWidget):
         self.running: QPushButton | None = None  # the button whose change is on its way
         self.model = UserModel()
         self.view = QTableView()
+        leave_on_tab(self.view)
         self.view.setAccessibleName("Liste des utilisateurs")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -30,6 +30,7 @@ from ..errors import RdvError
 from ..services.core import Actor, AuditEntry, fr_datetime, local_today
 from ..services.office import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
 from ..services.setup import Services
+from .accessibility import leave_on_tab
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
@@ -201,6 +202,7 @@ class AuditLogPanel(LoadsOnFirstShow, QWidget):
 
         self.model = AuditModel()
         self.view = QTableView()
+        leave_on_tab(self.view)
         self.view.setAccessibleName("Journal d'audit")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -2,6 +2,9 @@
 
 The dashboard needs three simple charts; painting them is a hundred lines and no extra
 dependency (QtCharts lives in the 100 MB PySide6-Addons wheel).
+
+Its text alternative: the chart takes the focus (Tab), its description says what it shows in
+words, and Entrée opens its data as a table a screen reader walks cell by cell.
 """
 
 from __future__ import annotations
@@ -10,10 +13,21 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..printing.chart_style import nice_max
+from .accessibility import leave_on_tab
+from .table_model import TextRowsModel
+
+SPOKEN_BARS_MAX = 40  # past that the description gives totals only; the table has it all
 
 
 class BarChart(QWidget):
@@ -27,17 +41,78 @@ class BarChart(QWidget):
         self.labels: list[str] = []
         self.series: list[tuple[str, str, list[float]]] = []
         self.setAccessibleName(title)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumHeight(180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.table_dialog: QDialog | None = None
 
     def set_data(self, labels: Sequence[str],
                  series: Sequence[tuple[str, str, Sequence[float]]]) -> None:
         self.labels = list(labels)
         self.series = [(n, c, list(v)) for n, c, v in series]
-        total = sum(sum(v) for _, _, v in self.series)
-        self.setAccessibleDescription(
-            f"{self.title} : {len(self.labels)} barres, total {total:.0f}")
+        self.setAccessibleName(self.title)
+        self.setAccessibleDescription(self.summary())
         self.update()
+
+    def headers(self) -> tuple[str, ...]:
+        names = tuple(name for name, _, _ in self.series)
+        return (self.title, *names, "Total") if len(names) > 1 else (self.title, *names)
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The chart's data, one row per bar: its label, each series, the total if stacked."""
+        totals = self._totals()
+        rows = []
+        for i, label in enumerate(self.labels):
+            values = [f"{v[i]:.0f}" for _, _, v in self.series]
+            rows.append((label, *values, f"{totals[i]:.0f}") if len(values) > 1
+                        else (label, *values))
+        return rows
+
+    def summary(self) -> str:
+        """The text alternative: every bar in words (« 03/11 : 12, dont Déposés 8 … »)."""
+        if not self.labels:
+            return "Aucune donnée."
+        names = [name for name, _, _ in self.series]
+        total = sum(self._totals())
+        spoken = [f"{len(self.labels)} barres, total {total:.0f}."]
+        if len(self.labels) <= SPOKEN_BARS_MAX:
+            for row in self.rows():
+                if len(names) > 1:
+                    parts = ", ".join(f"{n} {v}" for n, v in zip(names, row[1:-1], strict=True))
+                    spoken.append(f"{row[0]} : {row[-1]} ({parts}).")
+                else:
+                    spoken.append(f"{row[0]} : {row[1]}.")
+        spoken.append("Entrée : les données en tableau.")
+        return " ".join(spoken)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.open_table()
+            return
+        super().keyPressEvent(event)
+
+    def open_table(self) -> QDialog:
+        """The chart's data as a table: one row per bar, one column per series."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Données : {self.title}")
+        model = TextRowsModel(self.headers(), dialog)
+        model.set_rows(self.rows())
+        table = QTableView()
+        table.setModel(model)
+        table.setAccessibleName(f"Données : {self.title}")
+        table.verticalHeader().hide()
+        leave_on_tab(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(560, 420)
+        table.setFocus()
+        dialog.open()
+        self.table_dialog = dialog
+        return dialog
 
     def paintEvent(self, event: QPaintEvent) -> None:  # Qt's name
         p = QPainter(self)

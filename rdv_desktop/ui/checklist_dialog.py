@@ -43,6 +43,7 @@ from ..services.catalogue import CatalogueInfo
 from ..services.core import Actor, fr_date, local
 from ..services.counter import REQUEST_KINDS, AppointmentView, DepositRequest, PendingOutcome
 from ..services.setup import Services
+from .accessibility import SpokenLabel, announce, caption, leave_on_tab
 from .checklist_model import ChecklistModel
 from .date_fields import qdate
 from .executor import DbExecutor
@@ -93,9 +94,8 @@ class ChecklistDialog(QDialog):
         self.kind = QComboBox()
         self.kind.setAccessibleName("Type de demande")
         self.kind.addItems(REQUEST_KINDS)
-        self.note = QLabel()
+        self.note = SpokenLabel("Note du motif")
         self.note.setWordWrap(True)
-        self.note.setAccessibleName("Note du motif")
 
         self.situation_boxes: dict[str, QCheckBox] = {}
         situations = QGroupBox("Situation de la personne")
@@ -120,14 +120,13 @@ class ChecklistDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(2, 200)
         self.table.installEventFilter(self)
+        leave_on_tab(self.table)
 
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Avancement du contrôle")
-        self.missing = QLabel()
-        self.missing.setAccessibleName("Pièces manquantes")
+        self.missing = SpokenLabel("Pièces manquantes")
         self.missing.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setAccessibleName("Message du contrôle")
+        self.message = SpokenLabel("Message du contrôle")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020; font-weight: bold")
@@ -168,9 +167,9 @@ class ChecklistDialog(QDialog):
         }
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Motif :"))
+        top.addWidget(caption("Motif :", self.motif))
         top.addWidget(self.motif, 3)
-        top.addWidget(QLabel("Demande :"))
+        top.addWidget(caption("Demande :", self.kind))
         top.addWidget(self.kind, 1)
         side = QVBoxLayout()
         side.addWidget(self.progress)
@@ -255,7 +254,8 @@ class ChecklistDialog(QDialog):
         done, total = self.model.progress()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total} pièces requises reçues")
+        self.progress.setFormat(self.model.progress_words())
+        self.progress.setAccessibleDescription(self.model.progress_words())
         missing = self.model.blocking_missing()
         self.missing.setText("\n".join(f"• {label}" for label in missing) or "Rien : complet.")
         self.deposit_button.setEnabled(code is not None and not anef and not missing)
@@ -284,6 +284,7 @@ class ChecklistDialog(QDialog):
             if status and rows and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
                 row = rows[0].row()
                 self.model.mark(row, status)
+                announce(self.table, self.model.spoken_mark(row))  # in words, not « 11 % »
                 following = [i for i in range(row + 1, self.model.rowCount())
                              if self.model.rows[i].line.applies]
                 if following:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from ..services.desk import ScanResult
+from .accessibility import announce
 
 IDLE = "idle"
 STYLES = {
@@ -51,11 +52,7 @@ class FeedbackPanel(QFrame):
         self.result: ScanResult | None = None
         self.headline = _label(30, bold=True)
         self.ticket = _label(56, bold=True)
-        self.details = _label(18)
-        for label, name in ((self.headline, "Titre du résultat"),
-                            (self.ticket, "Numéro de ticket"),
-                            (self.details, "Détail du résultat")):
-            label.setAccessibleName(name)
+        self.details = _label(18)  # the three labels' names are their text (ticket included)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addStretch(1)
@@ -82,7 +79,9 @@ class FeedbackPanel(QFrame):
         self.ticket.setText(f"Ticket {ticket}" if ticket else "")
         self.ticket.setVisible(bool(ticket))
         self.details.setText("\n".join(result.details))
-        self.setAccessibleDescription(f"{result.headline}. " + " ".join(result.details))
+        self.setAccessibleDescription(self.spoken())
+        # Said at once, the focus staying in the scan field for the next person.
+        announce(self, self.spoken(), assertive=result.kind != "green")
         self.timer.start(RESET_MS[result.kind])
 
     def reset(self) -> None:
@@ -96,6 +95,14 @@ class FeedbackPanel(QFrame):
         self.details.setText(IDLE_DETAIL)
         self.setAccessibleDescription(IDLE_TEXT)
         self.reset_done.emit()
+
+    def spoken(self) -> str:
+        """The result as a screen reader says it: headline, ticket, then the details."""
+        if self.result is None:
+            return IDLE_TEXT
+        ticket = self.ticket.text()
+        parts = [self.result.headline, ticket, *self.result.details]
+        return ". ".join(p.rstrip(".") for p in parts if p) + "."
 
     def text(self) -> str:
         """Everything shown, as one string (tests and the accessibility tree read it)."""

@@ -33,6 +33,7 @@ from ..errors import RdvError
 from ..services.core import Actor, fr_date, fr_time
 from ..services.importing import CancelToken, ImportCancelled, ImportReport, ImportService
 from ..services.setup import Services
+from .accessibility import leave_on_tab
 from .worker import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -96,6 +97,7 @@ def motif_rows(report: ImportReport) -> list[tuple[str, str, str, str]]:
 
 def _table(model: RowsModel, name: str) -> QTableView:
     view = QTableView()
+    leave_on_tab(view)
     view.setModel(model)
     view.setAccessibleName(name)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

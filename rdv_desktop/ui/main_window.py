@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -26,6 +25,7 @@ from .. import __version__
 from ..services.core import ROLE_LABELS, Actor
 from ..services.counter import AppointmentView
 from ..services.setup import Services
+from .accessibility import SpokenLabel, announce
 from .admin_screen import add_admin_screen
 from .executor import DbExecutor
 from .office_screens import add_office_screens
@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keepin
     from .checklist_dialog import ChecklistDialog
     from .document_dialog import DocumentDialog
     from .printing import PdfPrinter
+    from .shortcuts_dialog import ShortcutsDialog
     from .verify_dialog import VerifyDialog
     from .waiting_display import WaitingDisplay
 
@@ -66,8 +67,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"rdv-desktop — {services.ctx.site_code} — {actor.display_name}")
         self.resize(fitting(1280, 780))
 
-        self.banner = QLabel()
-        self.banner.setAccessibleName("Bandeau de connexion")
+        self.banner = SpokenLabel("Bandeau de connexion")
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
@@ -207,6 +207,10 @@ class MainWindow(QMainWindow):
         view.addAction(display)
         self.view_menu = view
         help_menu = bar.addMenu("&Aide")
+        keys = QAction("&Raccourcis clavier", self)
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(self.open_shortcuts)
+        help_menu.addAction(keys)
         about = QAction("À &propos", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -215,16 +219,17 @@ class MainWindow(QMainWindow):
         roles = ", ".join(ROLE_LABELS[r] for r in sorted(self.actor.roles))
         counter = (f"guichet {self.actor.counter_number}" if self.actor.counter_number
                    else "sans guichet")
-        self.status_user = QLabel(f"{self.actor.display_name} ({roles})")
-        self.status_station = QLabel(f"Poste {self.actor.station} — {counter}")
-        self.status_db = QLabel(f"Base : {db_label}")
-        self.status_current = QLabel(self.queue.current_label.text())
+        # Each item is read in full: its accessible name is the text it shows.
+        self.status_user = SpokenLabel(text=f"{self.actor.display_name} ({roles})")
+        self.status_station = SpokenLabel(text=f"Poste {self.actor.station} — {counter}")
+        self.status_db = SpokenLabel(text=f"Base : {db_label}")
+        self.status_current = SpokenLabel()
         self.status_current.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_current.setText(self.queue.current_label.text())
         self.status_current.setVisible(self.actor.counter_number is not None)
         self.queue.current_changed.connect(self.status_current.setText)
         for label in (self.status_user, self.status_station, self.status_current,
                       self.status_db):
-            label.setAccessibleName(label.text().split(" ")[0])
             self.statusBar().addPermanentWidget(label)
 
     def open_import(self) -> QDialog:
@@ -315,6 +320,7 @@ class MainWindow(QMainWindow):
         self._update_banner()
         if online:
             self.statusBar().showMessage("Connexion à la base rétablie.", 5000)
+            announce(self.statusBar(), "Connexion à la base rétablie.")
 
     def _stalled(self, stalled: bool) -> None:
         self._update_banner()
@@ -327,13 +333,23 @@ class MainWindow(QMainWindow):
                                 "modifications sont refusées tant que la base ne répond pas.")
         elif stalled:
             self.banner.setText(STALL_TEXT)
-        self.banner.setVisible(bool(self._offline_message) or stalled)
+        shown = bool(self._offline_message) or stalled
+        if shown and not self.banner.isVisibleTo(self):
+            announce(self.banner, self.banner.text(), assertive=True)
+        self.banner.setVisible(shown)
         self.queue.set_writable(not self._offline_message and not stalled)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         self.queue.timer.stop()
         self.executor.shutdown()
         super().closeEvent(event)
+
+    def open_shortcuts(self) -> ShortcutsDialog:
+        from .shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        dialog.open()
+        return dialog
 
     def _about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "À propos",

@@ -29,6 +29,7 @@ from ..errors import RdvError
 from ..services.core import Actor, fr_datetime, local_today
 from ..services.office import ReviewDetail, ReviewFilter, ReviewRow
 from ..services.setup import Services
+from .accessibility import leave_on_tab
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .reason_dialog import ReasonDialog
@@ -115,6 +116,7 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.view = QTableView()
+        leave_on_tab(self.view)
         self.view.setAccessibleName("Dossiers à contrôler")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
