@@ -177,6 +177,7 @@ class ChecklistDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.missing)
+        scroll.setAccessibleName("Liste des pièces manquantes")
         side.addWidget(scroll, 1)
         side.addWidget(self.timbres)
         rebook_row = QHBoxLayout()
