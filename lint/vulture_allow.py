@@ -13,6 +13,9 @@ _.useA85  # reportlab: uncompressed font streams
 _.freeze_panes  # openpyxl
 _.revoked_reason  # ORM columns written by services
 _.refreshed_at
+_.passwordEdit  # QAccessible.State flags Qt reads (ui/accessibility.py, the password field)
+_.editable
+_.focusable
 # Named values kept for readability or completeness.
 PENDING  # Outcome enum member
 CONDITION  # piece_draft_model column number

@@ -120,10 +120,6 @@ class SpokenLabel(QLabel):
     def clear(self) -> None:  # Qt's name
         self.setText("")
 
-    def spoken(self) -> str:
-        """Everything assistive technology gets from this label."""
-        return " ".join(t for t in (self.accessibleName(), self.accessibleDescription()) if t)
-
 
 def caption(text: str, buddy: QWidget) -> QLabel:
     """A visible caption that names `buddy` (its mnemonic, if any, moves the focus there)."""
