@@ -23,6 +23,7 @@ write_chime  # the tool that generated resources/sounds/chime.wav
 # pytest: module marks and fixtures used by name or for their side effect.
 pytestmark
 nothing_left_running
+accessible  # tests/a11y: QAccessible active for one test
 station_files
 history_snapshots
 no_user_config

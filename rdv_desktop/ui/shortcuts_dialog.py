@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QMenu,
     QMenuBar,
     QPlainTextEdit,
     QVBoxLayout,
@@ -53,7 +54,7 @@ def menu_lines(bar: QMenuBar) -> list[str]:
     lines: list[str] = []
     for top in bar.actions():
         menu = top.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):
             continue
         section = top.text().replace("&", "")
         for action in menu.actions():

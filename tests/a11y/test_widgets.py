@@ -41,7 +41,8 @@ def office(qtbot, services: Services) -> MainWindow:
     return win
 
 
-def test_the_password_field_exposes_a_length_and_no_text(qtbot, accessible: None) -> None:
+@pytest.mark.usefixtures("accessible")
+def test_the_password_field_exposes_a_length_and_no_text(qtbot) -> None:
     field = SecretField()
     qtbot.addWidget(field)
     field.setAccessibleName("Mot de passe")
