@@ -98,24 +98,30 @@ class SpokenLabel(QLabel):
     """A label with changing text, exposed as it is shown.
 
     With a caption (« Message de la file »), the caption is the name and the text shown is the
-    description; without one, the name is the text shown itself (« Attendus : 22 »).
+    description; without one, the name is the text shown itself (« Attendus : 22 »). A `live`
+    label (a form's or a screen's message) is a polite live region: each new text is announced.
     """
 
-    def __init__(self, caption: str = "", text: str = "", parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, caption: str = "", text: str = "", parent: QWidget | None = None,
+                 live: bool = False) -> None:
         super().__init__(parent)
         self.caption = caption
+        self.live = False
         if caption:
             self.setAccessibleName(caption)
         self.setText(text)
+        self.live = live
 
     def setText(self, text: str) -> None:  # Qt's name
+        changed = text != self.text()
         super().setText(text)
         spoken = plain(text)
         if self.caption:
             self.setAccessibleDescription(spoken)
         else:
             self.setAccessibleName(spoken)
+        if self.live and changed:
+            announce(self, spoken)
 
     def clear(self) -> None:  # Qt's name
         self.setText("")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..errors import RdvError
 from ..services.core import TUNABLES, Actor, fr_date, local_today
 from ..services.setup import Services
-from .accessibility import leave_on_tab
+from .accessibility import SpokenLabel, leave_on_tab
 from .date_fields import date_field, day_of
 from .first_show import LoadsOnFirstShow
 from .table_model import TextRowsModel
@@ -159,8 +159,7 @@ class SettingsPanel(LoadsOnFirstShow, QWidget):
         fee_form.addWidget(self.add_fee)
         fee_layout.addLayout(fee_form)
 
-        self.message = QLabel("")
-        self.message.setAccessibleName("Message des réglages")
+        self.message = SpokenLabel("Message des réglages", live=True)
         self.message.setWordWrap(True)
         grid = QGridLayout()
         grid.addWidget(site_box, 0, 0)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -30,7 +29,7 @@ from ..errors import RdvError
 from ..services.core import Actor, AuditEntry, fr_datetime, local_today
 from ..services.office import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
 from ..services.setup import Services
-from .accessibility import leave_on_tab
+from .accessibility import SpokenLabel, caption, leave_on_tab
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
@@ -192,11 +191,10 @@ class AuditLogPanel(LoadsOnFirstShow, QWidget):
         self.entity = _combo("Objet", "Tous les objets", ENTITIES)
         self.search = QPushButton("Afficher")
         self.search.setAccessibleName("Afficher le journal")
-        self.count = QLabel("")
-        self.count.setAccessibleName("Nombre de lignes du journal")
+        self.count = SpokenLabel("Nombre de lignes du journal")
         bar = QHBoxLayout()
-        for w in (QLabel("Du"), self.start, QLabel("au"), self.end, self.login, self.action,
-                  self.entity, self.search):
+        for w in (caption("Du", self.start), self.start, caption("au", self.end), self.end,
+                  self.login, self.action, self.entity, self.search):
             bar.addWidget(w)
         bar.addStretch(1)
 

@@ -33,7 +33,7 @@ from ..errors import RdvError
 from ..services.core import Actor, fr_date, fr_time
 from ..services.importing import CancelToken, ImportCancelled, ImportReport, ImportService
 from ..services.setup import Services
-from .accessibility import leave_on_tab
+from .accessibility import SpokenLabel, leave_on_tab
 from .worker import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -160,8 +160,7 @@ class ImportDialog(QDialog):
         running = QHBoxLayout()
         running.addWidget(self.progress_bar, 1)
         running.addWidget(self.cancel_button)
-        self.status = QLabel()
-        self.status.setAccessibleName("Résultat de l'import")
+        self.status = SpokenLabel("Résultat de l'import", live=True)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_model = RowsModel(("Ligne", "Résultat", "Raison"), self)

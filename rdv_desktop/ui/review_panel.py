@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSplitter,
     QTableView,
@@ -29,7 +28,7 @@ from ..errors import RdvError
 from ..services.core import Actor, fr_datetime, local_today
 from ..services.office import ReviewDetail, ReviewFilter, ReviewRow
 from ..services.setup import Services
-from .accessibility import leave_on_tab
+from .accessibility import SpokenLabel, caption, leave_on_tab
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .reason_dialog import ReasonDialog
@@ -103,11 +102,10 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
             self.state.addItem(label, review_state)
         self.search = QPushButton("Afficher")
         self.search.setAccessibleName("Afficher les dossiers")
-        self.count = QLabel("")
-        self.count.setAccessibleName("Nombre de dossiers")
+        self.count = SpokenLabel("Nombre de dossiers")
         bar = QHBoxLayout()
-        for w in (QLabel("Du"), self.start, QLabel("au"), self.end, self.motif, self.outcome,
-                  self.state, self.search, self.count):
+        for w in (caption("Du", self.start), self.start, caption("au", self.end), self.end,
+                  self.motif, self.outcome, self.state, self.search, self.count):
             bar.addWidget(w)
         bar.addStretch(1)
 
@@ -130,8 +128,7 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
         self.checked.setAccessibleName("Marquer contrôlé")
         self.redo = QPushButton("« À reprendre »…")
         self.redo.setAccessibleName("Marquer à reprendre")
-        self.message = QLabel("")
-        self.message.setAccessibleName("Message du contrôle")
+        self.message = SpokenLabel("Message du contrôle", live=True)
         actions = QHBoxLayout()
         actions.addWidget(self.checked)
         actions.addWidget(self.redo)

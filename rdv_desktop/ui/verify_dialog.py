@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..errors import RdvError
 from ..services.signing import Verification, VerificationStatus
+from .accessibility import SpokenLabel
 from .worker import run_in_background
 
 COLOURS = {
@@ -32,8 +33,8 @@ class VerifyDialog(QDialog):
         self.field = QLineEdit()
         self.field.setAccessibleName("Code à vérifier")
         self.field.setPlaceholderText("Scannez le QR code de l'attestation ou tapez son texte")
-        self.verdict = QLabel("En attente d'un code.")
-        self.verdict.setAccessibleName("Résultat de la vérification")
+        self.verdict = SpokenLabel("Résultat de la vérification", "En attente d'un code.",
+                                   live=True)
         self.verdict.setWordWrap(True)
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict.setMinimumHeight(110)
