@@ -6,15 +6,21 @@ One module, used by every screen (docs/accessibility.md says what each one sound
   no text interface, so Qt's per-character text events never reach AT-SPI (or UIA) with the
   typed characters (QLineEdit in Password mode still sends them: the adaptor drops text events
   of an interface without a text interface).
-- `announce`: a result spoken without moving the focus (QAccessibleAnnouncementEvent, Qt 6.8+).
+- `announce`: a result spoken without moving the focus. On Linux a zero-size notification
+  object of the window is shown with the message (Orca speaks a notification as it appears,
+  from Orca 43 on; it ignores AT-SPI announcements before 46); elsewhere Qt's announcement
+  event (UIA notification on Windows).
 - `SpokenLabel`: a label whose changing text is exposed (its name, or its description when it
   has a fixed caption as name).
 - `caption`: a visible caption that is its field's buddy (« Motif : » names the combo box).
 - `leave_on_tab`: Tab and Shift+Tab leave a table instead of walking its cells.
+- `WordsProgressBar`: a progress bar read as its text, never as a percentage.
 - `name_clear_button`: the clear button inside a search field gets a name and no tab stop.
 """
 
 from __future__ import annotations
+
+import sys
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QTextDocumentFragment
@@ -24,11 +30,17 @@ from PySide6.QtWidgets import (
     QAccessibleWidget,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QToolButton,
     QWidget,
 )
 
 SECRET_CLASS = "SecretField"
+NOTIFIER_CLASS = "Notifier"
+WORDS_PROGRESS_CLASS = "WordsProgressBar"
+# Linux screen readers (Orca 43) speak a notification object as it is shown and ignore AT-SPI
+# announcements; elsewhere the announcement event is the platform's own notification.
+NOTIFY_BY_SHOWING = sys.platform.startswith("linux")
 
 
 def characters(count: int) -> str:
@@ -55,31 +67,113 @@ class _SecretInterface(QAccessibleWidget):
         return state
 
 
-def _secret_factory(key: str, obj: QObject) -> QAccessibleWidget | None:
+class _NotifierInterface(QAccessibleWidget):
+    """A notification whose name is the message to say."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        super().__init__(notifier, QAccessible.Role.Notification, "")
+        self.notifier = notifier
+
+    def text(self, kind: QAccessible.Text) -> str:
+        return self.notifier.message if kind == QAccessible.Text.Name else ""
+
+
+class _WordsProgressInterface(QAccessibleWidget):
+    """A progress bar read in words (its text), with no numeric value to say as « 12 % »."""
+
+    def __init__(self, bar: WordsProgressBar) -> None:
+        super().__init__(bar, QAccessible.Role.ProgressBar, "")
+        self.bar = bar
+
+    def text(self, kind: QAccessible.Text) -> str:
+        if kind in (QAccessible.Text.Value, QAccessible.Text.Description):
+            return self.bar.text()
+        return super().text(kind)
+
+
+def _factory(key: str, obj: QObject) -> QAccessibleWidget | None:
+    """This module's own interfaces; every other widget keeps Qt's (None: ask the next)."""
     if key == SECRET_CLASS and isinstance(obj, SecretField):
         return _SecretInterface(obj)
+    if key == NOTIFIER_CLASS and isinstance(obj, Notifier):
+        return _NotifierInterface(obj)
+    if key == WORDS_PROGRESS_CLASS and isinstance(obj, WordsProgressBar):
+        return _WordsProgressInterface(obj)
     return None
 
 
 _factory_installed = False
 
 
+def _install_factory() -> None:
+    """Once, before the first of these widgets is asked for its interface."""
+    global _factory_installed
+    if not _factory_installed:
+        QAccessible.installFactory(_factory)
+        _factory_installed = True
+
+
 class SecretField(QLineEdit):
     """A password line edit that never hands its text to accessibility."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        global _factory_installed
-        if not _factory_installed:  # before this widget's interface is first asked for
-            QAccessible.installFactory(_secret_factory)
-            _factory_installed = True
+        _install_factory()
         super().__init__(parent)
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
 
 
+NOTIFIERS_KEPT = 3  # a reader reads a notification's name when it handles the event: later
+
+
+class Notifier(QWidget):
+    """A zero-size notification object of a window, shown once with one message.
+
+    One object per message: a screen reader asks for the name when it gets to the event, and
+    by then the next message may be out (a late arrival accepted at once with F9).
+    """
+
+    def __init__(self, window: QWidget, message: str) -> None:
+        _install_factory()
+        super().__init__(window)
+        self.message = message
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setGeometry(0, 0, 0, 0)
+        self.show()  # « showing » becomes true: Orca speaks the notification
+
+
+class WordsProgressBar(QProgressBar):
+    """A progress bar whose accessible value is its text (« 1 sur 8 pièces requises reçues »)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        _install_factory()
+        super().__init__(parent)
+
+
+def outermost_window(widget: QWidget) -> QWidget:
+    """The main window behind any dialog: Orca reads a notification's ancestors first, and a
+    dialog as an ancestor is read whole (title and every label) before each message."""
+    window = widget.window()
+    while (parent := window.parentWidget()) is not None:
+        window = parent.window()
+    return window
+
+
+def notify(widget: QWidget, message: str) -> Notifier:
+    window = outermost_window(widget)
+    shown = window.findChildren(Notifier, "", Qt.FindChildOption.FindDirectChildrenOnly)
+    for old in shown[:max(0, len(shown) - NOTIFIERS_KEPT + 1)]:
+        old.deleteLater()
+    return Notifier(window, message)
+
+
 def announce(widget: QWidget, message: str, assertive: bool = False) -> None:
     """Have the screen reader say `message` now, wherever the focus is (it stays there)."""
     if not message or not QAccessible.isActive():
+        return
+    if NOTIFY_BY_SHOWING:
+        if outermost_window(widget).isVisible():
+            notify(widget, message)
         return
     event = QAccessibleAnnouncementEvent(widget, message)
     event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive if assertive

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -43,7 +42,7 @@ from ..services.catalogue import CatalogueInfo
 from ..services.core import Actor, fr_date, local
 from ..services.counter import REQUEST_KINDS, AppointmentView, DepositRequest, PendingOutcome
 from ..services.setup import Services
-from .accessibility import SpokenLabel, announce, caption, leave_on_tab
+from .accessibility import SpokenLabel, WordsProgressBar, announce, caption, leave_on_tab
 from .checklist_model import ChecklistModel
 from .date_fields import qdate
 from .executor import DbExecutor
@@ -122,11 +121,11 @@ class ChecklistDialog(QDialog):
         self.table.installEventFilter(self)
         leave_on_tab(self.table)
 
-        self.progress = QProgressBar()
+        self.progress = WordsProgressBar()
         self.progress.setAccessibleName("Avancement du contrôle")
         self.missing = SpokenLabel("Pièces manquantes")
         self.missing.setWordWrap(True)
-        self.message = SpokenLabel("Message du contrôle")
+        self.message = SpokenLabel("Message du contrôle", live=True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020; font-weight: bold")

@@ -102,7 +102,7 @@ class FeedbackPanel(QFrame):
             return IDLE_TEXT
         ticket = self.ticket.text()
         parts = [self.result.headline, ticket, *self.result.details]
-        return ". ".join(p.rstrip(".") for p in parts if p) + "."
+        return " ".join(p if p.endswith((".", "?", "!", "…")) else f"{p}." for p in parts if p)
 
     def text(self) -> str:
         """Everything shown, as one string (tests and the accessibility tree read it)."""

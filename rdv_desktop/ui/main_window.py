@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QMainWindow,
     QMessageBox,
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Aide")
         keys = QAction("&Raccourcis clavier", self)
         keys.setShortcut(QKeySequence("F1"))
+        keys.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # in dialogs too
         keys.triggered.connect(self.open_shortcuts)
         help_menu.addAction(keys)
         about = QAction("À &propos", self)
@@ -254,6 +256,8 @@ class MainWindow(QMainWindow):
                                  setup.catalogue, setup.fee_cents, self)
         dialog.act_done.connect(self.queue.apply_result)
         dialog.act_done.connect(self._act_done)
+        # A window-modal dialog blocks the window's F1: the checklist gets its own.
+        QShortcut(QKeySequence("F1"), dialog, self.open_shortcuts)
         dialog.open()
         self.checklist = dialog
         return dialog
@@ -347,7 +351,9 @@ class MainWindow(QMainWindow):
     def open_shortcuts(self) -> ShortcutsDialog:
         from .shortcuts_dialog import ShortcutsDialog
 
-        dialog = ShortcutsDialog(self.menuBar(), self)
+        # Over the window in front (F1 works in the checklist too), so it gets the focus.
+        front = QApplication.activeWindow()
+        dialog = ShortcutsDialog(self.menuBar(), front if front is not None else self)
         dialog.open()
         return dialog
 

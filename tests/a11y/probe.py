@@ -29,7 +29,8 @@ from gi.repository import Atspi, GLib  # noqa: E402
 WAIT_S = 30.0
 TABLE_CHILDREN = 40  # headers come first: enough to see them and the first rows
 EVENT_TYPES = ("object:text-changed", "object:announcement", "object:property-change",
-               "object:state-changed:focused")
+               "object:state-changed:focused", "object:state-changed:showing",
+               "object:value-changed")
 STATES = {"focusable": Atspi.StateType.FOCUSABLE, "showing": Atspi.StateType.SHOWING,
           "enabled": Atspi.StateType.ENABLED, "focused": Atspi.StateType.FOCUSED}
 
@@ -106,9 +107,25 @@ class Probe:
 
         return self.pump(seconds, seen)
 
+    @staticmethod
+    def said(event: dict[str, Any]) -> str | None:
+        """What a screen reader says unasked for this event: an AT-SPI announcement, or a
+        notification appearing (Orca speaks those; Orca 43 ignores announcements)."""
+        if event["type"] == "object:announcement":
+            return str(event["data"])
+        if (event["type"] == "object:state-changed:showing" and event["detail1"] == 1
+                and event["role"] == "notification"):
+            return str(event["name"])
+        return None
+
     def announcement(self, since: int, *words: str) -> dict[str, Any] | None:
-        return self.wait_event(since, lambda e: e["type"] == "object:announcement"
-                               and all(w in e["data"] for w in words))
+        """The first thing said since `since` that carries all those words."""
+        def heard(event: dict[str, Any]) -> bool:
+            text = self.said(event)
+            return text is not None and all(w in text for w in words)
+
+        found = self.wait_event(since, heard)
+        return None if found is None else {**found, "data": self.said(found)}
 
     # -- the tree ----------------------------------------------------------------------------
 
@@ -319,6 +336,13 @@ def counter(probe: Probe, options: dict[str, str]) -> None:
     since = probe.mark()
     probe.keys("r")
     probe.report["steps"]["mark_received"] = probe.announcement(since, "reçu")
+    probe.keys("F1")  # the shortcut list from inside the (window-modal) checklist
+    probe.screen("shortcuts", probe.window("Raccourcis clavier"))
+    probe.keys("Escape")
+    probe.pump(WAIT_S, lambda: not any("Raccourcis" in (c.get_name() or "")
+                                       for c in (probe.app.get_child_at_index(i) for i in
+                                                 range(probe.app.get_child_count()))
+                                       if c is not None))
     probe.keys("Escape")
     probe.pump(WAIT_S, lambda: not any("Contrôle du dossier" in (c.get_name() or "")
                                        for c in (probe.app.get_child_at_index(i) for i in
@@ -335,10 +359,6 @@ def counter(probe: Probe, options: dict[str, str]) -> None:
     probe.screen("dashboard", window)
     probe.focus_window("rdv-desktop — CANTAL")
     probe.tab_leaves(detail, "Chiffres détaillés")
-    probe.focus_on(detail)
-    probe.keys("F1")
-    shortcuts = probe.window("Raccourcis clavier")
-    probe.screen("shortcuts", shortcuts)
 
 
 def desk(probe: Probe, options: dict[str, str]) -> None:

@@ -206,6 +206,9 @@ def test_the_checklist_speaks_in_words(counter: dict[str, Any]) -> None:
     said = counter["steps"]["mark_received"]
     assert said is not None, "marking a piece said nothing"
     assert re.search(r" : reçu\. 1 sur \d+ pièces requises reçues\.", said["data"])
+    # No numeric value for a reader to say as « 12 percent »: progress is in words only.
+    assert [e for e in counter["events"] if e["role"] == "progress bar" and e["type"] in (
+        "object:value-changed", "object:property-change:accessible-value")] == []
 
 
 def test_the_dashboard_reads_figures_and_charts(counter: dict[str, Any]) -> None:

@@ -175,3 +175,41 @@ def test_a_refused_sign_in_keeps_the_password_field_focused_and_says_why(
     assert isinstance(dialog.password, QLineEdit)
     assert "incorrect" in dialog.error.accessibleDescription()
     assert dialog.error.accessibleName() == "Message de connexion"
+
+
+@pytest.mark.usefixtures("accessible")
+def test_an_announcement_is_a_notification_shown_with_its_words(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from rdv_desktop.ui.accessibility import NOTIFIERS_KEPT, Notifier, announce
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    field = QLineEdit(window)
+    window.show()
+    field.setFocus()
+    for n in range(NOTIFIERS_KEPT + 2):
+        announce(field, f"Ticket A00{n}")
+    notes = window.findChildren(Notifier)
+    newest = notes[-1]
+    assert newest.isVisible() and newest.message == f"Ticket A00{NOTIFIERS_KEPT + 1}"
+    face = QAccessible.queryAccessibleInterface(newest)
+    assert face.role() == QAccessible.Role.Notification
+    assert face.text(QAccessible.Text.Name) == newest.message
+    assert window.focusWidget() is field  # said where the agent works, the focus stays
+    qtbot.waitUntil(lambda: len(window.findChildren(Notifier)) <= NOTIFIERS_KEPT)
+
+
+@pytest.mark.usefixtures("accessible")
+def test_progress_is_read_in_words_never_as_a_percentage(qtbot) -> None:
+    from rdv_desktop.ui.accessibility import WordsProgressBar
+
+    bar = WordsProgressBar()
+    qtbot.addWidget(bar)
+    bar.setRange(0, 8)
+    bar.setValue(1)
+    bar.setFormat("1 sur 8 pièces requises reçues")
+    face = QAccessible.queryAccessibleInterface(bar)
+    assert face.role() == QAccessible.Role.ProgressBar
+    assert face.valueInterface() is None
+    assert face.text(QAccessible.Text.Value) == "1 sur 8 pièces requises reçues"
