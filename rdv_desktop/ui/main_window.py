@@ -106,6 +106,9 @@ class MainWindow(QMainWindow):
             self.tabs.currentChanged.connect(self._tab_opened)
         self.office_screens = add_office_screens(self, services, actor)
         self.admin_screen = add_admin_screen(self, services, actor)
+        # The first thing a screen reader says is where one is: the screens' tab (the desk
+        # then takes the focus to its scan field), not a control of a hidden screen.
+        self.tabs.tabBar().setFocus()
 
     @property
     def printer(self) -> PdfPrinter:

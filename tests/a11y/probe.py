@@ -315,6 +315,9 @@ def sign_in(probe: Probe, login: str, wrong: str, password: str) -> Any:
 
 def counter(probe: Probe, options: dict[str, str]) -> None:
     window = sign_in(probe, "chef", options["wrong"], options["password"])
+    probe.pump(WAIT_S, lambda: probe.focus is not None
+               and describe(probe.focus)["role"] != "password text")
+    probe.report["steps"]["first_focus"] = describe(probe.focus)
     table = probe.find(window, "table", "File du jour")
     probe.pump(WAIT_S, lambda: any(n["name"].startswith("Attendus : ")
                                    and not n["name"].endswith(": 0")

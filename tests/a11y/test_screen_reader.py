@@ -181,6 +181,15 @@ def test_no_interactive_object_without_a_name(scenario: str, screen: str,
     assert unnamed(nodes) == []
 
 
+def test_the_window_opens_on_its_screens_tab(counter: dict[str, Any]) -> None:
+    completed(counter)
+    first = counter["steps"]["first_focus"]
+    assert first["role"] in ("page tab", "page tab list") and first["name"] == "File du jour"
+    hidden = {"Catalogue des motifs", "Journal d'audit"}  # tabs of a screen not shown
+    assert [e for e in counter["events"] if e["type"] == "object:state-changed:focused"
+            and e["detail1"] == 1 and e["name"] in hidden] == []
+
+
 def test_the_queue_reads_as_shown(counter: dict[str, Any]) -> None:
     completed(counter)
     names = [n["name"] for n in counter["screens"]["queue"] if n["role"] == "label"]
