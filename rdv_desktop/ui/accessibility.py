@@ -21,6 +21,7 @@ One module, used by every screen (docs/accessibility.md says what each one sound
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QTextDocumentFragment
@@ -47,58 +48,43 @@ def characters(count: int) -> str:
     return f"{count} caractère" if count == 1 else f"{count} caractères"
 
 
-class _SecretInterface(QAccessibleWidget):
-    """The password field as assistive technology sees it: a name and a length, no text."""
+class _OwnInterface(QAccessibleWidget):
+    """A widget's own accessible interface: a role and what it says, and never a text or a
+    numeric value interface (those are what leaked the password and said « 12 % »)."""
 
-    def __init__(self, field: SecretField) -> None:
-        super().__init__(field, QAccessible.Role.EditableText, "")
-        self.field = field
+    def __init__(self, widget: QWidget, role: QAccessible.Role, *,
+                 name: Callable[[], str] | None = None,
+                 value: Callable[[], str] | None = None, secret: bool = False) -> None:
+        super().__init__(widget, role, "")
+        self.name, self.value, self.secret = name, value, secret
 
     def text(self, kind: QAccessible.Text) -> str:
-        if kind in (QAccessible.Text.Value, QAccessible.Text.Description):
-            return characters(len(self.field.text()))
+        if kind == QAccessible.Text.Name and self.name is not None:
+            return self.name()
+        if kind in (QAccessible.Text.Value, QAccessible.Text.Description) and self.value:
+            return self.value()  # read after the name: « Mot de passe, 14 caractères »
         return super().text(kind)
 
     def state(self) -> QAccessible.State:
         state = super().state()
-        state.passwordEdit = True
-        state.editable = True
-        state.focusable = True
+        if self.secret:
+            state.passwordEdit = True
+            state.editable = True
+            state.focusable = True
         return state
-
-
-class _NotifierInterface(QAccessibleWidget):
-    """A notification whose name is the message to say."""
-
-    def __init__(self, notifier: Notifier) -> None:
-        super().__init__(notifier, QAccessible.Role.Notification, "")
-        self.notifier = notifier
-
-    def text(self, kind: QAccessible.Text) -> str:
-        return self.notifier.message if kind == QAccessible.Text.Name else ""
-
-
-class _WordsProgressInterface(QAccessibleWidget):
-    """A progress bar read in words (its text), with no numeric value to say as « 12 % »."""
-
-    def __init__(self, bar: WordsProgressBar) -> None:
-        super().__init__(bar, QAccessible.Role.ProgressBar, "")
-        self.bar = bar
-
-    def text(self, kind: QAccessible.Text) -> str:
-        if kind in (QAccessible.Text.Value, QAccessible.Text.Description):
-            return self.bar.text()
-        return super().text(kind)
 
 
 def _factory(key: str, obj: QObject) -> QAccessibleWidget | None:
     """This module's own interfaces; every other widget keeps Qt's (None: ask the next)."""
     if key == SECRET_CLASS and isinstance(obj, SecretField):
-        return _SecretInterface(obj)
+        field = obj
+        return _OwnInterface(field, QAccessible.Role.EditableText, secret=True,
+                             value=lambda: characters(len(field.text())))
     if key == NOTIFIER_CLASS and isinstance(obj, Notifier):
-        return _NotifierInterface(obj)
+        note = obj
+        return _OwnInterface(note, QAccessible.Role.Notification, name=lambda: note.message)
     if key == WORDS_PROGRESS_CLASS and isinstance(obj, WordsProgressBar):
-        return _WordsProgressInterface(obj)
+        return _OwnInterface(obj, QAccessible.Role.ProgressBar, value=obj.text)
     return None
 
 

@@ -118,6 +118,12 @@ class Probe:
             return str(event["name"])
         return None
 
+    def heard_after(self, key: str, *words: str) -> dict[str, Any] | None:
+        """Press `key`, then wait for what is said unasked with all those words."""
+        since = self.mark()
+        self.keys(key)
+        return self.announcement(since, *words)
+
     def announcement(self, since: int, *words: str) -> dict[str, Any] | None:
         """The first thing said since `since` that carries all those words."""
         def heard(event: dict[str, Any]) -> bool:
@@ -155,6 +161,13 @@ class Probe:
         if found is None:
             raise RuntimeError(f"no window named « {title_part} »")
         return found
+
+    def window_gone(self, title_part: str) -> None:
+        def gone() -> bool:
+            windows = (self.app.get_child_at_index(i) for i in range(self.app.get_child_count()))
+            return not any(title_part in (w.get_name() or "") for w in windows if w is not None)
+
+        self.pump(WAIT_S, gone)
 
     def find(self, root: Any, role: str, name: str | None, seconds: float = WAIT_S) -> Any:
         """The first object of that role and name (None: any name) under `root`."""
@@ -301,10 +314,7 @@ def sign_in(probe: Probe, login: str, wrong: str, password: str) -> Any:
     probe.pump(0.3)
     field = probe.find(dialog, "password text", "Mot de passe")
     probe.report["steps"]["password_after_typing"] = probe.snapshot(field)[0]
-    since = probe.mark()
-    probe.keys("Return")
-    error = probe.announcement(since, "incorrect")
-    probe.report["steps"]["sign_in_error"] = error
+    probe.report["steps"]["sign_in_error"] = probe.heard_after("Return", "incorrect")
     probe.screen("login", dialog)
     probe.type(password)
     probe.keys("Return")
@@ -326,31 +336,20 @@ def counter(probe: Probe, options: dict[str, str]) -> None:
     probe.tab_leaves(table, "File du jour")
 
     probe.focus_on(table)
-    since = probe.mark()
-    probe.keys("F2")
-    probe.report["steps"]["call_next"] = probe.announcement(since, "")
-    since = probe.mark()
+    probe.report["steps"]["call_next"] = probe.heard_after("F2")
     probe.keys("F4")
     checklist = probe.window("Contrôle du dossier")
     pieces = probe.find(checklist, "table", "Pièces du dossier")
     probe.screen("checklist", checklist)
     probe.tab_leaves(pieces, "Pièces du dossier")
     probe.focus_on(pieces)
-    since = probe.mark()
-    probe.keys("r")
-    probe.report["steps"]["mark_received"] = probe.announcement(since, "reçu")
+    probe.report["steps"]["mark_received"] = probe.heard_after("r", "reçu")
     probe.keys("F1")  # the shortcut list from inside the (window-modal) checklist
     probe.screen("shortcuts", probe.window("Raccourcis clavier"))
     probe.keys("Escape")
-    probe.pump(WAIT_S, lambda: not any("Raccourcis" in (c.get_name() or "")
-                                       for c in (probe.app.get_child_at_index(i) for i in
-                                                 range(probe.app.get_child_count()))
-                                       if c is not None))
+    probe.window_gone("Raccourcis clavier")
     probe.keys("Escape")
-    probe.pump(WAIT_S, lambda: not any("Contrôle du dossier" in (c.get_name() or "")
-                                       for c in (probe.app.get_child_at_index(i) for i in
-                                                 range(probe.app.get_child_count()))
-                                       if c is not None))
+    probe.window_gone("Contrôle du dossier")
 
     page = probe.find(window, "page tab", "Tableau de bord")
     Atspi.Selection.select_child(page.get_parent(), page.get_index_in_parent())
@@ -369,19 +368,14 @@ def desk(probe: Probe, options: dict[str, str]) -> None:
     scan = probe.find(window, "text", "Code scanné")
     probe.screen("desk", window)
     probe.focus_on(scan)
-    since = probe.mark()
     probe.type("INCONNU-0000")
-    probe.keys("Return")
-    probe.report["steps"]["scan_unknown"] = probe.announcement(since, "")
+    probe.report["steps"]["scan_unknown"] = probe.heard_after("Return")
     probe.focus_on(scan)
-    since = probe.mark()
     probe.type(options["reference"])
-    probe.keys("Return")
-    answer = probe.announcement(since, "")
+    answer = probe.heard_after("Return")
     if answer is not None and "Ticket" not in answer["data"]:
-        since = probe.mark()  # early or late: the clerk accepts with F9, as at the desk
-        probe.keys("F9")
-        answer = probe.announcement(since, "Ticket")
+        # Early or late: the clerk accepts with F9, as at the desk.
+        answer = probe.heard_after("F9", "Ticket")
     probe.report["steps"]["scan_arrival"] = answer
     probe.report["steps"]["focus_after_scan"] = describe(probe.focus) if probe.focus else None
     probe.screen("desk_after_scan", window)
