@@ -173,18 +173,25 @@ class BarChart(QWidget):
         count = max(1, len(self.labels))
         row = min(22.0, area.height() / count)
         room = area.width() - label_w - 40
+        # Zoomed or crowded, rows get thinner than a line of text: label one row in `every`
+        # rather than print labels over each other (Entrée gives every figure as a table).
+        line = float(p.fontMetrics().height())
+        every = max(1, math.ceil(line / row)) if row > 0 else count
         for i, label in enumerate(self.labels):
             y = area.top() + i * row
-            p.setPen(QColor("#222222"))
-            text = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight,
-                                              int(label_w) - 8)
-            p.drawText(QRectF(0, y, label_w, row),
-                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
             bx = label_w
             for _, colour, values in self.series:
                 w = room * values[i] / top
                 if w > 0:
                     p.fillRect(QRectF(bx, y + row * 0.15, w, row * 0.7), QColor(colour))
                     bx += w
-            p.drawText(QRectF(bx + 4, y, 60, row), int(Qt.AlignmentFlag.AlignVCenter),
-                       f"{totals[i]:.0f}")
+            if i % every:
+                continue
+            p.setPen(QColor("#222222"))
+            text = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight,
+                                              int(label_w) - 8)
+            band = QRectF(0, y + row / 2 - line / 2, label_w, line)
+            p.drawText(band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                       text)
+            p.drawText(QRectF(bx + 4, band.top(), 60, line),
+                       int(Qt.AlignmentFlag.AlignVCenter), f"{totals[i]:.0f}")
