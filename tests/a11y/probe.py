@@ -381,7 +381,39 @@ def desk(probe: Probe, options: dict[str, str]) -> None:
     probe.screen("desk_after_scan", window)
 
 
-SCENARIOS = {"counter": counter, "desk": desk}
+def select_tab(probe: Probe, window: Any, title: str) -> None:
+    page = probe.find(window, "page tab", title)
+    Atspi.Selection.select_child(page.get_parent(), page.get_index_in_parent())
+    probe.pump(WAIT_S, lambda: page.get_state_set().contains(Atspi.StateType.SELECTED))
+    probe.pump(0.5)  # let a screen that loads on its first show fill itself
+
+
+def office(probe: Probe, options: dict[str, str]) -> None:
+    """The manager's and the administrator's screens, then the dialogs of the « Fichier »
+    menu, each read as it is shown."""
+    window = sign_in(probe, "admin", options["wrong"], options["password"])
+    for title in ("Contrôle des dépôts", "Administration"):
+        select_tab(probe, window, title)
+        if title == "Administration":
+            admin = probe.find(window, "page tab", "Utilisateurs").get_parent()
+            children = (admin.get_child_at_index(i) for i in range(admin.get_child_count()))
+            inner = [c.get_name() for c in children if c.get_role_name() == "page tab"]
+            for name in inner:
+                select_tab(probe, window, name)
+                probe.screen(f"admin {name}", window)
+        else:
+            probe.screen(title, window)
+    for keys, title in (("ctrl+shift+v", "Vérifier une attestation"),
+                        ("ctrl+shift+i", "Importer")):
+        probe.focus_window("rdv-desktop — CANTAL")
+        probe.keys(keys)
+        dialog = probe.window(title)
+        probe.screen(title, dialog)
+        probe.keys("Escape")
+        probe.window_gone(title)
+
+
+SCENARIOS = {"counter": counter, "desk": desk, "office": office}
 
 
 def main(argv: list[str]) -> int:
