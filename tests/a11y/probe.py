@@ -163,9 +163,11 @@ class Probe:
         return found
 
     def window_gone(self, title_part: str) -> None:
-        def gone() -> bool:
+        def gone() -> bool:  # a closed dialog may stay in the tree, no longer showing
             windows = (self.app.get_child_at_index(i) for i in range(self.app.get_child_count()))
-            return not any(title_part in (w.get_name() or "") for w in windows if w is not None)
+            return not any(title_part in (w.get_name() or "")
+                           and w.get_state_set().contains(Atspi.StateType.SHOWING)
+                           for w in windows if w is not None)
 
         self.pump(WAIT_S, gone)
 
@@ -379,6 +381,10 @@ def desk(probe: Probe, options: dict[str, str]) -> None:
     probe.report["steps"]["scan_arrival"] = answer
     probe.report["steps"]["focus_after_scan"] = describe(probe.focus) if probe.focus else None
     probe.screen("desk_after_scan", window)
+    probe.keys("F7")
+    probe.screen("walk-in", probe.window("Nouveau rendez-vous"))
+    probe.keys("Escape")
+    probe.window_gone("Nouveau rendez-vous")
 
 
 def select_tab(probe: Probe, window: Any, title: str) -> None:

@@ -176,7 +176,7 @@ def test_a_refused_sign_in_is_announced_and_shown(counter: dict[str, Any]) -> No
 
 @pytest.mark.parametrize(("scenario", "screen"), [
     ("counter", "login"), ("counter", "queue"), ("counter", "checklist"),
-    ("counter", "dashboard"), ("counter", "shortcuts"), ("desk", "desk"),
+    ("counter", "dashboard"), ("counter", "shortcuts"), ("desk", "desk"), ("desk", "walk-in"),
     ("office", "Contrôle des dépôts"), ("office", "admin Utilisateurs"),
     ("office", "admin Catalogue des motifs"), ("office", "admin Site et réglages"),
     ("office", "admin Journal d'audit"), ("office", "Vérifier une attestation"),
