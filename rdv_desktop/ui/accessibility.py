@@ -7,9 +7,9 @@ One module, used by every screen (docs/accessibility.md says what each one sound
   typed characters (QLineEdit in Password mode still sends them: the adaptor drops text events
   of an interface without a text interface).
 - `announce`: a result spoken without moving the focus. On Linux a zero-size notification
-  object of the window is shown with the message (Orca speaks a notification as it appears,
-  from Orca 43 on; it ignores AT-SPI announcements before 46); elsewhere Qt's announcement
-  event (UIA notification on Windows).
+  object of the main window is shown with the message (Orca speaks a notification as it
+  appears; Orca 43, checked, ignores AT-SPI announcements); elsewhere Qt's announcement event
+  (a UIA notification on Windows). Nothing is made while no assistive technology listens.
 - `SpokenLabel`: a label whose changing text is exposed (its name, or its description when it
   has a fixed caption as name).
 - `caption`: a visible caption that is its field's buddy (« Motif : » names the combo box).
