@@ -247,6 +247,7 @@ class ChecklistDialog(QDialog):
 
     def _all_received(self) -> None:
         self.model.mark_all_received()
+        announce(self.table, f"Tout reçu. {self.model.progress_words()}.")
 
     def _refresh(self) -> None:
         code = self.motif_code()

@@ -199,7 +199,8 @@ class Probe:
         return None
 
     def snapshot(self, root: Any) -> list[dict[str, Any]]:
-        """Every object under `root` (the first rows of tables), with what a reader gets."""
+        """Every object on screen under `root` (the first rows of tables), with what a reader
+        gets; the inside of hidden screens is left out."""
         nodes: list[dict[str, Any]] = []
 
         def walk(acc: Any, path: str, depth: int) -> None:
@@ -219,6 +220,8 @@ class Probe:
                 if text is not None:
                     node["text"] = text.get_text(0, min(text.get_character_count(), 2000))
                 nodes.append(node)
+                if not node["showing"] and depth:
+                    return  # a hidden screen's objects: nothing there is on screen
                 count = acc.get_child_count()
                 if node["role"] in ("table", "tree table", "list", "tree"):
                     count = min(count, TABLE_CHILDREN)
@@ -260,9 +263,13 @@ class Probe:
             return True  # already there: grabbing it again says nothing
         since = self.mark()
         acc.grab_focus()
-        return self.wait_event(since, lambda e: e["type"].endswith("focused")
-                               and e["detail1"] == 1 and self._within(e, want),
-                               10.0) is not None
+
+        def there() -> bool:  # a focus event, or (focus given back silently) its state
+            return acc.get_state_set().contains(Atspi.StateType.FOCUSED) or any(
+                e["type"].endswith("focused") and e["detail1"] == 1 and self._within(e, want)
+                for e in self.events[since:])
+
+        return bool(self.pump(10.0, there))
 
     @staticmethod
     def _within(event: dict[str, Any], target: dict[str, Any]) -> bool:
@@ -350,6 +357,9 @@ def counter(probe: Probe, options: dict[str, str]) -> None:
     probe.screen("shortcuts", probe.window("Raccourcis clavier"))
     probe.keys("Escape")
     probe.window_gone("Raccourcis clavier")
+    probe.focus_window("Contrôle du dossier")
+    probe.focus_on(pieces)
+    probe.report["steps"]["all_received"] = probe.heard_after("ctrl+shift+r", "Tout reçu")
     probe.keys("Escape")
     probe.window_gone("Contrôle du dossier")
 

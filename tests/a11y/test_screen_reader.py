@@ -224,6 +224,9 @@ def test_the_checklist_speaks_in_words(counter: dict[str, Any]) -> None:
     said = counter["steps"]["mark_received"]
     assert said is not None, "marking a piece said nothing"
     assert re.search(r" : reçu\. 1 sur \d+ pièces requises reçues\.", said["data"])
+    everything = counter["steps"]["all_received"]
+    assert everything is not None, "« Tout reçu » said nothing"
+    assert re.search(r"Tout reçu\. (\d+) sur \1 pièces requises reçues\.", everything["data"])
     # No numeric value for a reader to say as « 12 percent »: progress is in words only.
     assert [e for e in counter["events"] if e["role"] == "progress bar" and e["type"] in (
         "object:value-changed", "object:property-change:accessible-value")] == []
