@@ -152,6 +152,9 @@ class MainWindow(QMainWindow):
             self._checkin.focus_search()
         elif shown is self.queue:
             self.queue.focus_search()
+        else:  # said, so that a key that does nothing is not met with silence
+            screen = self.tabs.tabText(self.tabs.currentIndex())
+            announce(self.tabs, f"Pas de recherche sur l'écran « {screen} ».")
 
     def _open_walkin(self) -> None:
         if (desk := self.checkin) is not None:

@@ -125,6 +125,18 @@ def test_ctrl_f_goes_to_the_search_of_the_screen_in_front(qtbot, office: MainWin
     assert not office.queue.search.hasFocus()
 
 
+@pytest.mark.usefixtures("accessible")
+def test_ctrl_f_on_a_screen_without_search_says_so(qtbot, office: MainWindow) -> None:
+    from rdv_desktop.ui.accessibility import Notifier
+
+    office.activateWindow()
+    office.tabs.setCurrentWidget(office.office_screens[0])
+    qtbot.keyClick(office, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    said = [n.message for n in office.findChildren(Notifier)]
+    assert said[-1:] == ["Pas de recherche sur l'écran « Tableau de bord »."]
+    assert not office.queue.search.hasFocus()
+
+
 def test_f1_lists_the_real_shortcuts_as_text(qtbot, office: MainWindow) -> None:
     dialog = office.open_shortcuts()
     qtbot.addWidget(dialog)
