@@ -15,6 +15,9 @@ _.revoked_reason  # ORM columns written by services
 _.cancelled_by
 _.refreshed_at
 _.received_at  # a piece à compléter that came later
+_.passwordEdit  # QAccessible.State flags Qt reads (ui/accessibility.py, the password field)
+_.editable
+_.focusable
 # Named values kept for readability or completeness.
 PENDING  # Outcome enum member
 CONDITION  # piece_draft_model column number
@@ -22,6 +25,7 @@ write_chime  # the tool that generates resources/sounds (see write_all)
 # pytest: module marks and fixtures used by name or for their side effect.
 pytestmark
 nothing_left_running
+accessible  # tests/a11y: QAccessible active for one test
 station_files
 history_snapshots
 no_user_config

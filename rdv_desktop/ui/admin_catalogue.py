@@ -34,6 +34,7 @@ from ..services.catalogue import (
 )
 from ..services.core import Actor, fr_date
 from ..services.setup import Services
+from .accessibility import SpokenLabel, caption, leave_on_tab
 from .first_show import LoadsOnFirstShow
 from .piece_draft_model import (
     LABEL,
@@ -60,10 +61,9 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
 
         self.motif = QComboBox()
         self.motif.setAccessibleName("Motif à modifier")
-        self.version = QLabel("")
-        self.version.setAccessibleName("Version du catalogue")
+        self.version = SpokenLabel("Version du catalogue")
         top = QHBoxLayout()
-        top.addWidget(QLabel("Motif :"))
+        top.addWidget(caption("Motif :", self.motif))
         top.addWidget(self.motif, 1)
         top.addWidget(self.version)
 
@@ -71,8 +71,7 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
         self.label.setAccessibleName("Libellé du motif")
         self.ceseda = QLineEdit()
         self.ceseda.setAccessibleName("Référence CESEDA")
-        self.anef = QLabel("")
-        self.anef.setAccessibleName("Orientation ANEF")
+        self.anef = SpokenLabel("Orientation ANEF")
         form = QFormLayout()
         form.addRow("&Libellé", self.label)
         form.addRow("Référence &CESEDA", self.ceseda)
@@ -80,6 +79,7 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
 
         self.pieces = PieceDraftModel(self)
         self.table = QTableView()
+        leave_on_tab(self.table)
         self.table.setModel(self.pieces)
         self.table.setItemDelegateForColumn(REQUIREMENT, RequirementDelegate(self.table))
         self.table.setAccessibleName("Pièces du motif")
@@ -106,8 +106,7 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
                   self.down):
             pieces_bar.addWidget(w)
         pieces_bar.addStretch(1)
-        self.situations = QLabel("")
-        self.situations.setAccessibleName("Situations utilisables")
+        self.situations = SpokenLabel("Situations utilisables")
         self.situations.setWordWrap(True)
         shared = QLabel("Une pièce peut servir à plusieurs motifs : changer son libellé, son "
                         "exigence ou sa condition la change pour tous ces motifs.")
@@ -117,8 +116,7 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
         self.save.setAccessibleName("Enregistrer le motif")
         self.revert = QPushButton("Annuler les modifications")
         self.revert.setAccessibleName("Annuler les modifications")
-        self.message = QLabel("")
-        self.message.setAccessibleName("Message du catalogue")
+        self.message = SpokenLabel("Message du catalogue", live=True)
         self.message.setWordWrap(True)
         actions = QHBoxLayout()
         actions.addWidget(self.save)

@@ -33,6 +33,7 @@ from ..errors import RdvError
 from ..french import fr_euros
 from ..services.core import MENTIONS, SWITCHES, TUNABLES, Actor, fr_date, local_today
 from ..services.setup import Services
+from .accessibility import SpokenLabel, leave_on_tab
 from .date_fields import date_field, day_of
 from .first_show import LoadsOnFirstShow
 from .table_model import TextRowsModel
@@ -53,6 +54,7 @@ def euros(cents: int) -> str:
 
 def _table(headers: tuple[str, ...], name: str, stretch: int) -> QTableView:
     table = QTableView()
+    leave_on_tab(table)
     table.setModel(TextRowsModel(headers, table))
     table.setAccessibleName(name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -179,8 +181,7 @@ class SettingsPanel(LoadsOnFirstShow, QWidget):
         fee_form.addWidget(self.add_fee)
         fee_layout.addLayout(fee_form)
 
-        self.message = QLabel("")
-        self.message.setAccessibleName("Message des réglages")
+        self.message = SpokenLabel("Message des réglages", live=True)
         self.message.setWordWrap(True)
         grid = QGridLayout()
         grid.addWidget(site_box, 0, 0)

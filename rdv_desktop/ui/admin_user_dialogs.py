@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..french import elide
 from ..services.core import ROLE_LABELS, ROLES
+from .accessibility import SpokenLabel
 
 ERROR_STYLE = "color: #b00020; font-weight: bold"
 
@@ -53,8 +54,7 @@ class _FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.error = QLabel("")
-        self.error.setAccessibleName("Message du formulaire")
+        self.error = SpokenLabel("Message du formulaire", live=True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

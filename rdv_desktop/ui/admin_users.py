@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from ..errors import RdvError
 from ..french import elide
 from ..services.core import ROLE_LABELS, ROLES, Actor, UserInfo
 from ..services.setup import Services
+from .accessibility import SpokenLabel, leave_on_tab
 from .admin_user_dialogs import NewUserDialog, PasswordDialog, RolesDialog
 from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
@@ -85,6 +85,7 @@ class UsersPanel(LoadsOnFirstShow, QWidget):
         self.running: QPushButton | None = None  # the button whose change is on its way
         self.model = UserModel()
         self.view = QTableView()
+        leave_on_tab(self.view)
         self.view.setAccessibleName("Liste des utilisateurs")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -101,8 +102,7 @@ class UsersPanel(LoadsOnFirstShow, QWidget):
                              (self.roles, "Modifier les rôles"),
                              (self.password, "Réinitialiser le mot de passe")):
             button.setAccessibleName(name)
-        self.message = QLabel("")
-        self.message.setAccessibleName("Message des utilisateurs")
+        self.message = SpokenLabel("Message des utilisateurs", live=True)
         self.message.setWordWrap(True)
         bar = QHBoxLayout()
         for button in (self.create_button, self.toggle, self.roles, self.password):

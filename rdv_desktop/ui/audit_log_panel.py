@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -38,6 +37,7 @@ from ..services.core import (
 )
 from ..services.office import AUDIT_PAGE, AuditCursor, AuditFilter, AuditPage
 from ..services.setup import Services
+from .accessibility import SpokenLabel, caption, leave_on_tab
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .table_model import ColumnTableModel, Index
@@ -162,16 +162,16 @@ class AuditLogPanel(LoadsOnFirstShow, QWidget):
         self.entity = _combo("Objet", "Tous les objets", ENTITY_LABELS)
         self.search = QPushButton("Afficher")
         self.search.setAccessibleName("Afficher le journal")
-        self.count = QLabel("")
-        self.count.setAccessibleName("Nombre de lignes du journal")
+        self.count = SpokenLabel("Nombre de lignes du journal")
         bar = QHBoxLayout()
-        for w in (QLabel("Du"), self.start, QLabel("au"), self.end, self.login, self.action,
-                  self.entity, self.search):
+        for w in (caption("Du", self.start), self.start, caption("au", self.end), self.end,
+                  self.login, self.action, self.entity, self.search):
             bar.addWidget(w)
         bar.addStretch(1)
 
         self.model = AuditModel()
         self.view = QTableView()
+        leave_on_tab(self.view)
         self.view.setAccessibleName("Journal d'audit")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

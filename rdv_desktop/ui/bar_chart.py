@@ -4,6 +4,9 @@ The dashboard needs three simple charts; painting them is a hundred lines and no
 dependency (QtCharts lives in the 100 MB PySide6-Addons wheel). Bars may carry short labels
 (« AES – VPF ») with their full label shown on hover; a horizontal chart's rows never get
 thinner than a line of text (the chart asks for the height it needs instead of overlapping).
+
+Its text alternative: the chart takes the focus (Tab), its description says what it shows in
+words, and Entrée opens its data as a table a screen reader walks cell by cell.
 """
 
 from __future__ import annotations
@@ -12,10 +15,22 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QSizePolicy,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..printing.chart_style import nice_max
+from .accessibility import leave_on_tab
+from .table_model import TextRowsModel
+
+SPOKEN_BARS_MAX = 40  # past that the description gives totals only; the table has it all
 
 
 class BarChart(QWidget):
@@ -30,8 +45,10 @@ class BarChart(QWidget):
         self.full_labels: list[str] = []
         self.series: list[tuple[str, str, list[float]]] = []
         self.setAccessibleName(title)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumHeight(180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.table_dialog: QDialog | None = None
 
     def set_data(self, labels: Sequence[str],
                  series: Sequence[tuple[str, str, Sequence[float]]],
@@ -41,10 +58,69 @@ class BarChart(QWidget):
         self.series = [(n, c, list(v)) for n, c, v in series]
         if self.horizontal:  # room for every row at a readable height, scrolled if need be
             self.setMinimumHeight(max(180, 66 + len(self.labels) * self._row_min()))
-        total = sum(sum(v) for _, _, v in self.series)
-        self.setAccessibleDescription(
-            f"{self.title} : {len(self.labels)} barres, total {total:.0f}")
+        self.setAccessibleName(self.title)
+        self.setAccessibleDescription(self.summary())
         self.update()
+
+    def headers(self) -> tuple[str, ...]:
+        names = tuple(name for name, _, _ in self.series)
+        return (self.title, *names, "Total") if len(names) > 1 else (self.title, *names)
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The chart's data, one row per bar: its label, each series, the total if stacked."""
+        totals = self._totals()
+        rows = []
+        for i, label in enumerate(self.labels):
+            values = [f"{v[i]:.0f}" for _, _, v in self.series]
+            rows.append((label, *values, f"{totals[i]:.0f}") if len(values) > 1
+                        else (label, *values))
+        return rows
+
+    def summary(self) -> str:
+        """The text alternative: every bar in words (« 03/11 : 12, dont Déposés 8 … »)."""
+        if not self.labels:
+            return "Aucune donnée."
+        names = [name for name, _, _ in self.series]
+        total = sum(self._totals())
+        spoken = [f"{len(self.labels)} barres, total {total:.0f}."]
+        if len(self.labels) <= SPOKEN_BARS_MAX:
+            for row in self.rows():
+                if len(names) > 1:
+                    parts = ", ".join(f"{n} {v}" for n, v in zip(names, row[1:-1], strict=True))
+                    spoken.append(f"{row[0]} : {row[-1]} ({parts}).")
+                else:
+                    spoken.append(f"{row[0]} : {row[1]}.")
+        spoken.append("Entrée : les données en tableau.")
+        return " ".join(spoken)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.open_table()
+            return
+        super().keyPressEvent(event)
+
+    def open_table(self) -> QDialog:
+        """The chart's data as a table: one row per bar, one column per series."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Données : {self.title}")
+        model = TextRowsModel(self.headers(), dialog)
+        model.set_rows(self.rows())
+        table = QTableView()
+        table.setModel(model)
+        table.setAccessibleName(f"Données : {self.title}")
+        table.verticalHeader().hide()
+        leave_on_tab(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(560, 420)
+        table.setFocus()
+        dialog.open()
+        self.table_dialog = dialog
+        return dialog
 
     def paintEvent(self, event: QPaintEvent) -> None:  # Qt's name
         p = QPainter(self)
@@ -143,18 +219,25 @@ class BarChart(QWidget):
         label_w = min(260.0, area.width() * 0.4)
         row = self._row_height(area)
         room = area.width() - label_w - 40
+        # Zoomed or crowded, rows get thinner than a line of text: label one row in `every`
+        # rather than print labels over each other (Entrée gives every figure as a table).
+        line = float(p.fontMetrics().height())
+        every = max(1, math.ceil(line / row)) if row > 0 else max(1, len(self.labels))
         for i, label in enumerate(self.labels):
             y = area.top() + i * row
-            p.setPen(QColor("#222222"))
-            text = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight,
-                                              int(label_w) - 8)
-            p.drawText(QRectF(0, y, label_w, row),
-                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
             bx = label_w
             for _, colour, values in self.series:
                 w = room * values[i] / top
                 if w > 0:
                     p.fillRect(QRectF(bx, y + row * 0.15, w, row * 0.7), QColor(colour))
                     bx += w
-            p.drawText(QRectF(bx + 4, y, 60, row), int(Qt.AlignmentFlag.AlignVCenter),
-                       f"{totals[i]:.0f}")
+            if i % every:
+                continue
+            p.setPen(QColor("#222222"))
+            text = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight,
+                                              int(label_w) - 8)
+            band = QRectF(0, y + row / 2 - line / 2, label_w, line)
+            p.drawText(band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                       text)
+            p.drawText(QRectF(bx + 4, band.top(), 60, line),
+                       int(Qt.AlignmentFlag.AlignVCenter), f"{totals[i]:.0f}")

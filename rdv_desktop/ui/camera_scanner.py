@@ -14,9 +14,10 @@ from typing import Any
 
 from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from shiboken6 import isValid
 
+from .accessibility import SpokenLabel
 from .media_quiet import quiet_media_probes
 from .worker import run_in_background
 
@@ -51,8 +52,7 @@ class CameraScanner(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Caméra")
-        self.note = QLabel("Caméra arrêtée.")
-        self.note.setAccessibleName("État de la caméra")
+        self.note = SpokenLabel("État de la caméra", "Caméra arrêtée.")
         self.note.setWordWrap(True)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)

@@ -35,6 +35,7 @@ from ..services.counter import AppointmentView
 from ..services.desk import ScanResult, arrived
 from ..services.papers import DocumentKind, RenderedDocument
 from ..services.setup import Services
+from .accessibility import SpokenLabel, announce, caption, name_clear_button
 from .camera_scanner import CameraScanner
 from .chime import Chime, sound_path
 from .feedback_panel import FeedbackPanel, tone
@@ -106,20 +107,19 @@ class CheckInPanel(QWidget):
         self.camera_button.setAccessibleName("Scanner avec la caméra")
         self.camera_button.setCheckable(True)
         self.camera_button.toggled.connect(self.toggle_camera)
-        self.status = QLabel()
-        self.status.setAccessibleName("Message de l'accueil")
+        self.status = SpokenLabel("Message de l'accueil")
         self.status.setWordWrap(True)
 
         self.search = QLineEdit()
         self.search.setAccessibleName("Recherche d'une personne")
         self.search.setPlaceholderText("Nom, naissance jj/mm/aaaa ou référence, puis Entrée")
-        self.search.setClearButtonEnabled(True)
+        name_clear_button(self.search)
         self.search.returnPressed.connect(self.run_search)
         self.results = QListWidget()
         self.results.setAccessibleName("Personnes trouvées")
         self.results.itemActivated.connect(lambda _item: self.check_in_selected())
-        self.search_note = QLabel("Sans code ? Cherchez la personne du jour.")
-        self.search_note.setAccessibleName("Résultat de la recherche")
+        self.search_note = SpokenLabel("Résultat de la recherche",
+                                       "Sans code ? Cherchez la personne du jour.")
         self.search_note.setWordWrap(True)
         self.manual_button = QPushButton("Enregistrer l'arrivée de la personne choisie")
         self.manual_button.setAccessibleName("Enregistrer l'arrivée de la personne choisie")
@@ -143,7 +143,7 @@ class CheckInPanel(QWidget):
         self.camera_box = QVBoxLayout()
         left.addLayout(self.camera_box)
         right = QVBoxLayout()
-        right.addWidget(QLabel("<b>Recherche manuelle</b>"))
+        right.addWidget(caption("<b>Recherche manuelle</b>", self.search))
         right.addWidget(self.search)
         right.addWidget(self.search_note)
         right.addWidget(self.results, 1)
@@ -291,6 +291,7 @@ class CheckInPanel(QWidget):
     def say(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet("color: #b00020; font-weight: bold" if error else "")
         self.status.setText(text)
+        announce(self.status, text, assertive=error)
 
     # -- walk-ins ----------------------------------------------------------------------------
 
@@ -321,7 +322,9 @@ class CheckInPanel(QWidget):
                           self._found, self._search_failed, self.pool, owner=self)
 
     def _search_failed(self, exc: Exception) -> None:
-        self.search_note.setText(exc.message if isinstance(exc, RdvError) else str(exc))
+        message = exc.message if isinstance(exc, RdvError) else str(exc)
+        self.search_note.setText(message)
+        announce(self.search_note, message, assertive=True)
 
     def _found(self, views: list[AppointmentView]) -> None:
         self.results.clear()
@@ -329,6 +332,7 @@ class CheckInPanel(QWidget):
             self.results.addItem(self._item(view))
         self.search_note.setText(f"{len(views)} personne(s) trouvée(s)." if views
                                  else "Personne ne correspond aujourd'hui.")
+        announce(self.search_note, self.search_note.text())
         if views:
             self.results.setCurrentRow(0)
         self.search_done.emit(len(views))

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -47,6 +46,7 @@ from ..services.catalogue import CatalogueInfo, request_flags
 from ..services.core import Actor, fr_date, local
 from ..services.counter import REQUEST_KINDS, AppointmentView
 from ..services.setup import Services
+from .accessibility import SpokenLabel, WordsProgressBar, announce, leave_on_tab
 from .checklist_model import PIECE, STATUS, ChecklistModel
 from .checklist_outcomes import ChecklistOutcomes
 from .checklist_parts import ElidedLabel, WrappingCheck, with_mnemonic
@@ -108,14 +108,12 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
         self.kind.addItems(REQUEST_KINDS)
         if view.request_kind in REQUEST_KINDS:  # as the person said at booking
             self.kind.setCurrentText(view.request_kind)
-        self.note = QLabel()
+        self.note = SpokenLabel("Note du motif")
         self.note.setWordWrap(True)
-        self.note.setAccessibleName("Note du motif")
         # The law's limits on the motif (end date, birth-date window), in red when they bite.
-        self.limits = QLabel()
+        self.limits = SpokenLabel("Délais du motif")
         self.limits.setWordWrap(True)
         self.limits.setTextFormat(Qt.TextFormat.PlainText)
-        self.limits.setAccessibleName("Délais du motif")
         self.limits.setStyleSheet("color: #b00020; font-weight: bold")
         self.handover_box = QGroupBox("Remis par la préfecture")
         self.handover_layout = QVBoxLayout(self.handover_box)
@@ -156,14 +154,13 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
         # The piece's name is read, not edited: the current cell is its « Statut » (where
         # R / M / N mark) or its « Note » (where they are typed).
         self.table.selectionModel().currentChanged.connect(self._current_moved)
+        leave_on_tab(self.table)
 
-        self.progress = QProgressBar()
+        self.progress = WordsProgressBar()
         self.progress.setAccessibleName("Avancement du contrôle")
-        self.missing = QLabel()
-        self.missing.setAccessibleName("Pièces manquantes")
+        self.missing = SpokenLabel("Pièces manquantes")
         self.missing.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setAccessibleName("Message du contrôle")
+        self.message = SpokenLabel("Message du contrôle", live=True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020; font-weight: bold")
@@ -349,6 +346,7 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
 
     def _all_received(self) -> None:
         self.model.mark_all_received()
+        announce(self.table, f"Tout reçu. {self.model.progress_words()}.")
 
     def _refresh(self) -> None:
         code = self.motif_code()
@@ -356,7 +354,8 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
         done, total = self.model.progress()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total} pièces requises reçues")
+        self.progress.setFormat(self.model.progress_words())
+        self.progress.setAccessibleDescription(self.model.progress_words())
         blocking, later = self.model.blocking_missing(), self.model.to_complete()
         lines = (["Bloquantes — sans elles, pas d'enregistrement :"]
                  + [f"• {label}" for label in blocking] if blocking else [])
@@ -399,6 +398,7 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
                     and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
                 row = rows[0].row()
                 self.model.mark(row, status)
+                announce(self.table, self.model.spoken_mark(row))  # in words, not « 11 % »
                 following = [i for i in range(row + 1, self.model.rowCount())
                              if self.model.rows[i].line.applies]
                 if following:

@@ -17,6 +17,8 @@ STATUS_TEXT = {
     "missing": "✖ manquant",
     "not_applicable": "— non concerné",
 }
+STATUS_WORDS = {None: "à contrôler", "received": "reçu", "missing": "manquant",
+                "not_applicable": "non concerné"}  # what a screen reader says, without symbols
 STATUS_COLOUR = {None: "#ffffff", "received": "#d5f5d5", "missing": "#f9d6d6",
                  "not_applicable": "#eeeeee"}
 COLUMNS = ("Pièce", "Statut", "Note")
@@ -85,6 +87,8 @@ class ChecklistModel(ColumnTableModel):
             if index.column() == 1:
                 return STATUS_TEXT[row.status]
             return row.note
+        if role == Qt.ItemDataRole.AccessibleTextRole and index.column() == 1:
+            return STATUS_WORDS[row.status]
         if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(STATUS_COLOUR[row.status])
         if role == Qt.ItemDataRole.ForegroundRole and not row.line.applies:
@@ -116,6 +120,16 @@ class ChecklistModel(ColumnTableModel):
     def touched(self) -> bool:
         """Has the agent marked a piece or written a note (something a close would lose)?"""
         return any(not r.auto or r.note for r in self.rows)
+
+    def progress_words(self) -> str:
+        done, total = self.progress()
+        return f"{done} sur {total} pièces requises reçues"
+
+    def spoken_mark(self, row: int) -> str:
+        """What the agent hears after marking a piece: « Passeport : reçu. 1 sur 9 … reçues. »"""
+        marked = self.rows[row]
+        return (f"{marked.line.piece.label} : {STATUS_WORDS[marked.status]}. "
+                f"{self.progress_words()}.")
 
     def checks(self) -> tuple[PieceCheck, ...]:
         """Unchecked applicable pieces count as missing: nothing is assumed received."""

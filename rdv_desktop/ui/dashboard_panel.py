@@ -31,6 +31,7 @@ from ..services.recepisse import RecepisseCounts
 from ..services.setup import Services
 from ..services.stats import Breakdown, StatsReport, bucket, minutes
 from ..services.stats import percent as pct
+from .accessibility import SpokenLabel, announce, caption, leave_on_tab
 from .bar_chart import BarChart
 from .date_fields import day_of, period_fields, qdate
 from .first_show import LoadsOnFirstShow
@@ -40,7 +41,7 @@ from .worker import run_in_background
 PRESETS = ("Jour", "Semaine", "Mois", "Année", "Période libre")
 OUTCOMES = (("Déposés", "deposited"), ("Incomplets", "incomplete"),
             ("Réorientés ANEF", "redirected"), ("Absents", "no_show"))
-TABLE_HEADERS = ("", "Rendez-vous", "Déposés", "Complétude", "Attente moy.", "Attente 90 %",
+TABLE_HEADERS = ("Détail", "Rendez-vous", "Déposés", "Complétude", "Attente moy.", "Attente 90 %",
                  "Service moy.", "Service 90 %", "Absence", "Incomplets", "Réorientés")
 LABEL_COLUMN_MAX_PX = 230
 PER_COUNTER_OR_AGENT = ("by_counter", "by_agent")
@@ -72,9 +73,8 @@ class Kpi(QFrame):
         self.setStyleSheet("Kpi { background: #f4f6f8; border-radius: 6px; }")
         self.title = QLabel(title)
         self.title.setStyleSheet("color: #555;")
-        self.value = QLabel("—")
+        self.value = SpokenLabel(title, "—")  # read with its caption: « Rendez-vous 556 »
         self.value.setStyleSheet("font-size: 20pt; font-weight: bold;")
-        self.value.setAccessibleName(title)
         self.note = QLabel("")
         self.note.setStyleSheet("color: #666; font-size: 8pt;")
         layout = QVBoxLayout(self)
@@ -101,14 +101,13 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         self.start, self.end = period_fields(today.replace(day=1), today)
         self.refresh_button = QPushButton("Actualiser")
         self.refresh_button.setAccessibleName("Actualiser le tableau de bord")
-        self.status = QLabel("")
-        self.status.setAccessibleName("État du tableau de bord")
+        self.status = SpokenLabel("État du tableau de bord")
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Période :"))
+        bar.addWidget(caption("Période :", self.preset))
         bar.addWidget(self.preset)
-        bar.addWidget(QLabel("du"))
+        bar.addWidget(caption("du", self.start))
         bar.addWidget(self.start)
-        bar.addWidget(QLabel("au"))
+        bar.addWidget(caption("au", self.end))
         bar.addWidget(self.end)
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.status, 1)
@@ -136,6 +135,7 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.setAccessibleName("Chiffres détaillés")
+        leave_on_tab(self.table)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -143,7 +143,7 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         detail = QVBoxLayout(detail_box)
         detail.setContentsMargins(0, 0, 0, 0)
         detail_bar = QHBoxLayout()
-        detail_bar.addWidget(QLabel("Détail par :"))
+        detail_bar.addWidget(caption("Détail par :", self.breakdown))
         detail_bar.addWidget(self.breakdown)
         detail_bar.addStretch(1)
         detail.addLayout(detail_bar)
@@ -207,6 +207,7 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
     def _failed(self, exc: Exception) -> None:
         self.refresh_button.setEnabled(True)
         self.status.setText(exc.message if isinstance(exc, RdvError) else f"Erreur : {exc}")
+        announce(self.status, self.status.text(), assertive=True)
 
     def show_report(self, report: StatsReport) -> None:
         self.report = report
@@ -259,6 +260,8 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         # Absent people never reach a counter or an agent: the column only speaks for motifs
         # and slot hours.
         self.table.setColumnHidden(TABLE_HEADERS.index("Absence"), per_person)
+        # The first column is named after what its rows are (« Guichet », « Motif »…).
+        self.table_model.columns = (self.breakdown.currentText(), *TABLE_HEADERS[1:])
         self.table_model.set_rows([
             (b.label, str(b.figures.appointments), str(b.figures.deposited),
              pct(b.figures.completeness_rate),

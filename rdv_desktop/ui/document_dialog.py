@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..french import typographic
 from ..services.papers import RenderedDocument
+from .accessibility import SpokenLabel
 from .printing import PdfPrinter, PrintJob
 
 
@@ -40,8 +41,8 @@ class DocumentDialog(QDialog):
         self.job: PrintJob | None = None
         self.setWindowTitle(doc.title)
         self.setAccessibleName("Document à imprimer")
-        self.status = QLabel("Prêt à imprimer." if not auto_print else "Impression en cours…")
-        self.status.setAccessibleName("État de l'impression")
+        self.status = SpokenLabel("État de l'impression", "Prêt à imprimer." if not auto_print
+                                  else "Impression en cours…", live=True)
         self.status.setWordWrap(True)
         self.status.setMinimumWidth(420)
         self.print_button = QPushButton("&Imprimer")

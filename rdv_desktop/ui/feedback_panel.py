@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..french import typographic
 from ..services.desk import ScanResult
+from .accessibility import announce
 from .plain_text import shown_name
 
 IDLE = "idle"
@@ -64,11 +65,7 @@ class FeedbackPanel(QFrame):
         self.result: ScanResult | None = None
         self.headline = _label(30, bold=True)
         self.ticket = _label(56, bold=True)
-        self.details = _label(18)
-        for label, name in ((self.headline, "Titre du résultat"),
-                            (self.ticket, "Numéro de ticket"),
-                            (self.details, "Détail du résultat")):
-            label.setAccessibleName(name)
+        self.details = _label(18)  # the three labels' names are their text (ticket included)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addStretch(1)
@@ -103,7 +100,9 @@ class FeedbackPanel(QFrame):
         name = result.view.full_name if result.view is not None else None
         self.details.setText("\n".join(shown_name(d) if d == name else typographic(d)
                                         for d in result.details))
-        self.setAccessibleDescription(f"{result.headline}. " + " ".join(result.details))
+        self.setAccessibleDescription(self.spoken())
+        # Said at once, the focus staying in the scan field for the next person.
+        announce(self, self.spoken(), assertive=result.kind != "green")
         self.acknowledge_button.setVisible(self.kind == "red")
         delay = RESET_MS[self.kind]
         if delay is None:
@@ -129,6 +128,14 @@ class FeedbackPanel(QFrame):
         self.acknowledge_button.hide()
         self.setAccessibleDescription(IDLE_TEXT)
         self.reset_done.emit()
+
+    def spoken(self) -> str:
+        """The result as a screen reader says it: headline, ticket, then the details."""
+        if self.result is None:
+            return IDLE_TEXT
+        ticket = self.ticket.text()
+        parts = [self.result.headline, ticket, *self.result.details]
+        return " ".join(p if p.endswith((".", "?", "!", "…")) else f"{p}." for p in parts if p)
 
     def text(self) -> str:
         """Everything shown, as one string (tests and the accessibility tree read it)."""

@@ -33,6 +33,7 @@ from ..errors import RdvError
 from ..services.core import Actor, fr_date, fr_time
 from ..services.importing import CancelToken, ImportCancelled, ImportReport, ImportService
 from ..services.setup import Services
+from .accessibility import SpokenLabel, leave_on_tab
 from .worker import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -96,6 +97,7 @@ def motif_rows(report: ImportReport) -> list[tuple[str, str, str, str]]:
 
 def _table(model: RowsModel, name: str) -> QTableView:
     view = QTableView()
+    leave_on_tab(view)
     view.setModel(model)
     view.setAccessibleName(name)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -158,8 +160,7 @@ class ImportDialog(QDialog):
         running = QHBoxLayout()
         running.addWidget(self.progress_bar, 1)
         running.addWidget(self.cancel_button)
-        self.status = QLabel()
-        self.status.setAccessibleName("Résultat de l'import")
+        self.status = SpokenLabel("Résultat de l'import", live=True)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_model = RowsModel(("Ligne", "Résultat", "Raison"), self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import RdvError
 from ..services.core import Actor
+from .accessibility import SecretField, SpokenLabel, announce
 from .worker import run_in_background
 
 # Called in a worker thread: it must not touch Qt (plain Python and the database are fine).
@@ -44,17 +45,16 @@ class LoginDialog(QDialog):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.login = QLineEdit()
         self.login.setAccessibleName("Identifiant")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # Its accessible interface reports a length only: a screen reader never reads it out.
+        self.password = SecretField()
         self.password.setAccessibleName("Mot de passe")
         self.counter = QSpinBox()
         self.counter.setRange(0, 99)
         self.counter.setSpecialValueText("aucun (accueil, bureau)")
         self.counter.setValue(counter or 0)
         self.counter.setAccessibleName("Guichet")
-        self.error = QLabel()
+        self.error = SpokenLabel("Message de connexion")
         self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setAccessibleName("Message de connexion")
         self.error.setWordWrap(True)
 
         form = QFormLayout()
@@ -111,8 +111,9 @@ class LoginDialog(QDialog):
         if attempt != self.attempt:
             return
         self._busy(False)
-        self.error.setText(exc.message if isinstance(exc, RdvError)
-                           else f"Erreur inattendue : {exc}")
+        message = exc.message if isinstance(exc, RdvError) else f"Erreur inattendue : {exc}"
+        self.error.setText(message)
         self.password.clear()
         self.password.setFocus()
+        announce(self.error, message, assertive=True)  # the focus is back in the password
         self.answered.emit(False)

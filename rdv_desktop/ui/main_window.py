@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -26,6 +26,7 @@ from .. import __version__
 from ..services.core import ROLE_LABELS, Actor
 from ..services.counter import AppointmentView
 from ..services.setup import Services
+from .accessibility import SpokenLabel, announce
 from .admin_screen import add_admin_screen
 from .executor import DbExecutor
 from .office_screens import add_office_screens
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keepin
     from .document_dialog import DocumentDialog
     from .printing import PdfPrinter
     from .recepisse_dialog import HandOverDialog
+    from .shortcuts_dialog import ShortcutsDialog
     from .verify_dialog import VerifyDialog
     from .waiting_display import WaitingDisplay
 
@@ -69,8 +71,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"rdv-desktop — {services.ctx.site_code} — {actor.display_name}")
         self.resize(fitting(1280, 780))
 
-        self.banner = QLabel()
-        self.banner.setAccessibleName("Bandeau de connexion")
+        self.banner = SpokenLabel("Bandeau de connexion")
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
@@ -109,6 +110,9 @@ class MainWindow(QMainWindow):
         self.office_screens = add_office_screens(self, services, actor, self.executor)
         self._add_office_menu()
         self.admin_screen = add_admin_screen(self, services, actor)
+        # The first thing a screen reader says is where one is: the screens' tab (the desk
+        # then takes the focus to its scan field), not a control of a hidden screen.
+        self.tabs.tabBar().setFocus()
 
     @property
     def printer(self) -> PdfPrinter:
@@ -158,6 +162,9 @@ class MainWindow(QMainWindow):
             desk.focus_search()
         elif self.tabs.currentWidget() is self.queue:
             self.queue.focus_search()
+        else:  # said, so that a key that does nothing is not met with silence
+            screen = self.tabs.tabText(self.tabs.currentIndex())
+            announce(self.tabs, f"Pas de recherche sur l'écran « {screen} ».")
 
     def _open_walkin(self) -> None:
         if (desk := self.checkin) is not None:
@@ -220,6 +227,11 @@ class MainWindow(QMainWindow):
         view.addAction(display)
         self.view_menu = view
         help_menu = bar.addMenu("&Aide")
+        keys = QAction("&Raccourcis clavier", self)
+        keys.setShortcut(QKeySequence("F1"))
+        keys.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # in dialogs too
+        keys.triggered.connect(self.open_shortcuts)
+        help_menu.addAction(keys)
         about = QAction("À &propos", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -228,16 +240,17 @@ class MainWindow(QMainWindow):
         roles = ", ".join(ROLE_LABELS[r] for r in sorted(self.actor.roles))
         counter = (f"guichet {self.actor.counter_number}" if self.actor.counter_number
                    else "sans guichet")
-        self.status_user = QLabel(f"{self.actor.display_name} ({roles})")
-        self.status_station = QLabel(f"Poste {self.actor.station} — {counter}")
-        self.status_db = QLabel(f"Base : {db_label}")
-        self.status_current = QLabel(self.queue.current_label.text())
+        # Each item is read in full: its accessible name is the text it shows.
+        self.status_user = SpokenLabel(text=f"{self.actor.display_name} ({roles})")
+        self.status_station = SpokenLabel(text=f"Poste {self.actor.station} — {counter}")
+        self.status_db = SpokenLabel(text=f"Base : {db_label}")
+        self.status_current = SpokenLabel()
         self.status_current.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_current.setText(self.queue.current_label.text())
         self.status_current.setVisible(self.actor.counter_number is not None)
         self.queue.current_changed.connect(self.status_current.setText)
         for label in (self.status_user, self.status_station, self.status_current,
                       self.status_db):
-            label.setAccessibleName(label.text().split(" ")[0])
             self.statusBar().addPermanentWidget(label)
 
     def open_import(self) -> QDialog:
@@ -276,6 +289,8 @@ class MainWindow(QMainWindow):
                                  setup.catalogue, setup.fee_cents, self)
         dialog.act_done.connect(self.queue.apply_result)
         dialog.act_done.connect(self._act_done)
+        # A window-modal dialog blocks the window's F1: the checklist gets its own.
+        QShortcut(QKeySequence("F1"), dialog, self.open_shortcuts)
         dialog.open()
         self.checklist = dialog
         return dialog
@@ -370,6 +385,7 @@ class MainWindow(QMainWindow):
         self._update_banner()
         if online:
             self.statusBar().showMessage("Connexion à la base rétablie.", 5000)
+            announce(self.statusBar(), "Connexion à la base rétablie.")
 
     def _stalled(self, stalled: bool) -> None:
         self._update_banner()
@@ -382,13 +398,25 @@ class MainWindow(QMainWindow):
                                 "modifications sont refusées tant que la base ne répond pas.")
         elif stalled:
             self.banner.setText(STALL_TEXT)
-        self.banner.setVisible(bool(self._offline_message) or stalled)
+        shown = bool(self._offline_message) or stalled
+        if shown and not self.banner.isVisibleTo(self):
+            announce(self.banner, self.banner.text(), assertive=True)
+        self.banner.setVisible(shown)
         self.queue.set_writable(not self._offline_message and not stalled)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         self.queue.timer.stop()
         self.executor.shutdown()
         super().closeEvent(event)
+
+    def open_shortcuts(self) -> ShortcutsDialog:
+        from .shortcuts_dialog import ShortcutsDialog
+
+        # Over the window in front (F1 works in the checklist too), so it gets the focus.
+        front = QApplication.activeWindow()
+        dialog = ShortcutsDialog(self.menuBar(), front if front is not None else self)
+        dialog.open()
+        return dialog
 
     def _about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "À propos",

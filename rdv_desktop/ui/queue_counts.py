@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from ..services.counter import AppointmentView, Stage
+from .accessibility import SpokenLabel
 
 GROUPS: tuple[tuple[str, tuple[Stage, ...]], ...] = (
     ("Attendus", (Stage.EXPECTED, Stage.LATE)),
@@ -25,10 +26,9 @@ class QueueCounts(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.labels: dict[str, QLabel] = {}
+        self.labels: dict[str, SpokenLabel] = {}
         for name, _ in GROUPS:
-            label = QLabel()
-            label.setAccessibleName(f"Compteur {name}")
+            label = SpokenLabel(text=f"{name} : <b>0</b>")  # read as shown: « Attendus : 22 »
             label.setStyleSheet("QLabel { border: 1px solid #bbb; border-radius: 4px;"
                                 " padding: 3px 8px; background: #fafafa; }")
             layout.addWidget(label)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from ..errors import DatabaseBusy, DatabaseUnavailable, RdvError
 from ..services.core import Actor, local_today
 from ..services.counter import AppointmentView, QueueChanges, QueueFeed, Stage
 from ..services.setup import Services
+from .accessibility import SpokenLabel, announce, caption, leave_on_tab, name_clear_button
 from .date_fields import date_field, qdate
 from .executor import DbExecutor
 from .plain_text import shown_name
@@ -73,6 +73,7 @@ class QueuePanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(False)
+        leave_on_tab(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -92,20 +93,18 @@ class QueuePanel(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher : nom, date de naissance, référence, ticket")
         self.search.setAccessibleName("Recherche dans la file")
-        self.search.setClearButtonEnabled(True)
+        name_clear_button(self.search)
         self.counts = QueueCounts()
-        self.current_label = QLabel()
-        self.current_label.setAccessibleName("Personne au guichet")
+        self.current_label = SpokenLabel("Personne au guichet")
         self.current_label.setStyleSheet("font-weight: bold; padding: 2px")
         # Names come from public online booking: never let Qt read them as markup.
         self.current_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.message = QLabel()
-        self.message.setAccessibleName("Message de la file")
+        self.message = SpokenLabel("Message de la file")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Jour :"))
+        bar.addWidget(caption("Jour :", self.day))
         bar.addWidget(self.day)
         bar.addWidget(self.stage_filter)
         bar.addWidget(self.motif_filter)
@@ -260,6 +259,8 @@ class QueuePanel(QWidget):
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020; font-weight: bold" if error else "")
         self.message.setText(text)
+        # Call results and refusals are said where the agent's focus stays (the queue).
+        announce(self.message, text, assertive=error)
 
     def _need_selection(self) -> AppointmentView | None:
         view = self.selected()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
+
+from .accessibility import caption
 
 
 class ReasonDialog(QDialog):
@@ -24,7 +26,7 @@ class ReasonDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(question))
+        layout.addWidget(caption(question, self.edit))  # the question labels the reason field
         layout.addWidget(self.edit)
         layout.addWidget(self.buttons)
 

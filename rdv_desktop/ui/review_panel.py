@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSplitter,
     QTableView,
@@ -30,6 +29,7 @@ from ..french import fr_euros
 from ..services.core import Actor, action_label, fr_datetime, local_today
 from ..services.office import ReviewDetail, ReviewFilter, ReviewRow
 from ..services.setup import Services
+from .accessibility import SpokenLabel, caption, leave_on_tab
 from .date_fields import day_of, period_fields
 from .first_show import LoadsOnFirstShow
 from .reason_dialog import ReasonDialog
@@ -105,11 +105,10 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
             self.state.addItem(label, review_state)
         self.search = QPushButton("Afficher")
         self.search.setAccessibleName("Afficher les dossiers")
-        self.count = QLabel("")
-        self.count.setAccessibleName("Nombre de dossiers")
+        self.count = SpokenLabel("Nombre de dossiers")
         bar = QHBoxLayout()
-        for w in (QLabel("Du"), self.start, QLabel("au"), self.end, self.motif, self.outcome,
-                  self.state, self.search, self.count):
+        for w in (caption("Du", self.start), self.start, caption("au", self.end), self.end,
+                  self.motif, self.outcome, self.state, self.search, self.count):
             bar.addWidget(w)
         bar.addStretch(1)
 
@@ -118,6 +117,7 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.view = QTableView()
+        leave_on_tab(self.view)
         self.view.setAccessibleName("Dossiers à contrôler")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -131,8 +131,7 @@ class ReviewPanel(LoadsOnFirstShow, QWidget):
         self.checked.setAccessibleName("Marquer contrôlé")
         self.redo = QPushButton("« À reprendre »…")
         self.redo.setAccessibleName("Marquer à reprendre")
-        self.message = QLabel("")
-        self.message.setAccessibleName("Message du contrôle")
+        self.message = SpokenLabel("Message du contrôle", live=True)
         actions = QHBoxLayout()
         actions.addWidget(self.checked)
         actions.addWidget(self.redo)

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..errors import RdvError
 from ..services.signing import Verification, VerificationStatus
+from .accessibility import SpokenLabel
 from .worker import run_in_background
 
 RED, ORANGE, GREEN = "#b00020", "#e65100", "#1b5e20"
@@ -43,16 +44,15 @@ class VerifyDialog(QDialog):
         self.field = QLineEdit()
         self.field.setAccessibleName("Code à vérifier")
         self.field.setPlaceholderText("Scannez le QR code de l'attestation ou tapez son texte")
-        self.verdict = QLabel("En attente d'un code.")
-        self.verdict.setAccessibleName("Résultat de la vérification")
+        self.verdict = SpokenLabel("Résultat de la vérification", "En attente d'un code.",
+                                   live=True)
         self.verdict.setWordWrap(True)
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict.setMinimumHeight(110)
         self.verdict.setStyleSheet("font-size: 18pt; padding: 10px;")
         self.verdict.setTextFormat(Qt.TextFormat.PlainText)
         # Whose paper it is, from the record: names come from public booking, never markup.
-        self.holder = QLabel("")
-        self.holder.setAccessibleName("Titulaire selon le dossier")
+        self.holder = SpokenLabel("Titulaire selon le dossier")
         self.holder.setTextFormat(Qt.TextFormat.PlainText)
         self.holder.setWordWrap(True)
         self.holder.setStyleSheet("font-size: 13pt; padding: 4px;")

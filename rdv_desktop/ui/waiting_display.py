@@ -20,6 +20,7 @@ from ..errors import RdvError
 from ..services.core import Actor, fr_time, local, local_today
 from ..services.counter import SHOWN_CALLS, AppointmentView, CallShown, DisplayUpdate, call_of
 from ..services.setup import Services
+from .accessibility import SpokenLabel
 from .chime import Chime
 from .executor import DbExecutor
 
@@ -52,8 +53,7 @@ class WaitingDisplay(QWidget):
 
         self.title = QLabel("Appel en cours")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.current = QLabel("—")
-        self.current.setAccessibleName("Dernier appel")
+        self.current = SpokenLabel("Dernier appel", "—")
         self.current.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.current.setWordWrap(True)
         self.previous_title = QLabel("Appels précédents")
@@ -62,8 +62,7 @@ class WaitingDisplay(QWidget):
         for n, label in enumerate(self.previous, start=1):
             label.setAccessibleName(f"Appel précédent {n}")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.footer = QLabel()
-        self.footer.setAccessibleName("Pied de l'écran")
+        self.footer = SpokenLabel("Pied de l'écran")
         self.footer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 16)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QRadioButton,
     QTimeEdit,
@@ -29,6 +28,7 @@ from ..services.catalogue import CatalogueInfo
 from ..services.core import Actor, local
 from ..services.counter import REQUEST_KINDS, NewAppointment
 from ..services.setup import Services
+from .accessibility import SpokenLabel
 from .assistance_dialog import priority_box
 from .date_fields import date_field, qdate
 from .worker import run_in_background
@@ -107,8 +107,7 @@ class WalkInDialog(QDialog):
         self.hour.setAccessibleName("Heure du rendez-vous")
         self.print_convocation = QCheckBox("Imprimer la convocation")
         self.print_convocation.setAccessibleName("Imprimer la convocation")
-        self.message = QLabel()
-        self.message.setAccessibleName("Message du formulaire")
+        self.message = SpokenLabel("Message du formulaire", live=True)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020; font-weight: bold")
 

@@ -109,7 +109,9 @@ def test_undo_dialog_names_the_step_and_what_it_takes_back(qtbot, window: MainWi
     press(qtbot, window, "undo")
     dialog = window.queue.undo_dialog
     assert dialog.isVisible()
-    text = " ".join(label.text() for label in dialog.findChildren(type(window.queue.message)))
+    from PySide6.QtWidgets import QLabel
+
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Annuler le dossier incomplet pour \u2066INCOMPLET Test\u2069 ?" in text  # isolated
     assert "Le nouveau rendez-vous du 14/12/2026 à 14:00 sera annulé." in text
     dialog.reject()
