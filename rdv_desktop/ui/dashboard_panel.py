@@ -155,6 +155,10 @@ class DashboardPanel(LoadsOnFirstShow, QWidget):
         motifs.setWidgetResizable(True)
         motifs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         motifs.setWidget(self.motifs_chart)
+        # The chart itself takes the focus (Entrée opens its table): the frame around it is
+        # not a stop of its own, nameless for a screen reader.
+        motifs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        motifs.setAccessibleName("Graphique des motifs")
         self.bottom.addWidget(motifs)
         self.bottom.addWidget(detail_box)
         self.bottom.setChildrenCollapsible(False)

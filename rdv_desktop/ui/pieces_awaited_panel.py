@@ -27,6 +27,7 @@ from ..errors import RdvError
 from ..services.core import Actor, fr_date, fr_datetime
 from ..services.counter import AwaitedDossier, PiecesReceived
 from ..services.setup import Services
+from .accessibility import leave_on_tab
 from .first_show import LoadsOnFirstShow
 from .table_model import TextRowsModel
 from .worker import LatestOnly, run_in_background
@@ -103,7 +104,7 @@ class PiecesAwaitedPanel(LoadsOnFirstShow, QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
+        leave_on_tab(self.table)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(

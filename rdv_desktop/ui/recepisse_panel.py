@@ -33,6 +33,7 @@ from ..services.recepisse import (
     RecepisseRow,
 )
 from ..services.setup import Services
+from .accessibility import leave_on_tab
 from .executor import DbExecutor
 from .first_show import LoadsOnFirstShow
 from .reason_dialog import ReasonDialog
@@ -83,6 +84,7 @@ class RecepissePanel(LoadsOnFirstShow, QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
+        leave_on_tab(self.view)
         self.hand = QPushButton("Enregistrer la remise…")
         self.hand.setAccessibleName("Enregistrer la remise")
         self.cancel = QPushButton("Annuler la remise…")

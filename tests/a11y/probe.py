@@ -360,7 +360,9 @@ def counter(probe: Probe, options: dict[str, str]) -> None:
     probe.focus_window("Contrôle du dossier")
     probe.focus_on(pieces)
     probe.report["steps"]["all_received"] = probe.heard_after("ctrl+shift+r", "Tout reçu")
-    probe.keys("Escape")
+    probe.keys("Escape")  # pieces are marked: the checklist asks before losing them
+    probe.window("Confirmer la fermeture")
+    probe.keys("alt+f")  # « Fermer sans enregistrer »
     probe.window_gone("Contrôle du dossier")
 
     page = probe.find(window, "page tab", "Tableau de bord")
