@@ -148,7 +148,7 @@ def expected_pieces(services: Services) -> int:
 def consistency(db: Database, pieces: int) -> tuple[list[str], int]:
     """Problems found (empty when all is well) and the number of registered dossiers."""
     problems: list[str] = []
-    with db.read() as s:
+    with db.read(long=True) as s:  # a bulk check of thousands of rows, not a station's read
         rows = list(s.scalars(select(Dossier)))
         dossiers = {d.appointment_id: d for d in rows}
         if len(dossiers) != len(rows):
