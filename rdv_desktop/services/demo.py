@@ -232,6 +232,9 @@ class _Generator:
         (before opening everyone is expected, after closing the day is served)."""
         day = local(now).date()
         served: list[tuple[datetime, int, Appointment, str, Actor]] = []
+        # One person at most per counter right now, and guichet 1 free: the demo's user works
+        # there (`rdv-desktop --demo` signs in at guichet 1 and must be able to call).
+        free_counters = [4, 3, 2]
         for slot in (slots := self.slots(day, self.opts.per_day, OPENING, CLOSING)):
             a = self.new(s, day, slot, self.rng.choice(self.paper).code)
             s.flush()
@@ -247,15 +250,19 @@ class _Generator:
             served_by = arrived + timedelta(minutes=self.rng.randint(2, 25))
             if late_by < 15 or served_by > now or (late_by < 45 and roll < 0.3):
                 a.arrived_at, a.arrival_station = arrived, "ACCUEIL"
-                if late_by > 0 and 0.3 <= roll < 0.45 and served_by <= now:
-                    a.called_at, a.counter_id = served_by, self.rng.randint(1, 4)
+                if late_by > 0 and 0.3 <= roll < 0.45 and served_by <= now and free_counters:
+                    a.called_at, a.counter_id = served_by, free_counters.pop()
                     a.agent_id = agent.user_id
                     if roll > 0.38:
                         a.service_started_at = served_by + timedelta(minutes=1)
                 continue  # waiting, called or at the counter
             done = self.serve(a, arrived, int((served_by - arrived).total_seconds() // 60), agent)
-            if done > now:
+            if done > now:  # still at the counter, if one is free; else still waiting
                 a.finished_at = None
+                if free_counters:
+                    a.counter_id = free_counters.pop()
+                else:
+                    a.called_at = a.counter_id = a.agent_id = a.service_started_at = None
                 continue
             outcome = "redirected" if roll < 0.34 else "incomplete" if roll < 0.45 else "deposited"
             served.append((done, len(served), a, outcome, agent))
