@@ -165,7 +165,7 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020; font-weight: bold")
 
-        today = local(services.ctx.clock.now()).date()
+        today = self.today = local(services.ctx.clock.now()).date()  # read once, here
         self.timbres = TimbreBox(fee_cents)
         self.timbres.setTitle(section_labels["timbres"])
         self.timbres.error.connect(self.message.setText)
@@ -310,7 +310,7 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
         """The law's limits in red: the motif's end date, its birth-date window, a renewal
         filed after the current titre expired."""
         code = self.motif_code()
-        today = local(self.services.ctx.clock.now()).date()
+        today = self.today
         limits: list[str | None] = []
         if code is not None:
             rules = self.catalogue.motif(code).rules
