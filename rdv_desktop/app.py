@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .services.core.actor import Actor
     from .services.setup import Services
     from .ui.login_dialog import Authenticate, LoginDialog
+    from .ui.main_window import MainWindow
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -197,8 +198,48 @@ def start(args: argparse.Namespace) -> QWidget | None:
 
     label = services.ctx.db.display_url + (" (démonstration)" if args.demo else "")
     window = MainWindow(services, actor, label, config.printer, sounds=config.sounds)
+    keep_station(window, services, config, label)
     window.show()
     return window
+
+
+_OPEN_WINDOWS: list[QWidget] = []  # the station's window outlives the function that made it
+
+
+def keep_station(window: MainWindow, services: Services, config: StationConfig,
+                 label: str) -> None:
+    """After « Se déconnecter », the sign-in again on the same database (no restart, and the
+    guichet can be chosen anew); quitting the sign-in ends the application."""
+    from PySide6.QtWidgets import QApplication
+
+    from .ui.main_window import MainWindow
+
+    _OPEN_WINDOWS.append(window)
+
+    def signed_out() -> None:
+        counter = window.actor.counter_number or config.counter_number
+        dialog = login_dialog(replace(config, counter_number=counter),
+                              lambda login, password, number: services.users.authenticate(
+                                  login, password, config.station_name, number))
+
+        def signed_in() -> None:
+            if dialog.actor is None:
+                return
+            following = MainWindow(services, dialog.actor, label, config.printer,
+                                   sounds=config.sounds)
+            keep_station(following, services, config, label)
+            following.show()
+
+        dialog.accepted.connect(signed_in)
+        dialog.rejected.connect(QApplication.quit)
+        dialog.finished.connect(lambda _code: _OPEN_WINDOWS.remove(dialog))
+        _OPEN_WINDOWS.append(dialog)
+        dialog.show()  # shown before the window closes, so the application does not end
+        window.close()
+        _OPEN_WINDOWS.remove(window)
+        window.deleteLater()
+
+    window.signed_out.connect(signed_out)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,14 @@ Each print is its own job and only its result is shown here. No button is a defa
 a Return typed into this window (a scanner's, or the clerk's) never prints again. At the
 arrival desk the window is *passive*: not modal, shown without taking the focus and never
 accepting it, so the scan field keeps the keyboard; it is used with the mouse.
+
+An original leaves the station once: after it has printed (or been saved), « Imprimer » asks the
+services for a DUPLICATA (marked, dated, counted and audited) and prints that instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -28,16 +32,25 @@ from ..services.papers import RenderedDocument
 from .accessibility import SpokenLabel
 from .printing import PdfPrinter, PrintJob
 
+# Asks the services for a duplicate of a paper; answers on the UI thread (done or failed).
+MakeDuplicate = Callable[[RenderedDocument, Callable[[RenderedDocument], None],
+                          Callable[[Exception], None]], None]
+NO_DUPLICATE = ("L'original est déjà sorti et ce poste ne peut pas préparer de duplicata ici : "
+                "utilisez « Réimprimer le document (duplicata) ».")
+
 
 class DocumentDialog(QDialog):
     """Non-blocking: printing runs in the printer's worker, results come back as text."""
 
     def __init__(self, doc: RenderedDocument, printer: PdfPrinter, *, auto_print: bool,
-                 passive: bool = False, parent: QWidget | None = None) -> None:
+                 passive: bool = False, parent: QWidget | None = None,
+                 make_duplicate: MakeDuplicate | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
         self.printer = printer
         self.passive = passive
+        self.make_duplicate = make_duplicate
+        self.original_out = False  # the original has printed or been saved
         self.job: PrintJob | None = None
         self.setWindowTitle(doc.title)
         self.setAccessibleName("Document à imprimer")
@@ -82,15 +95,41 @@ class DocumentDialog(QDialog):
         else:
             self.open()
 
-    def _send(self, printer_name: str | None) -> None:
-        self.job = self.printer.print_document(self.doc, printer_name)
-        self.job.printed.connect(self._report_ok)
+    def _send(self, printer_name: str | None, doc: RenderedDocument | None = None) -> None:
+        sent = doc or self.doc
+        self.job = self.printer.print_document(sent, printer_name)
+        self.job.printed.connect(lambda text: self._report_ok(text, sent))
         self.job.failed.connect(self._report_error)
 
     def _print(self, printer_name: str | None) -> None:
         self.status.setStyleSheet("")
-        self.status.setText("Impression en cours…")
-        self._send(printer_name)
+        if not self.original_out:
+            self.status.setText("Impression en cours…")
+            self._send(printer_name)
+            return
+        self._with_duplicate(lambda copy: self._send(printer_name, copy))
+
+    def _with_duplicate(self, use: Callable[[RenderedDocument], None]) -> None:
+        """Ask for a duplicate (the services count and audit it), then use it."""
+        if self.make_duplicate is None:
+            self._report_error(NO_DUPLICATE)
+            return
+        self.status.setText("Préparation du duplicata…")
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+
+        def ready(copy: RenderedDocument) -> None:
+            self.print_button.setEnabled(True)
+            self.save_button.setEnabled(True)
+            self.status.setText("Impression du duplicata en cours…")
+            use(copy)
+
+        def refused(exc: Exception) -> None:
+            self.print_button.setEnabled(True)
+            self.save_button.setEnabled(True)
+            self._report_error(getattr(exc, "message", str(exc)))
+
+        self.make_duplicate(self.doc, ready, refused)
 
     def _choose(self) -> None:
         chooser = QPrintDialog(QPrinter(), self)
@@ -105,15 +144,29 @@ class DocumentDialog(QDialog):
         picker.open()
 
     def save_to(self, path: str) -> None:
+        """The original the first time (it then counts as out), a duplicate afterwards."""
+        if self.original_out:
+            self._with_duplicate(lambda copy: self._write(path, copy))
+        else:
+            self._write(path, self.doc)
+
+    def _write(self, path: str, doc: RenderedDocument) -> None:
         try:
-            Path(path).write_bytes(self.doc.pdf)
+            Path(path).write_bytes(doc.pdf)
         except OSError as exc:
             self._report_error(f"Enregistrement impossible dans {path} : {exc.strerror}.")
             return
-        self._report_ok(f"Enregistré dans {path}.")
+        self._report_ok(f"Enregistré dans {path}.", doc)
 
-    def _report_ok(self, text: str) -> None:
+    def _report_ok(self, text: str, doc: RenderedDocument | None = None) -> None:
         self.status.setStyleSheet("color: #1b5e20; font-weight: bold")
+        if doc is not None and doc.has_original and not self.original_out:
+            self.original_out = True
+            self.print_button.setText("Imprimer un &duplicata")
+            self.print_button.setAccessibleName("Imprimer un duplicata")
+            self.save_button.setText("&Enregistrer un duplicata en PDF…")
+            self.save_button.setAccessibleName("Enregistrer un duplicata en PDF")
+            text += " L'original est sorti : toute autre impression sera un duplicata."
         self._tell(text)
 
     def _report_error(self, text: str) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QMainWindow,
     QMessageBox,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,7 @@ from .executor import DbExecutor
 from .office_screens import add_office_screens
 from .queue_panel import QueuePanel
 from .screen_fit import fitting
+from .session_keeper import SessionKeeper
 
 if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keeping start-up short
     from ..services.counter import ChecklistSetup, CommandResult
@@ -56,6 +58,7 @@ STALL_TEXT = ("La base ne répond pas : une opération attend sa réponse. Les a
 
 class MainWindow(QMainWindow):
     appointments_changed = Signal(object)  # tuple[AppointmentView, ...]
+    signed_out = Signal()  # the person left: the application asks for a sign-in again
 
     def __init__(self, services: Services, actor: Actor, db_label: str,
                  printer_name: str = "", *, sounds: bool = True) -> None:
@@ -92,7 +95,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+        self.pages = QStackedWidget()  # the screens, or the lock screen in front of them
+        self.pages.addWidget(central)
+        self.setCentralWidget(self.pages)
+        self.session = SessionKeeper(self, self.pages, services, actor, self.executor)
+        self.session.signed_out.connect(self.signed_out)
         self._build_menus()
         self._build_status(db_label)
         desk_first = actor.may("checkin") and "accueil" in actor.roles
@@ -194,6 +201,14 @@ class MainWindow(QMainWindow):
             import_action.triggered.connect(self.open_import)
             file_menu.addAction(import_action)
         file_menu.addSeparator()
+        lock = QAction("&Verrouiller le poste", self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.triggered.connect(lambda: self.session.lock())
+        file_menu.addAction(lock)
+        sign_out = QAction("Se &déconnecter", self)
+        sign_out.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        sign_out.triggered.connect(lambda: self.session.sign_out())
+        file_menu.addAction(sign_out)
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -345,11 +360,18 @@ class MainWindow(QMainWindow):
 
         desk = self.desk_shown()
         dialog = DocumentDialog(doc, self.printer, auto_print=auto_print,
-                                passive=desk is not None, parent=self)
+                                passive=desk is not None, parent=self,
+                                make_duplicate=self._duplicate)
         dialog.present()
         if desk is not None:
             desk.focus_scan()
         return dialog
+
+    def _duplicate(self, doc: RenderedDocument, done: Callable[[RenderedDocument], None],
+                   failed: Callable[[Exception], None]) -> None:
+        documents, actor = self.services.documents, self.actor
+        self.executor.submit(lambda: documents.duplicate_of(actor, doc), done, failed,
+                             owner=self)
 
     def _arrived(self, view: AppointmentView) -> None:
         """An arrival at this desk shows in every screen at once, not at the next poll."""
@@ -406,6 +428,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         self.queue.timer.stop()
+        self.session.timer.stop()
+        self.session.guard.stop()
         self.executor.shutdown()
         super().closeEvent(event)
 

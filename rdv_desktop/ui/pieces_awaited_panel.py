@@ -168,9 +168,10 @@ class PiecesAwaitedPanel(LoadsOnFirstShow, QWidget):
             self.say("Choisissez d'abord un dossier dans la liste.", error=True)
             return
         dialog = PiecesReceivedDialog(dossier, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.record(dossier.number, dialog.codes())
+        # Window-modal without a nested event loop: a station lock may hide and show it again.
+        dialog.accepted.connect(lambda: self.record(dossier.number, dialog.codes()))
+        dialog.open()
+        self.received_dialog = dialog
 
     def record(self, number: str, codes: tuple[str, ...]) -> None:
         """Record the pieces off the UI thread, then read the list again."""

@@ -22,15 +22,16 @@ def test_the_list_and_a_recording(qtbot, services: Services, accueil: Actor, age
     assert panel.model.text(0, 4) == "28/12/2026" and panel.model.text(0, 5) == "dans les délais"
     assert panel.count.text() == "1 dossier(s) en attente, dont 0 en retard"
 
-    dialog = PiecesReceivedDialog(panel.current(), panel)
-    qtbot.addWidget(dialog)
+    panel.ask_received()  # window-modal, no nested loop: accepting it records
+    dialog = panel.received_dialog
+    assert isinstance(dialog, PiecesReceivedDialog) and dialog.isVisible()
     boxes = dialog.findChildren(QCheckBox)
     assert [b.text()[:15] for b in boxes] == ["Justificatif de", "4 photographies"]
     boxes[1].setChecked(True)
     assert dialog.codes() == ("PHOTOS",)
 
     with qtbot.waitSignal(panel.recorded, timeout=10000) as done:
-        panel.record(number, dialog.codes())
+        dialog.accept()
     assert done.args[0] is True and "encore 1 attendue(s)" in panel.message.text()
     qtbot.waitUntil(lambda: "Justificatif" in panel.model.text(0, 6)
                     and "photographies" not in panel.model.text(0, 6), timeout=10000)

@@ -14,6 +14,9 @@ ACTION_LABELS: dict[str, str] = {
     "login": "Connexion",
     "login_failed": "Connexion refusée",
     "login_refused": "Connexion bloquée (verrouillage)",
+    "logout": "Déconnexion",
+    "session_locked": "Poste verrouillé",
+    "session_unlocked": "Poste déverrouillé",
     "permission_denied": "Action non autorisée",
     # appointments and the queue
     "appointment_created": "Rendez-vous créé",

@@ -52,6 +52,8 @@ TUNABLES: dict[str, Tunable] = {
     # deposit, so 120 days by default.
     "recepisse_due_days": Tunable(120, 1, 180, "Récépissé à remettre dans les (jours)"),
     "pieces_due_days": Tunable(30, 7, 120, "Délai pour envoyer les pièces à compléter (jours)"),
+    # A station left alone shows names, birth dates and motifs to whoever passes by.
+    "lock_after_minutes": Tunable(10, 1, 120, "Verrouillage du poste après inactivité (minutes)"),
 }
 
 MENTIONS: dict[str, Mention] = {
@@ -110,6 +112,7 @@ class SiteSettings:
     retention_months: int = TUNABLES["retention_months"].default
     recepisse_due_days: int = TUNABLES["recepisse_due_days"].default
     pieces_due_days: int = TUNABLES["pieces_due_days"].default
+    lock_after_minutes: int = TUNABLES["lock_after_minutes"].default
     service_phone: str = ""
     service_email: str = ""
     pieces_postal_address: str = ""

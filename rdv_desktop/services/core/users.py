@@ -74,6 +74,31 @@ class UserService:
 
     def authenticate(self, login: str, password: str, station: str,
                      counter_number: int | None = None) -> Actor:
+        return self._check(login, password, station, counter_number, "login")
+
+    def unlock(self, actor: Actor, password: str) -> Actor:
+        """The locked station's owner types the password again. Failures count and slow
+        retries exactly as at sign-in, so the lock screen is no way round the lockout."""
+        if actor.user_id is None:
+            raise AuthenticationFailed(LOGIN_FAILED)
+        return self._check(actor.login, password, actor.station, actor.counter_number,
+                           "session_unlocked")
+
+    def lock_after_minutes(self) -> int:
+        """The site's inactivity delay before a station locks itself."""
+        return self.ctx.read_settings().lock_after_minutes
+
+    def session_event(self, actor: Actor, action: str, reason: str | None = None) -> None:
+        """« session_locked » (by hand or for inactivity) or « logout »: who left the station
+        and when, so the trail says who could have acted from it."""
+        if action not in ("session_locked", "logout"):
+            raise ValueError(action)
+        with self.ctx.db.write() as s:
+            record(s, actor, self.ctx.clock.now(), action, "user", actor.user_id,
+                   reason=reason)
+
+    def _check(self, login: str, password: str, station: str, counter_number: int | None,
+               action: str) -> Actor:
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:
             user = s.scalar(select(User).where(User.login == login.strip().lower()))
@@ -103,7 +128,7 @@ class UserService:
                 rehashed = needs_rehash(user.password_hash)
                 if rehashed:
                     user.password_hash = hash_password(password)
-                record(s, actor, now, "login", "user", user.id,
+                record(s, actor, now, action, "user", user.id,
                        after={"password_rehashed": True} if rehashed else None)
                 ok = True
         if not ok:

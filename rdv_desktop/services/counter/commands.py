@@ -232,6 +232,8 @@ class CounterCommands:
                 rebooked = self.booking.insert(s, actor, new, now)
                 extra["rebooked_appointment_id"] = rebooked.id
             dossier = self.dossiers.register_in(s, actor, prepared, now, extra)
+            if rebooked is not None:  # so that a duplicate of the list names it too
+                dossier.extra = {**(dossier.extra or {}), **extra}
             when = at_paris(rebooked.slot_date, rebooked.slot_time) if rebooked else None
             docs = [self.documents.missing_pieces_in(s, actor, dossier.id, reprint=False,
                                                      now=now, next_appointment=when)]

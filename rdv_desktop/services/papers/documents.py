@@ -65,10 +65,20 @@ class RenderedDocument:
     pdf: bytes
     kept_at: Path | None = None
     job_title: str = ""  # what the print queue shows: kind and number, never a name
+    # What the paper is about (dossier number, dossier id or appointment id, by kind), so that
+    # a later print can be asked as a counted, dated DUPLICATA; empty: the paper has no original.
+    subject: str = ""
+    duplicate: bool = False
 
     @property
     def print_name(self) -> str:
         return self.job_title or self.title
+
+    @property
+    def has_original(self) -> bool:
+        """An original that may leave the station once (printed or saved); later copies are
+        duplicates."""
+        return bool(self.subject) and not self.duplicate
 
 
 def applicant_of(a: Appointment) -> pd.Applicant:
@@ -186,7 +196,8 @@ class DocumentService:
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
         pdf = render_attestation(data)
         return RenderedDocument(DocumentKind.ATTESTATION, f"Attestation de dépôt {number}",
-                                f"attestation-{number}{suffix}.pdf", pdf)
+                                f"attestation-{number}{suffix}.pdf", pdf, subject=number,
+                                duplicate=reprint)
 
     def reprint_latest(self, actor: Actor, appointment_id: int) -> RenderedDocument:
         """« Réimprimer »: the appointment's latest paper (attestation, else its missing-pieces
@@ -205,6 +216,21 @@ class DocumentService:
             else:
                 doc = self.missing_pieces_in(s, actor, d.id, reprint=True, now=now)
         return self.keep(doc)
+
+    def duplicate_of(self, actor: Actor, doc: RenderedDocument) -> RenderedDocument:
+        """A later print of a paper whose original has left the station: the same paper,
+        marked DUPLICATA, dated, counted and audited."""
+        if not doc.subject:
+            raise ValidationError("Ce document n'a pas d'original : imprimez-le à nouveau.")
+        if doc.kind is DocumentKind.ATTESTATION:
+            return self.attestation(actor, doc.subject, reprint=True)
+        if doc.kind is DocumentKind.PIECES_REQUEST:
+            return self.pieces_request(actor, doc.subject, reprint=True)
+        if doc.kind is DocumentKind.MISSING_PIECES:
+            return self.missing_pieces(actor, int(doc.subject), reprint=True)
+        if doc.kind is DocumentKind.CONVOCATION:
+            return self.convocation(actor, int(doc.subject), reprint=True)
+        raise ValidationError(f"Pas de duplicata pour ce document ({doc.title}).")
 
     # -- demande de pièces complémentaires ---------------------------------------------------
 
@@ -245,7 +271,8 @@ class DocumentService:
                                 f"Demande de pièces complémentaires {number}",
                                 f"demande-de-pieces-{number}{suffix}.pdf",
                                 render_pieces_request(data),
-                                job_title=f"Demande de pièces {number}")
+                                job_title=f"Demande de pièces {number}", subject=number,
+                                duplicate=reprint)
 
     # -- liste des pièces manquantes ---------------------------------------------------------
 
@@ -271,6 +298,8 @@ class DocumentService:
         a = s.get(Appointment, d.appointment_id)
         agent = s.get(User, d.agent_id)
         assert a is not None
+        if next_appointment is None:  # a duplicate names the new appointment the original gave
+            next_appointment = _rebooked_slot(s, d)
         data = pd.MissingPiecesData(
             site=self.site_info(s), applicant=applicant_of(a), motif_label=d.motif_label,
             ceseda_ref=d.ceseda_ref, checked_at=local(d.deposited_at),
@@ -296,7 +325,8 @@ class DocumentService:
                                 f"Pièces manquantes — {a.family_name}",
                                 f"pieces-manquantes-{safe_ref}{suffix}.pdf",
                                 render_missing_pieces(data),
-                                job_title=f"Pièces manquantes {safe_ref}")
+                                job_title=f"Pièces manquantes {safe_ref}",
+                                subject=str(d.id), duplicate=reprint)
 
     # -- convocation -------------------------------------------------------------------------
 
@@ -357,7 +387,8 @@ class DocumentService:
         suffix = f"-duplicata-{self._stamp(now)}" if reprint else ""
         return RenderedDocument(DocumentKind.CONVOCATION, f"Convocation {a.reference}",
                                 f"convocation-{_SAFE.sub('', a.reference)}{suffix}.pdf",
-                                render_convocation(data))
+                                render_convocation(data), subject=str(a.id),
+                                duplicate=reprint)
 
     # -- the day's list ----------------------------------------------------------------------
 
@@ -375,6 +406,15 @@ class DocumentService:
         pdf = render_day_list(pd.DayListData(site, day, rows, local(now)))
         return self.keep(RenderedDocument(DocumentKind.DAY_LIST, f"Liste du {day:%d/%m/%Y}",
                                           f"liste-du-jour-{day.isoformat()}.pdf", pdf))
+
+
+def _rebooked_slot(s: Session, d: Dossier) -> datetime | None:
+    """The new appointment an incomplete outcome gave, while it still stands."""
+    rebooked_id = (d.extra or {}).get("rebooked_appointment_id")
+    rebooked = s.get(Appointment, rebooked_id) if isinstance(rebooked_id, int) else None
+    if rebooked is None or rebooked.outcome != "pending":
+        return None
+    return at_paris(rebooked.slot_date, rebooked.slot_time)
 
 
 def _to_bring(piece: PieceInfo, labels: dict[str, str]) -> pd.PieceLine:

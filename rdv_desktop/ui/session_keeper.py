@@ -1,0 +1,167 @@
+"""The station's session: lock by hand or after inactivity, unlock with the password, sign out.
+
+Locking is local and immediate (a lost database must never keep names on screen); its audit row
+is written when the database answers. Unlocking checks the password in the database, with the
+sign-in's failure counting. Signing out ends the window; the application shows the sign-in
+again (app.py), on the same database.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from ..services.core import Actor, fr_time
+from .session_lock import ActivityWatch, LockGuard, LockScreen
+
+if TYPE_CHECKING:
+    from ..services.setup import Services
+    from .executor import DbExecutor
+
+CHECK_EVERY_MS = 15_000
+NO_ANSWER = ("La base ne répond pas : le mot de passe ne peut pas être vérifié pour "
+             "l'instant. Réessayez dans un moment.")
+
+
+class SessionKeeper(QObject):
+    signed_out = Signal()
+
+    def __init__(self, window: QMainWindow, pages: QStackedWidget, services: Services,
+                 actor: Actor, executor: DbExecutor) -> None:
+        super().__init__(window)
+        self.window = window
+        self.pages = pages
+        self.services = services
+        self.actor = actor
+        self.executor = executor
+        self.lock_after_s = 0.0  # 0 until the site's delay is read
+        self.screen = LockScreen(actor.display_name, actor.login)
+        pages.addWidget(self.screen)
+        self.screen.unlock_requested.connect(self._unlock)
+        self.screen.switch_user_requested.connect(self.sign_out)
+        self.watch = ActivityWatch(self)
+        self.watch.lock_pressed.connect(self.lock)
+        self.guard = LockGuard(self._reachable_while_locked, self)
+        self.hidden: list[QWidget] = []
+        self.is_locked = False
+        self.leaving = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.check_idle)
+        self.timer.start()
+        self.read_delay()
+
+    # -- the inactivity delay ----------------------------------------------------------------
+
+    def read_delay(self) -> None:
+        """The site's delay, read off the UI thread (a manager may have changed it)."""
+        users = self.services.users
+        self.executor.submit(users.lock_after_minutes, self._delay_read, lambda _exc: None,
+                             owner=self, key="lock-delay")
+
+    def _delay_read(self, minutes: int) -> None:
+        self.lock_after_s = minutes * 60.0
+
+    def check_idle(self) -> None:
+        if (not self.is_locked and not self.leaving and self.lock_after_s > 0
+                and self.watch.idle_seconds() >= self.lock_after_s):
+            self.lock("inactivité")
+
+    # -- locking -----------------------------------------------------------------------------
+
+    def public_windows(self) -> tuple[QWidget, ...]:
+        display = getattr(self.window, "waiting_display", None)
+        return (display,) if isinstance(display, QWidget) else ()
+
+    def _reachable_while_locked(self, widget: QWidget) -> bool:
+        if widget is self.screen or self.screen.isAncestorOf(widget):
+            return True
+        return any(widget.window() is shown for shown in self.public_windows())
+
+    def lock(self, why: str = "à la demande") -> None:
+        """Hide everything personal now; audit when the database answers."""
+        if self.is_locked or self.leaving:
+            return
+        self.is_locked = True
+        public = self.public_windows()
+        self.hidden = [w for w in QApplication.topLevelWidgets()
+                       if w is not self.window and w not in public and w.isVisible()]
+        for widget in self.hidden:
+            widget.hide()
+        desk = getattr(self.window, "_checkin", None)
+        camera_button = getattr(desk, "camera_button", None)
+        if camera_button is not None and camera_button.isChecked():
+            camera_button.setChecked(False)  # a QR in front of the camera checks nobody in
+        self.window.menuBar().hide()
+        self.window.statusBar().hide()
+        self.pages.setCurrentWidget(self.screen)
+        self.guard.start()
+        now = self.services.ctx.clock.now()
+        self.screen.locked(fr_time(now), why)
+        users, actor = self.services.users, self.actor
+        self.executor.submit(lambda: users.session_event(actor, "session_locked", why),
+                             lambda _none: None, lambda _exc: None, owner=self)
+
+    def _unlock(self, password: str) -> None:
+        if self.executor.is_stalled:
+            self.screen.refused(NO_ANSWER)
+            return
+        users, actor = self.services.users, self.actor
+        self.executor.submit(lambda: users.unlock(actor, password), self._unlocked,
+                             self._refused, owner=self)
+
+    def _refused(self, exc: Exception) -> None:
+        self.screen.refused(getattr(exc, "message", NO_ANSWER))
+
+    def _unlocked(self, _actor: Actor) -> None:
+        self.guard.stop()
+        self.pages.setCurrentIndex(0)
+        self.window.menuBar().show()
+        self.window.statusBar().show()
+        for widget in self.hidden:
+            if shiboken6.isValid(widget):
+                widget.show()
+        self.hidden = []
+        self.is_locked = False
+        self.watch.reset()
+        self.read_delay()
+
+    # -- signing out -------------------------------------------------------------------------
+
+    def sign_out(self) -> None:
+        """Ask first when an open checklist would lose its marks; then leave. From the lock
+        screen nobody is asked: whoever stands there may not see the dossier."""
+        checklist = getattr(self.window, "checklist", None)
+        open_check = (checklist is not None and shiboken6.isValid(checklist)
+                      and checklist.isVisible() and checklist.model.touched())
+        if self.is_locked or not open_check:
+            self.leave()
+            return
+        ask = QMessageBox(QMessageBox.Icon.Question, "Se déconnecter ?",
+                          "Un contrôle de dossier est en cours : les pièces marquées et les "
+                          "notes seront perdues.", parent=self.window)
+        ask.setAccessibleName("Confirmer la déconnexion")
+        leave = ask.addButton("Se &déconnecter", QMessageBox.ButtonRole.DestructiveRole)
+        stay = ask.addButton("&Rester connecté", QMessageBox.ButtonRole.RejectRole)
+        ask.setDefaultButton(stay)
+        ask.setEscapeButton(stay)
+        leave.clicked.connect(self.leave)
+        self.confirm = ask
+        ask.open()
+
+    def leave(self) -> None:
+        """Audit the sign-out when the database answers now; never wait on a silent one."""
+        if self.leaving:
+            return
+        self.leaving = True
+        self.timer.stop()
+        if self.executor.is_stalled:
+            self.signed_out.emit()
+            return
+        users, actor = self.services.users, self.actor
+        self.executor.submit(lambda: users.session_event(actor, "logout"),
+                             lambda _none: self.signed_out.emit(),
+                             lambda _exc: self.signed_out.emit(), owner=self)
