@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
 
+from ..services.core.text_limits import REASON
 from .accessibility import caption
 
 
@@ -15,6 +16,7 @@ class ReasonDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.edit = QLineEdit()
+        self.edit.setMaxLength(REASON)  # the services' cap: typing stops there
         self.edit.setAccessibleName("Raison")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -19,6 +19,7 @@ from ...errors import NotFound, ValidationError
 from ...models import CatalogueVersion, Motif, Piece, Situation
 from ..core.actor import Actor
 from ..core.clock import local_today
+from ..core.text_limits import COMMENT, LABEL, checked_text
 from . import conditions
 from .catalogue_file import CatalogueSpec, MotifSpec, PieceSpec, Requirement, SituationSpec
 from .rules import REQUEST_FLAGS
@@ -119,11 +120,12 @@ class CatalogueEditor:
             raise NotFound(f"Motif inconnu : {code}")
         changes: _MotifChanges = {}
         if label is not None:
-            if not label.strip():
+            label = checked_text("Libellé du motif", label, LABEL)
+            if not label:
                 raise ValidationError("Le libellé du motif ne peut pas être vide.")
-            changes["label"] = label.strip()
+            changes["label"] = label
         if note is not None:
-            changes["note"] = note.strip() or None
+            changes["note"] = checked_text("Note du motif", note, COMMENT, lines=True) or None
         if active is not None:
             changes["active"] = active
         if piece_codes is not None:
@@ -143,7 +145,8 @@ class CatalogueEditor:
         piece = next((p for p in spec.pieces if p.code == code), None)
         if piece is None:
             raise NotFound(f"Pièce inconnue : {code}")
-        new_label = piece.label if label is None else label.strip()
+        new_label = (piece.label if label is None
+                     else checked_text("Libellé de la pièce", label, LABEL))
         if not new_label:
             raise ValidationError("Le libellé de la pièce ne peut pas être vide.")
         new_req = requirement or piece.requirement

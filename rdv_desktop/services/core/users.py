@@ -20,6 +20,7 @@ from .passwords import (
     password_problem,
     verify_password,
 )
+from .text_limits import checked_text
 
 FREE_ATTEMPTS = 3
 MAX_LOCK_SECONDS = 300
@@ -138,7 +139,8 @@ class UserService:
     def create_user(self, actor: Actor, login: str, display_name: str, roles: set[str],
                     password: str) -> UserInfo:
         self.ctx.require(actor, "users.manage")
-        login = login.strip().lower()
+        login = checked_text("Identifiant", login, 64).lower()
+        display_name = checked_text("Nom affiché", display_name, 200)
         if not login or not login.replace(".", "").replace("-", "").replace("_", "").isalnum():
             raise ValidationError("Identifiant invalide : lettres, chiffres, point, tiret.")
         _check_password(password)

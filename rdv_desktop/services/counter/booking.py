@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -15,6 +14,7 @@ from ...models import Appointment, CatalogueVersion, Motif
 from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import fr_date, local
+from ..core.text_limits import checked_text
 from .appointment_views import AppointmentView
 from .appointments import AppointmentService
 from .assistance import CompanionEntry, check_assistance, set_assistance
@@ -56,21 +56,15 @@ FIELD_LABELS = {
     "foreign_number": "Numéro étranger",
     "motif_source_label": "Motif indiqué",
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def check_identity(new: NewAppointment) -> None:
     """Lengths the database holds and no control characters: refused in French, before any
     write (a 10,000-character name from online booking must not reach the INSERT)."""
     for name, label in FIELD_LABELS.items():
-        value: str = getattr(new, name)
         column_type = Appointment.__table__.c[name].type
         limit = column_type.length if isinstance(column_type, String) else None
-        if limit is not None and len(value.strip()) > limit:
-            raise ValidationError(f"{label} : {limit} caractères au plus "
-                                  f"({len(value.strip())} saisis).")
-        if _CONTROL.search(value):
-            raise ValidationError(f"{label} : caractère de contrôle refusé.")
+        checked_text(label, getattr(new, name), limit or 10_000)
 
 
 def new_reference(prefix: str = "P") -> str:

@@ -22,6 +22,7 @@ from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import local
 from ..core.site_settings import SiteSettings
+from ..core.text_limits import NOTE, REASON, checked_text
 from ..signing.keys import KeyService
 from ..signing.signed_code import sign_code
 from ..signing.signer import Signer
@@ -144,6 +145,8 @@ class DossierService:
         if request.request_kind not in REQUEST_KINDS:
             raise ValidationError(f"Type de demande inconnu : {request.request_kind}")
         validate_timbres(request.timbres)
+        for check in request.checks:
+            checked_text(f"Note de la pièce {check.code}", check.note, NOTE)
         cat = self.catalogue.current()
         motif = cat.motif(request.motif_code)
         if motif.anef_redirect:
@@ -245,7 +248,8 @@ class DossierService:
 
     def revoke(self, actor: Actor, number: str, reason: str) -> DossierView:
         self.ctx.require(actor, "dossier.revoke")
-        if not reason.strip():
+        reason = checked_text("Motif de la révocation", reason, REASON)
+        if not reason:
             raise ValidationError("Indiquez le motif de la révocation.")
         now = self.ctx.clock.now()
         with self.ctx.db.write() as s:

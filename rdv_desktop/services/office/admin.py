@@ -19,6 +19,7 @@ from ..core.audit import AuditEntry, entry, record
 from ..core.clock import PARIS
 from ..core.context import ServiceContext
 from ..core.site_settings import KEYS, SiteSettings, accepted, refusal
+from ..core.text_limits import checked_text
 from ..stats.service import check_range
 
 AUDIT_PAGE = 500  # rows per page of the audit-log viewer, and the largest page served
@@ -118,7 +119,10 @@ class AdminService:
 
     def update_site(self, actor: Actor, name: str, service: str, address: str) -> SiteInfo:
         self.ctx.require(actor, "settings.manage")
-        if not name.strip():
+        name = checked_text("Nom du site", name, 200)
+        service = checked_text("Service", service, 200)
+        address = checked_text("Adresse", address, 400)
+        if not name:
             raise ValidationError("Le nom du site est obligatoire.")
         with self.ctx.db.write() as s:
             site = self._site(s)
@@ -131,6 +135,7 @@ class AdminService:
 
     def add_counter(self, actor: Actor, label: str = "") -> int:
         self.ctx.require(actor, "settings.manage")
+        label = checked_text("Libellé du guichet", label, 100)
         with self.ctx.db.write() as s:
             site = self._site(s)
             numbers = s.scalars(select(Counter.number).where(Counter.site_id == site.id)).all()
@@ -163,8 +168,9 @@ class AdminService:
                 valid_from: date) -> FeeInfo:
         """A new amount from a date (a law changes it); older amounts stay for older days."""
         self.ctx.require(actor, "settings.manage")
-        code = code.strip().upper()
-        if not code or not label.strip():
+        code = checked_text("Code du tarif", code, 40).upper()
+        label = checked_text("Libellé du tarif", label, 200)
+        if not code or not label:
             raise ValidationError("Le code et le libellé du tarif sont obligatoires.")
         if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) \
                 or amount_cents < 0:
