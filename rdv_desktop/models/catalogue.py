@@ -64,6 +64,7 @@ class Motif(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
     card_label: Mapped[str] = mapped_column(String(200), default="")
+    short_label: Mapped[str] = mapped_column(String(60), default="")
     valid_until: Mapped[date | None]
     photos: Mapped[int] = mapped_column(default=3)
     address_months: Mapped[int] = mapped_column(default=3)

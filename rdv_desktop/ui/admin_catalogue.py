@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import RdvError
+from ..french import abbreviated
 from ..services.catalogue import (
+    SHORT_LABEL_MAX,
     CatalogueSpec,
     MotifDraft,
     PieceDraft,
@@ -69,11 +71,17 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
 
         self.label = QLineEdit()
         self.label.setAccessibleName("Libellé du motif")
+        self.short = QLineEdit()
+        self.short.setAccessibleName("Libellé court")
+        self.short.setMaxLength(SHORT_LABEL_MAX)
+        self.short.setToolTip("Ce que montrent les graphiques et les tableaux étroits ; vide : "
+                              "abrégé automatiquement (« AES – VPF »).")
         self.ceseda = QLineEdit()
         self.ceseda.setAccessibleName("Référence CESEDA")
         self.anef = SpokenLabel("Orientation ANEF")
         form = QFormLayout()
         form.addRow("&Libellé", self.label)
+        form.addRow("Libellé c&ourt (graphiques)", self.short)
         form.addRow("Référence &CESEDA", self.ceseda)
         form.addRow("", self.anef)
 
@@ -188,6 +196,8 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
             return
         motif = self.spec.motif(self.motif.currentData())
         self.label.setText(motif.label)
+        self.short.setText(motif.rules.short)
+        self.short.setPlaceholderText(abbreviated(motif.label))
         self.ceseda.setText(motif.ceseda)
         self.anef.setText("Motif déposé sur l'ANEF : le guichet réoriente, aucune pièce."
                           if motif.anef else "")
@@ -267,7 +277,7 @@ class CataloguePanel(LoadsOnFirstShow, QWidget):
 
     def draft(self) -> MotifDraft:
         return MotifDraft(self.motif.currentData(), self.label.text(), self.ceseda.text(),
-                          tuple(self.pieces.drafts))
+                          tuple(self.pieces.drafts), self.short.text())
 
     def save_draft(self) -> None:
         """Save, then read the new version, in one background job; the button stays disabled

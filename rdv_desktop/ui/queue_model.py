@@ -51,8 +51,10 @@ class QueueModel(ColumnTableModel):
             return self._display(v, col)
         if role == Qt.ItemDataRole.BackgroundRole:
             return stage_colour(v.stage)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 3 and v.motif_to_confirm:
-            return f"Motif à confirmer (source : {v.motif_label or 'inconnu'})"
+        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
+            if v.motif_to_confirm:
+                return f"Motif à confirmer (source : {v.motif_label or 'inconnu'})"
+            return v.motif_label or None
         if role == Qt.ItemDataRole.ToolTipRole and col in (2, 8) and v.assistance:
             return v.assistance
         if role == ViewRole:
@@ -74,7 +76,7 @@ class QueueModel(ColumnTableModel):
         if col == 2:
             return (PRIORITY_MARK if v.priority else "") + shown_name(v.full_name)
         if col == 3:
-            return ("⚠ " if v.motif_to_confirm else "") + (v.motif_label or "motif à confirmer")
+            return ("⚠ " if v.motif_to_confirm else "") + (v.motif_shown or "motif à confirmer")
         if col == 4:
             return stage_text(v.stage)
         if col == 5:

@@ -15,12 +15,14 @@ _EXPORTS = {
     "MotifInfo": "service",
     "PieceDraft": "motif_editing",
     "PieceSpec": "catalogue_file",
+    "SHORT_LABEL_MAX": "rules",
     "editable_catalogue": "motif_editing",
     "request_flags": "rules",
     "save_motif": "motif_editing",
 }
 __getattr__, __dir__ = lazy_face(__name__, globals(), _EXPORTS)
 __all__ = [
+    "SHORT_LABEL_MAX",
     "CatalogueInfo",
     "CatalogueSpec",
     "MotifDraft",
@@ -35,5 +37,5 @@ __all__ = [
 if TYPE_CHECKING:
     from .catalogue_file import CatalogueSpec, PieceSpec
     from .motif_editing import MotifDraft, PieceDraft, editable_catalogue, save_motif
-    from .rules import request_flags
+    from .rules import SHORT_LABEL_MAX, request_flags
     from .service import CatalogueInfo, MotifInfo

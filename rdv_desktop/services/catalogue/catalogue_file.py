@@ -17,7 +17,12 @@ from typing import Any, Literal, NamedTuple, TypeGuard
 
 from rdv_desktop.services.catalogue import conditions
 from rdv_desktop.services.catalogue.conditions import ConditionError, Flags
-from rdv_desktop.services.catalogue.rules import LABEL_FIELDS, REQUEST_FLAGS, MotifRules
+from rdv_desktop.services.catalogue.rules import (
+    LABEL_FIELDS,
+    REQUEST_FLAGS,
+    SHORT_LABEL_MAX,
+    MotifRules,
+)
 
 Requirement = Literal["required", "conditional", "optional"]
 _RequirementKey = Literal["required", "optional", "condition"]  # how the file spells it
@@ -33,8 +38,8 @@ _TOP_KEYS = {"version", "valid_from", "situations", "pieces", "motifs", "fees"}
 _PIECE_KEYS = {"code", "label", "category", "order", "required", "optional", "condition",
                "blocking"}
 _MOTIF_KEYS = {"code", "label", "ceseda", "anef", "redirect_note", "note", "active", "common",
-               "common_except", "pieces", "card", "valid_until", "photos", "address_months",
-               "decision_months", "age_from", "age_before", "handover"}
+               "common_except", "pieces", "card", "short", "valid_until", "photos",
+               "address_months", "decision_months", "age_from", "age_before", "handover"}
 _FEE_KEYS = {"code", "label", "amount_cents", "valid_from"}
 
 
@@ -363,6 +368,9 @@ class _Loader:
         """The motif's legal facts; None (with every problem reported) if one is unusable."""
         problems = len(self.problems)
         card = self.text(raw, "card", path, required=False) or ""
+        short = self.text(raw, "short", path, required=False) or ""
+        if len(short) > SHORT_LABEL_MAX:
+            self.error(_at(path, "short"), f"{SHORT_LABEL_MAX} caractères au plus")
         valid_until = self.day(raw, "valid_until", path) if "valid_until" in raw else None
         photos = self.whole(raw, "photos", path, 3, 1, 10)
         address = self.whole(raw, "address_months", path, 3, 1, 12)
@@ -380,7 +388,7 @@ class _Loader:
                 or months is None):
             return None
         return MotifRules(card, valid_until, photos, address, months, age_from, age_before,
-                          tuple(h.strip() for h in handover))
+                          tuple(h.strip() for h in handover), short)
 
     def load_fees(self, data: _Table) -> tuple[FeeSpec, ...]:
         fees: dict[tuple[str, date], FeeSpec] = {}

@@ -12,8 +12,10 @@ from dataclasses import dataclass, replace
 
 from ...errors import NotFound, ValidationError
 from ..core.actor import Actor
+from ..core.text_limits import LABEL, checked_text
 from .catalogue_edit import CatalogueEditor, check_condition, check_keeps_a_piece, is_requirement
 from .catalogue_file import CatalogueSpec, PieceSpec, Requirement
+from .rules import SHORT_LABEL_MAX
 
 NEW_PIECE_CATEGORY = "spécifique"
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -45,6 +47,7 @@ class MotifDraft:
     label: str
     ceseda: str
     pieces: tuple[PieceDraft, ...]
+    short: str = ""  # the label in charts and tight tables; "" = abbreviated by rule
 
 
 def editable_catalogue(editor: CatalogueEditor, actor: Actor) -> CatalogueSpec:
@@ -60,7 +63,7 @@ def _new_code(taken: set[str], motif: str) -> str:
 
 
 def _check_piece(spec: CatalogueSpec, draft: PieceDraft, where: str) -> _CheckedPiece:
-    label = draft.label.strip()
+    label = checked_text(f"{where} : libellé", draft.label, LABEL)
     if not label:
         raise ValidationError(f"{where} : le libellé de la pièce ne peut pas être vide.")
     requirement = draft.requirement
@@ -81,9 +84,10 @@ def apply_draft(spec: CatalogueSpec, draft: MotifDraft) -> CatalogueSpec:
     motif = next((m for m in spec.motifs if m.code == draft.code), None)
     if motif is None:
         raise NotFound(f"Motif inconnu : {draft.code}")
-    label = draft.label.strip()
+    label = checked_text("Libellé du motif", draft.label, LABEL)
     if not label:
         raise ValidationError("Le libellé du motif ne peut pas être vide.")
+    short = checked_text("Libellé court", draft.short, SHORT_LABEL_MAX)
     check_keeps_a_piece(motif, draft.pieces)
     known = {p.code: p for p in spec.pieces}
     taken = set(known)
@@ -108,7 +112,8 @@ def apply_draft(spec: CatalogueSpec, draft: MotifDraft) -> CatalogueSpec:
         if code in codes:
             raise ValidationError(f"La pièce {code} figure deux fois dans le motif.")
         codes.append(code)
-    new_motif = replace(motif, label=label, ceseda=draft.ceseda.strip(), piece_codes=tuple(codes))
+    new_motif = replace(motif, label=label, ceseda=draft.ceseda.strip(), piece_codes=tuple(codes),
+                        rules=replace(motif.rules, short=short))
     return replace(spec, pieces=tuple(pieces.values()),
                    motifs=tuple(new_motif if m.code == draft.code else m for m in spec.motifs))
 

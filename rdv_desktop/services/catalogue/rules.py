@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ...french import abbreviated
+
 # The request type is one field of the request; conditions read it through these flags, which
 # the catalogue may not declare as situations (one fact, one input).
 REQUEST_FLAGS = {"Première demande": "premiere_demande", "Renouvellement": "renouvellement",
@@ -17,6 +19,14 @@ REQUEST_FLAG_LABELS = {flag: kind for kind, flag in REQUEST_FLAGS.items()}
 # Per-motif numbers a piece label may print: « {photos} photographies », « moins de
 # {address_months} mois ».
 LABEL_FIELDS = ("photos", "address_months")
+
+
+SHORT_LABEL_MAX = 40
+
+
+def short_label(short: str, label: str) -> str:
+    """The catalogue's short label, else the label abbreviated by rule (« AES – VPF »)."""
+    return short or abbreviated(label)
 
 
 def request_flags(situations: frozenset[str], request_kind: str) -> frozenset[str]:
@@ -37,6 +47,7 @@ class MotifRules:
     age_from: int | None = None  # birth-date window at the request date, in whole years
     age_before: int | None = None
     handover: tuple[str, ...] = ()  # what the préfecture hands over (OFII medical kit)
+    short: str = ""  # how charts and tight tables name it (« AES – VPF »); "" = by rule
 
     def label(self, template: str) -> str:
         """A piece label with this motif's numbers put in."""

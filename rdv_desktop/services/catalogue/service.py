@@ -21,7 +21,7 @@ from ...paths import resource
 from ..core.actor import Actor
 from ..core.audit import record
 from ..core.context import ServiceContext
-from .rules import MotifRules
+from .rules import MotifRules, short_label
 
 if TYPE_CHECKING:  # the file parser and its condition grammar load only to load a file
     from .catalogue_file import CatalogueSpec
@@ -60,6 +60,11 @@ class MotifInfo:
     note: str
     pieces: tuple[PieceInfo, ...]
     rules: MotifRules = field(default_factory=MotifRules)
+
+    @property
+    def short_label(self) -> str:
+        """How a chart or a tight table names the motif; the full label stays on hover."""
+        return short_label(self.rules.short, self.label)
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class CatalogueService:
                               ceseda_ref=m.ceseda, anef_redirect=m.anef,
                               redirect_note=m.redirect_note or "", note=m.note or "",
                               active=m.active, card_label=m.rules.card,
+                              short_label=m.rules.short,
                               valid_until=m.rules.valid_until, photos=m.rules.photos,
                               address_months=m.rules.address_months,
                               decision_months=m.rules.decision_months,
@@ -182,7 +188,8 @@ class CatalogueService:
 
 def rules_of(m: Motif) -> MotifRules:
     return MotifRules(m.card_label, m.valid_until, m.photos, m.address_months,
-                      m.decision_months, m.age_from, m.age_before, tuple(m.handover or ()))
+                      m.decision_months, m.age_from, m.age_before, tuple(m.handover or ()),
+                      m.short_label or "")
 
 
 def _motif_info(m: Motif) -> MotifInfo:

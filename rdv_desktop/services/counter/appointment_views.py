@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Appointment, CatalogueVersion, Counter, Motif, User
+from ..catalogue.rules import short_label
 from .assistance import CompanionEntry, assistance_text, companions_of, fair_key
 from .stage import Stage, derive_stage
 
@@ -48,6 +49,12 @@ class AppointmentView:
     companions: tuple[CompanionEntry, ...] = ()
     request_kind: str | None = None  # as told at booking
     titre_expires_on: date | None = None
+    motif_short: str = ""  # the catalogue's short label (tight tables); "" = the label
+
+    @property
+    def motif_shown(self) -> str:
+        """The motif as a tight table shows it; the full `motif_label` goes on hover."""
+        return self.motif_short or self.motif_label
 
     @property
     def assistance(self) -> str:
@@ -78,11 +85,10 @@ class ViewBuilder:
         self.now = now
         self.late_after = late_after_minutes
         current = select(CatalogueVersion.id).where(CatalogueVersion.current.is_(True))
-        self.motifs = dict(
-            session.execute(
-                select(Motif.code, Motif.label).where(Motif.catalogue_version_id.in_(current))
-            ).tuples().all()
-        )
+        rows = session.execute(select(Motif.code, Motif.label, Motif.short_label)
+                               .where(Motif.catalogue_version_id.in_(current))).tuples().all()
+        self.motifs = {code: label for code, label, _short in rows}
+        self.shorts = {code: short_label(short, label) for code, label, short in rows}
         self.counters = dict(session.execute(select(Counter.id, Counter.number)).tuples().all())
         self.agents = dict(session.execute(select(User.id, User.display_name)).tuples().all())
 
@@ -105,4 +111,5 @@ class ViewBuilder:
             updated_at=a.updated_at, recepisse_for=a.recepisse_for, priority=a.priority,
             companions=companions_of(a), request_kind=a.request_kind,
             titre_expires_on=a.titre_expires_on,
+            motif_short=self.shorts.get(a.motif_code or "", ""),
         )

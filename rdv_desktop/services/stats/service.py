@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationError
-from ...french import abbreviated
 from ...models import CatalogueVersion, Motif, StatsDuration, StatsRollup, User
 from ...models.stats import DIMENSIONS, DURATION_BUCKETS, DURATION_KINDS
+from ..catalogue.rules import short_label
 from ..core.actor import Actor
 from ..core.context import ServiceContext
 from .stats_rollup import (
@@ -98,11 +98,12 @@ class Breakdown:
     figures: Figures
     wait_p90: MinuteBucket | None = None
     service_p90: MinuteBucket | None = None
+    short: str = ""  # the catalogue's short label, for a motif
 
     @property
     def short_label(self) -> str:
         """The label as a chart shows it (« AES – VPF »); `label` is the full one."""
-        return abbreviated(self.label)
+        return short_label(self.short, self.label)
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,8 @@ class StatsService:
         return StatsReport(
             start, end, totals,
             _percentiles(hist["wait"]), _percentiles(hist["service"]),
-            self._breakdown(groups.get("motif", []), labels.motif, by_count=True),
+            self._breakdown(groups.get("motif", []), labels.motif, by_count=True,
+                            short=labels.motif_short),
             self._breakdown(groups.get("counter", []), labels.counter),
             self._breakdown(groups.get("agent", []), labels.agent, by_count=True),
             self._breakdown(groups.get("hour", []), labels.hour),
@@ -247,11 +249,13 @@ class StatsService:
 
     @staticmethod
     def _breakdown(rows: list[tuple[str, list[int]]], label: Callable[[str], str],
-                   by_count: bool = False) -> tuple[Breakdown, ...]:
+                   by_count: bool = False, short: Callable[[str], str] | None = None
+                   ) -> tuple[Breakdown, ...]:
         counts, buckets = len(COUNT_FIELDS), len(DURATION_BUCKETS)
         items = [Breakdown(key, label(key), _figures(values),
                            bucket_p90(values[counts:counts + buckets]),
-                           bucket_p90(values[counts + buckets:]))
+                           bucket_p90(values[counts + buckets:]),
+                           short(key) if short else "")
                  for key, values in rows]
         if by_count:
             items.sort(key=lambda b: (-b.figures.appointments, b.label))
@@ -294,15 +298,19 @@ class _Labels:
 
     def __init__(self, s: Session) -> None:
         rows = s.execute(
-            select(Motif.code, Motif.label, CatalogueVersion.current)
+            select(Motif.code, Motif.label, Motif.short_label, CatalogueVersion.current)
             .join(CatalogueVersion, CatalogueVersion.id == Motif.catalogue_version_id)
             .order_by(CatalogueVersion.current, CatalogueVersion.id)
         ).all()
-        self.motifs = {code: label for code, label, _ in rows}  # current version wins
+        self.motifs = {code: label for code, label, _short, _ in rows}  # current version wins
+        self.shorts = {code: short for code, _label, short, _ in rows}
         self.agents = {str(i): name for i, name in s.execute(select(User.id, User.display_name))}
 
     def motif(self, key: str) -> str:
         return self.motifs.get(key, key) if key else "Motif à confirmer"
+
+    def motif_short(self, key: str) -> str:
+        return self.shorts.get(key, "") if key else ""
 
     def agent(self, key: str) -> str:
         return self.agents.get(key, f"Agent n° {key}") if key else "Sans agent"
