@@ -174,3 +174,49 @@ def test_no_motif_yet_is_not_called_complete(qtbot, window: MainWindow, services
     dialog = checklist(qtbot, window, services, accueil, motif=None)
     assert dialog.missing.text() == "Choisissez d'abord le motif."
     assert not dialog.deposit_button.isEnabled()
+
+
+def tab_walk(qtbot, dialog: QWidget, limit: int = 200) -> list[QWidget]:
+    """The widgets Tab visits from the one with the focus, once round (a date field takes a
+    Tab per section before it lets the focus go)."""
+    seen: list[QWidget] = []
+    for _ in range(limit):
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        if focus in seen and focus is not seen[-1]:
+            break
+        if focus not in seen:
+            seen.append(focus)
+        qtbot.keyClick(focus, Qt.Key.Key_Tab)
+    return seen
+
+
+def test_tab_alone_reaches_every_control_in_reading_order(qtbot, window: MainWindow,
+                                                          services: Services,
+                                                          accueil: Actor) -> None:
+    """At 1,366×768 with the long name: Tab reaches every control, in the order a person
+    reads the dialog (motif, pieces, situations, timbres, new appointment, decisions)."""
+    dialog = checklist(qtbot, window, services, accueil)
+    dialog.resize(1340, 720)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    everything = [b for b in dialog.findChildren(QAbstractButton)
+                  if b.accessibleName() == "Tout reçu"]
+    everything[0].click()  # the deposit button is enabled once every piece is marked
+    dialog.motif.setFocus()
+    walk = tab_walk(qtbot, dialog)
+    reachable = [w for w in dialog.findChildren(QWidget)
+                 if isinstance(w, CONTROLS) and w.isVisibleTo(dialog) and w.isEnabled()
+                 and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                 and not isinstance(w.parentWidget(), QAbstractSpinBox | QComboBox)
+                 and w.window() is dialog]
+    missed = [w.accessibleName() or type(w).__name__ for w in reachable if w not in walk]
+    assert missed == [], [w.accessibleName() or type(w).__name__ for w in walk]
+    names = [w.accessibleName() for w in walk]
+    order = [names.index(n) for n in ("Motif", "Pièces du dossier", "Numéro de timbre",
+                                      "Date du nouveau rendez-vous", "Enregistrer le dépôt")]
+    assert order == sorted(order), names
+    # every situation box comes after the pieces and before the timbres
+    boxes = [i for i, name in enumerate(names) if name.startswith("Situation ")]
+    assert boxes and all(order[1] < i < order[2] for i in boxes), names
