@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ..errors import RdvError
-from ..services.core import Actor, fr_date, fr_time, local, local_today
-from ..services.core.text_limits import SEARCH
+from ..services.core import SEARCH_MAX, Actor, fr_date, fr_time, local, local_today
 from ..services.counter import AppointmentView
 from ..services.desk import ScanResult, arrived
 from ..services.papers import DocumentKind, RenderedDocument
@@ -112,7 +111,7 @@ class CheckInPanel(QWidget):
         self.status.setWordWrap(True)
 
         self.search = QLineEdit()
-        self.search.setMaxLength(SEARCH)
+        self.search.setMaxLength(SEARCH_MAX)
         self.search.setAccessibleName("Recherche d'une personne")
         self.search.setPlaceholderText("Nom, naissance jj/mm/aaaa ou référence, puis Entrée")
         name_clear_button(self.search)

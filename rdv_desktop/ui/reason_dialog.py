@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
 
-from ..services.core.text_limits import REASON
+from ..services.core import REASON_MAX
 from .accessibility import caption
 
 
@@ -16,7 +16,7 @@ class ReasonDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.edit = QLineEdit()
-        self.edit.setMaxLength(REASON)  # the services' cap: typing stops there
+        self.edit.setMaxLength(REASON_MAX)  # the services' cap: typing stops there
         self.edit.setAccessibleName("Raison")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -16,6 +16,8 @@ _EXPORTS = {
     "ROLES": "actor",
     "ROLE_LABELS": "actor",
     "MENTIONS": "site_settings",
+    "REASON_MAX": "text_limits",
+    "SEARCH_MAX": "text_limits",
     "SWITCHES": "site_settings",
     "TUNABLES": "site_settings",
     "UserInfo": "users",
@@ -31,8 +33,10 @@ __all__ = [
     "ACTION_LABELS",
     "ENTITY_LABELS",
     "MENTIONS",
+    "REASON_MAX",
     "ROLES",
     "ROLE_LABELS",
+    "SEARCH_MAX",
     "SWITCHES",
     "TUNABLES",
     "Actor",
@@ -52,4 +56,5 @@ if TYPE_CHECKING:
     from .audit_labels import ACTION_LABELS, ENTITY_LABELS, action_label
     from .clock import fr_date, fr_datetime, fr_time, local, local_today
     from .site_settings import MENTIONS, SWITCHES, TUNABLES
+    from .text_limits import REASON_MAX, SEARCH_MAX
     from .users import UserInfo
