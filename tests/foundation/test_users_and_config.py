@@ -16,6 +16,7 @@ from rdv_desktop.errors import (
 )
 from rdv_desktop.models import AuditEvent
 from rdv_desktop.models.db import Database
+from rdv_desktop.services.core import passwords
 from rdv_desktop.services.core.clock import FixedClock
 from rdv_desktop.services.core.users import LOGIN_FAILED, lock_delay
 from rdv_desktop.services.setup import Services
@@ -140,3 +141,28 @@ def test_a_cheaper_hash_is_replaced_at_sign_in(services: Services) -> None:
         passwords.set_cost(12)
     logins = [e.after for e in audit(services, "login")]
     assert logins[-2:] == [{"password_rehashed": True}, None]
+
+
+def test_an_account_hashed_at_an_old_cost_answers_no_faster_than_an_unknown_login(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The work done (scrypt's N, summed) for a wrong password on an account still hashed at
+    an older, cheaper cost is at least that of an unknown login: no timing tells them apart."""
+    make_actor(services, "ancien", {"agent"})  # hashed at 2^12
+    work: list[int] = []
+    real = passwords._scrypt
+
+    def counted(password: str, salt: bytes, n: int, r: int, p: int, size: int) -> bytes:
+        work.append(n)
+        return real(password, salt, n, r, p, size)
+
+    passwords.set_cost(13)
+    try:
+        passwords.dummy_hash()  # made once, cached: not part of an answer
+        monkeypatch.setattr(passwords, "_scrypt", counted)
+        for login in ("inconnu", "ancien"):
+            with pytest.raises(AuthenticationFailed):
+                services.users.authenticate(login, "pas-le-bon-Mot-2026", "P1")
+        unknown, old = work[0], sum(work[1:])
+        assert unknown == 2**13 and old >= unknown
+    finally:
+        passwords.set_cost(12)

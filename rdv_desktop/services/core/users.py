@@ -69,6 +69,14 @@ def administrator_exists(s: Session) -> bool:
         select(User.roles).where(User.active.is_(True))))
 
 
+def _verify_at_full_cost(password: str, stored: str) -> bool:
+    """A hash made at an older, cheaper cost is padded with a check at today's cost, so that
+    an existing account never answers faster than an unknown login."""
+    if needs_rehash(stored):
+        verify_password(password, dummy_hash())
+    return verify_password(password, stored)
+
+
 class UserService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -114,7 +122,7 @@ class UserService:
                 verify_password(password, dummy_hash())  # a locked account answers as slowly
                 record(s, anonymous, now, "login_refused", "user", user.id, reason="verrouillé")
                 ok = False
-            elif not verify_password(password, user.password_hash) or not user.active:
+            elif not _verify_at_full_cost(password, user.password_hash) or not user.active:
                 user.failed_logins += 1
                 user.locked_until = now + lock_delay(user.failed_logins)
                 why = "inactif" if user.active is False else "mot de passe"
