@@ -128,6 +128,10 @@ def sign_in(config: StationConfig,
         except Exception as exc:  # shown by main() once the dialog is gone
             failed.append(exc)
             dialog.reject()
+            return
+        # The next screen's code, outside the lock: a sign-in already under way checks its
+        # password (scrypt, off the GIL) meanwhile.
+        import_module(".ui.main_window", __package__)
         # The slow part is over and the dialog may stay up for hours: collect as usual again
         # (start_up_gc still freezes what is left once the window is up).
         gc.enable()
@@ -182,12 +186,7 @@ def start(args: argparse.Namespace) -> QWidget | None:
             actor = services.users.authenticate("chef", DEMO_PASSWORD, config.station_name,
                                                 config.counter_number or 1)
         else:
-            def open_behind_dialog() -> Services:
-                opened = open_station(config, demo and fresh)
-                import_module(".ui.main_window", __package__)  # the next screen's code, too
-                return opened
-
-            signed_in = sign_in(config, open_behind_dialog)
+            signed_in = sign_in(config, lambda: open_station(config, demo and fresh))
             if signed_in is None:
                 return None
             services, actor = signed_in
