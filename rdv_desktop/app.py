@@ -196,7 +196,8 @@ def start(args: argparse.Namespace) -> QWidget | None:
     from .ui.main_window import MainWindow
 
     label = services.ctx.db.display_url + (" (démonstration)" if args.demo else "")
-    window = MainWindow(services, actor, label, config.printer, sounds=config.sounds)
+    window = MainWindow(services, actor, label, config.printer, sounds=config.sounds,
+                        display_screen=config.display_screen)
     window.show()
     return window
 

@@ -58,12 +58,14 @@ class MainWindow(QMainWindow):
     appointments_changed = Signal(object)  # tuple[AppointmentView, ...]
 
     def __init__(self, services: Services, actor: Actor, db_label: str,
-                 printer_name: str = "", *, sounds: bool = True) -> None:
+                 printer_name: str = "", *, sounds: bool = True,
+                 display_screen: str = "") -> None:
         super().__init__()
         self.services = services
         self.actor = actor
         self._printer_name = printer_name
         self._sounds = sounds  # the desk's tones (station setting)
+        self._display_screen = display_screen  # the waiting-room display's (station setting)
         self._printer: PdfPrinter | None = None
         self.executor = DbExecutor(self)
         self.executor.stalled.connect(self._stalled)
@@ -360,7 +362,7 @@ class MainWindow(QMainWindow):
             from .waiting_display import WaitingDisplay
 
             self.waiting_display = WaitingDisplay(self.services, self.actor, self.executor,
-                                                  parent=self)
+                                                  screen_name=self._display_screen, parent=self)
             self.appointments_changed.connect(self.waiting_display.apply_changes)
             self.queue.connection_changed.connect(self.waiting_display.connection_changed)
             self.waiting_display.place_on_second_screen()
