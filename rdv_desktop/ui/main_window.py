@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.queue.serve_requested.connect(self.open_checklist)
         self.queue.changed.connect(self.appointments_changed)
         self.queue.act_done.connect(self._act_done)
+        self.queue.document_requested.connect(self.show_document)
         self.appointments_changed.connect(self.queue.apply_changes)
         self.waiting_display: WaitingDisplay | None = None
         self._checkin: CheckInPanel | None = None
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
             walkin.setShortcut(QKeySequence("Ctrl+N"))
             walkin.triggered.connect(self._open_walkin)
             file_menu.addAction(walkin)
+            file_menu.addAction(self.queue.actions_by_name["reprint_convocation"])
             if not self.actor.may("counter.serve"):  # the desk has no « Guichet » menu
                 file_menu.addAction(self.queue.actions_by_name["assistance"])
         if self.actor.may("appointment.import"):
