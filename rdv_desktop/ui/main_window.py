@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keepin
     from ..services.recepisse import RecepisseResult
     from .checkin_panel import CheckInPanel
     from .checklist_dialog import ChecklistDialog
+    from .counter_dialog import CounterDialog
     from .document_dialog import DocumentDialog
     from .printing import PdfPrinter
     from .recepisse_dialog import HandOverDialog
@@ -215,6 +216,9 @@ class MainWindow(QMainWindow):
             reprint.triggered.connect(self.reprint_selected)
             counter.addAction(reprint)
             counter.addSeparator()
+            change = QAction("Changer de &guichet…", self)
+            change.triggered.connect(self.change_counter)
+            counter.addAction(change)
             counter.addAction(self.queue.actions_by_name["close_day"])
         view = bar.addMenu("&Affichage")
         # One Ctrl+F for the window, sent to the search field of the screen shown (two
@@ -371,6 +375,29 @@ class MainWindow(QMainWindow):
         self.waiting_display.show()
         self.waiting_display.raise_()
         return self.waiting_display
+
+    def change_counter(self) -> CounterDialog:
+        """Another guichet for this session, checked and audited by the service."""
+        from .counter_dialog import CounterDialog
+
+        dialog = CounterDialog(self.actor.counter_number, self)
+        dialog.chosen.connect(lambda number: self.executor.submit(
+            lambda: self.services.counter.change_counter(self.actor, number),
+            self._counter_changed, self.queue._failed, owner=self))
+        dialog.open()
+        return dialog
+
+    def _counter_changed(self, actor: Actor) -> None:
+        """Every screen that acts at the guichet gets the new one (the queue, the desk)."""
+        self.actor = self.queue.actor = actor
+        if self._checkin is not None:
+            self._checkin.actor = actor
+        where = f"guichet {actor.counter_number}" if actor.counter_number else "sans guichet"
+        self.status_station.setText(f"Poste {actor.station} — {where}")
+        self.status_current.setVisible(actor.counter_number is not None)
+        self.queue.apply_changes(())  # the current-person line for the new guichet
+        self.queue.say(f"Vous travaillez maintenant {'au ' if actor.counter_number else ''}"
+                       f"{where}.")
 
     def open_verify(self) -> VerifyDialog:
         from .verify_dialog import VerifyDialog

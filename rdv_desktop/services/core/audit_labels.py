@@ -15,6 +15,7 @@ ACTION_LABELS: dict[str, str] = {
     "login_failed": "Connexion refusée",
     "login_refused": "Connexion bloquée (verrouillage)",
     "permission_denied": "Action non autorisée",
+    "counter_changed": "Changement de guichet",
     # appointments and the queue
     "appointment_created": "Rendez-vous créé",
     "appointments_imported": "Import de rendez-vous",
