@@ -40,6 +40,7 @@ from .camera_scanner import CameraScanner
 from .chime import Chime, sound_path
 from .convocation_reprint import convocation_job
 from .feedback_panel import FeedbackPanel, tone
+from .media_quiet import media_installed
 from .plain_text import shown_name
 from .printing import PdfPrinter
 from .recent_scans import RecentScans
@@ -84,7 +85,8 @@ class CheckInPanel(QWidget):
         self.feedback = FeedbackPanel()
         self.feedback.reset_done.connect(self._after_reset)
         self.recent = RecentScans()
-        self.sounds = QCheckBox("Sons (accepté / refusé)")
+        self.sounds = QCheckBox("Sons (accepté / refusé)" if media_installed() else
+                                "Sons (accepté / refusé) : bip du système seulement")
         self.sounds.setAccessibleName("Sons à chaque scan")
         self.sounds.setChecked(sounds)  # on by default; `[station] sounds = false` turns off
         self.ok_sound = Chime(self, sound_path("scan_ok.wav"))
