@@ -83,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                             DemoOptions(day, args.per_day, args.days_back, args.seed))
     print(f"Démo : {summary.appointments} rendez-vous dont {summary.today} le "
           f"{day:%d/%m/%Y}, {summary.deposits} dossiers déposés. "
-          f"Comptes : accueil, agent, chef, admin (mot de passe {DEMO_PASSWORD}).")
+          f"Comptes : accueil, agent, agent2, chef, admin (mot de passe {DEMO_PASSWORD}).")
     return 0
 
 
