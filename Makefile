@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,media]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -29,7 +29,7 @@ test: lint
 INSTALLER_STAMP := $(VENV)/.installer-extra
 
 $(INSTALLER_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,installer]'
+	$(BIN)/python -m pip install --quiet -e '.[test,media,installer]'
 	touch $(INSTALLER_STAMP)
 
 installer: $(INSTALLER_STAMP)

@@ -196,7 +196,8 @@ def start(args: argparse.Namespace) -> QWidget | None:
     from .ui.main_window import MainWindow
 
     label = services.ctx.db.display_url + (" (démonstration)" if args.demo else "")
-    window = MainWindow(services, actor, label, config.printer, sounds=config.sounds)
+    window = MainWindow(services, actor, label, config.printer, sounds=config.sounds,
+                        display_screen=config.display_screen)
     keep_station(window, services, config, label)
     window.show()
     return window
@@ -225,7 +226,7 @@ def keep_station(window: MainWindow, services: Services, config: StationConfig,
             if dialog.actor is None:
                 return
             following = MainWindow(services, dialog.actor, label, config.printer,
-                                   sounds=config.sounds)
+                                   sounds=config.sounds, display_screen=config.display_screen)
             keep_station(following, services, config, label)
             following.show()
 

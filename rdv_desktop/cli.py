@@ -6,15 +6,15 @@ Exit status 0 on success; on error one French line on stderr and a non-zero stat
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from .cli_common import add_identity_arguments, admin_actor, services_for
+from .cli_common import add_identity_arguments, admin_actor, ask_password, services_for
 from .cli_office import OFFICE_COMMANDS, add_office_arguments
+from .cli_papers import PAPER_COMMANDS, add_paper_arguments, write_pdf
 from .cli_trust import TRUST_COMMANDS, add_trust_arguments
 from .errors import RdvError
 from .paths import keep_files_private
@@ -56,8 +56,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = getpass.getpass("Mot de passe du nouveau compte : ")
-        if getpass.getpass("Confirmez : ") != password:
+        password = ask_password("Mot de passe du nouveau compte : ", "--password-stdin")
+        if ask_password("Confirmez : ", "--password-stdin") != password:
             raise RdvError("Les deux mots de passe diffèrent.")
     user = services.users.create_user(actor, args.login, args.name or args.login,
                                       set(args.role), password)
@@ -83,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                             DemoOptions(day, args.per_day, args.days_back, args.seed))
     print(f"Démo : {summary.appointments} rendez-vous dont {summary.today} le "
           f"{day:%d/%m/%Y}, {summary.deposits} dossiers déposés. "
-          f"Comptes : accueil, agent, chef, admin (mot de passe {DEMO_PASSWORD}).")
+          f"Comptes : accueil, agent, agent2, chef, admin (mot de passe {DEMO_PASSWORD}).")
     return 0
 
 
@@ -111,10 +111,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def cmd_receipt(args: argparse.Namespace) -> int:
     services = services_for(args)
     doc = services.documents.attestation(admin_actor(args, services), args.number, reprint=True)
-    try:
-        Path(args.out).write_bytes(doc.pdf)
-    except OSError as exc:
-        raise RdvError(f"Impossible d'écrire {args.out} : {exc.strerror}") from exc
+    write_pdf(args.out, doc.pdf)
     print(f"Duplicata de l'attestation {args.number} écrit dans {args.out}")
     return 0
 
@@ -170,6 +167,7 @@ COMMANDS: dict[str, tuple[Handler, str]] = {
     "receipt": (cmd_receipt, "réimprimer une attestation en PDF (duplicata)"),
     **OFFICE_COMMANDS,
     **TRUST_COMMANDS,
+    **PAPER_COMMANDS,
 }
 
 
@@ -207,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="afficher le rapport sans rien enregistrer")
     add_office_arguments(parsers)
     add_trust_arguments(parsers)
+    add_paper_arguments(parsers)
     return parser
 
 

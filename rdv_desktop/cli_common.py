@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from .config import load_config
-from .errors import PermissionDenied
+from .errors import PermissionDenied, RdvError
 
 if TYPE_CHECKING:
     from .services.core.actor import Actor
@@ -41,11 +41,23 @@ def station_actor(args: argparse.Namespace) -> Actor:
     return system_actor(args.station or "rdv-admin")
 
 
+def ask_password(prompt: str, option: str) -> str:
+    """A hidden prompt; without a terminal (a script, a cron job, a pipe) one French sentence
+    naming the option that reads the password from stdin, rather than getpass's traceback."""
+    if not sys.stdin.isatty():
+        raise RdvError(f"Pas de terminal pour taper le mot de passe : donnez-le sur l'entrée "
+                       f"standard avec {option}.")
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:  # Ctrl+D at the prompt
+        raise RdvError("Aucun mot de passe saisi.") from None
+
+
 def read_secret(args: argparse.Namespace, prompt: str) -> str:
     """A password: the next line of stdin with --admin-password-stdin, else a hidden prompt."""
     if args.admin_password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return getpass.getpass(prompt)
+    return ask_password(prompt, "--admin-password-stdin")
 
 
 def admin_actor(args: argparse.Namespace, services: Services) -> Actor:

@@ -1,4 +1,5 @@
-"""Station configuration: database URL, site, station name, counter, printer and key folder.
+"""Station configuration: database URL, site, station name, counter, printer, key folder and
+the waiting-room display's screen.
 
 Precedence for the database URL: ``--db`` option, then ``RDV_DB_URL``, then the TOML file
 (``RDV_CONFIG`` or ``config.toml`` in the user config dir), then a SQLite file in the user
@@ -27,6 +28,7 @@ class StationConfig:
     counter_number: int | None = None
     printer: str = ""
     sounds: bool = True  # the arrival desk's green/red tones
+    display_screen: str = ""  # the waiting-room display's screen: a Qt screen name or a number
     key_dir: Path = field(default_factory=lambda: user_data_dir() / "keys")
     pdf_dir: Path = field(default_factory=lambda: user_data_dir() / "pdf")
     source: str = "défaut"
@@ -74,6 +76,10 @@ def load_config(db_url: str | None = None, station: str | None = None) -> Statio
     sounds = st.get("sounds", True)
     if not isinstance(sounds, bool):
         raise ConfigurationError(f"{path} : station.sounds vaut true ou false")
+    display = st.get("display_screen", "")
+    if not isinstance(display, (str, int)) or isinstance(display, bool):
+        raise ConfigurationError(f"{path} : station.display_screen est un nom d'écran "
+                                 "(ex. « HDMI-1 ») ou un numéro d'écran")
     return replace(
         cfg,
         site_code=str(site.get("code", cfg.site_code)).upper(),
@@ -81,6 +87,7 @@ def load_config(db_url: str | None = None, station: str | None = None) -> Statio
         counter_number=counter,
         printer=str(st.get("printer", "")),
         sounds=sounds,
+        display_screen=str(display).strip(),
         key_dir=Path(keys["dir"]) if keys.get("dir") else cfg.key_dir,
         pdf_dir=Path(st["pdf_dir"]) if st.get("pdf_dir") else cfg.pdf_dir,
     )

@@ -1,10 +1,10 @@
 """Scanning a convocation with the desk's webcam (QtMultimedia), decoded off the UI thread.
 
-QtMultimedia ships in the PySide6-Addons wheel and needs the system's media libraries; it is
-imported only when the clerk turns the camera on, so a station without it (or without a camera)
-still starts and says why in one French sentence. Frames are sampled at most DECODES_PER_S times
-a second and decoded by zxing-cpp in a single worker thread; the same code seen on consecutive
-frames is reported once.
+QtMultimedia ships in the PySide6-Addons wheel (the optional `media` extra) and needs the
+system's media libraries; it is imported only when the clerk turns the camera on, so a station
+without it (or without a camera) still starts and says why in one French sentence. Frames are
+sampled at most DECODES_PER_S times a second and decoded by zxing-cpp in a single worker
+thread; the same code seen on consecutive frames is reported once.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from .accessibility import SpokenLabel
-from .media_quiet import quiet_media_probes
+from .media_quiet import NOT_INSTALLED, media_installed, quiet_media_probes
 from .worker import run_in_background
 
 DECODES_PER_S = 5
 SAME_CODE_QUIET_S = 4.0  # the QR stays in view: report it once, not at every frame
 NO_MODULE = ("Caméra indisponible : le module vidéo de Qt (QtMultimedia) ne peut pas être "
              "chargé sur ce poste ({why}). Le lecteur USB et la recherche par nom fonctionnent.")
+NOT_HERE = (f"Caméra indisponible : {NOT_INSTALLED}. Le lecteur USB et la recherche par nom "
+            "fonctionnent.")
 NO_CAMERA = ("Aucune caméra détectée sur ce poste. Le lecteur USB et la recherche par nom "
              "fonctionnent.")
 
@@ -72,11 +74,14 @@ class CameraScanner(QWidget):
         if self.camera is not None:
             self.camera.start()
             return True
+        if not media_installed():
+            self.note.setText(NOT_HERE)
+            return False
         try:
             quiet_media_probes()
             from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices
             from PySide6.QtMultimediaWidgets import QVideoWidget
-        except ImportError as exc:  # no Addons wheel, or missing system media libraries
+        except ImportError as exc:  # missing system media libraries
             self.note.setText(NO_MODULE.format(why=str(exc).split(":")[0]))
             return False
         devices = QMediaDevices.videoInputs()

@@ -38,7 +38,9 @@ from ..services.setup import Services
 from .accessibility import SpokenLabel, announce, caption, name_clear_button
 from .camera_scanner import CameraScanner
 from .chime import Chime, sound_path
+from .convocation_reprint import convocation_job
 from .feedback_panel import FeedbackPanel, tone
+from .media_quiet import media_installed
 from .plain_text import shown_name
 from .printing import PdfPrinter
 from .recent_scans import RecentScans
@@ -83,7 +85,8 @@ class CheckInPanel(QWidget):
         self.feedback = FeedbackPanel()
         self.feedback.reset_done.connect(self._after_reset)
         self.recent = RecentScans()
-        self.sounds = QCheckBox("Sons (accepté / refusé)")
+        self.sounds = QCheckBox("Sons (accepté / refusé)" if media_installed() else
+                                "Sons (accepté / refusé) : bip du système seulement")
         self.sounds.setAccessibleName("Sons à chaque scan")
         self.sounds.setChecked(sounds)  # on by default; `[station] sounds = false` turns off
         self.ok_sound = Chime(self, sound_path("scan_ok.wav"))
@@ -125,6 +128,9 @@ class CheckInPanel(QWidget):
         self.manual_button = QPushButton("Enregistrer l'arrivée de la personne choisie")
         self.manual_button.setAccessibleName("Enregistrer l'arrivée de la personne choisie")
         self.manual_button.clicked.connect(self.check_in_selected)
+        self.reprint_button = QPushButton("Réimprimer sa convocation (duplicata)")
+        self.reprint_button.setAccessibleName("Réimprimer la convocation de la personne choisie")
+        self.reprint_button.clicked.connect(self.reprint_convocation)
 
         left = QVBoxLayout()
         scan_row = QHBoxLayout()
@@ -149,6 +155,7 @@ class CheckInPanel(QWidget):
         right.addWidget(self.search_note)
         right.addWidget(self.results, 1)
         right.addWidget(self.manual_button)
+        right.addWidget(self.reprint_button)
         right.addWidget(QLabel("<b>Derniers scans</b>"))
         right.addWidget(self.recent, 1)
         layout = QHBoxLayout(self)
@@ -350,6 +357,18 @@ class CheckInPanel(QWidget):
     def selected(self) -> AppointmentView | None:
         item = self.results.currentItem()
         return item.data(256) if item is not None else None
+
+    def reprint_convocation(self) -> None:
+        """The chosen person lost their convocation: a DUPLICATA, same signed code."""
+        view = self.selected()
+        if view is None:
+            self.say("Choisissez d'abord une personne dans la liste.", error=True)
+            return
+        job = convocation_job(self.services, self.actor, view)
+        if isinstance(job, str):
+            self.say(job, error=True)
+            return
+        run_in_background(job, self.send, self._document_failed, self.pool, owner=self)
 
     def check_in_selected(self) -> None:
         view = self.selected()

@@ -1,8 +1,9 @@
 """Short sounds made with the standard library, played if possible: the waiting room's
 two-tone chime and the arrival desk's « accepted » and « refused » tones.
 
-QtMultimedia (PySide6-Addons) plays the WAV; without it, or without a sound device, the
-system beep does. The files are generated once (`write_all`) and shipped in resources/sounds.
+QtMultimedia (PySide6-Addons, the optional `media` extra) plays the WAV; without it, or
+without a sound device, the system beep does (`play` says which). The files are generated
+once (`write_all`) and shipped in resources/sounds.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWidgets import QApplication
 
 from ..paths import resource
-from .media_quiet import quiet_media_probes
+from .media_quiet import media_installed, quiet_media_probes
 
 RATE = 22050
 NOTES = ((659.25, 0.32), (523.25, 0.55))  # E5 then C5: the usual "ding-dong"
@@ -75,7 +76,7 @@ class Chime(QObject):
             return self._effect
         self._tried = True
         path = self.path
-        if not path.exists():
+        if not path.exists() or not media_installed():
             return None
         try:
             quiet_media_probes()

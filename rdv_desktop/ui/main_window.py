@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # dialogs and the arrival desk load when first needed, keepin
     from ..services.recepisse import RecepisseResult
     from .checkin_panel import CheckInPanel
     from .checklist_dialog import ChecklistDialog
+    from .counter_dialog import CounterDialog
     from .document_dialog import DocumentDialog
     from .printing import PdfPrinter
     from .recepisse_dialog import HandOverDialog
@@ -61,12 +62,14 @@ class MainWindow(QMainWindow):
     signed_out = Signal()  # the person left: the application asks for a sign-in again
 
     def __init__(self, services: Services, actor: Actor, db_label: str,
-                 printer_name: str = "", *, sounds: bool = True) -> None:
+                 printer_name: str = "", *, sounds: bool = True,
+                 display_screen: str = "") -> None:
         super().__init__()
         self.services = services
         self.actor = actor
         self._printer_name = printer_name
         self._sounds = sounds  # the desk's tones (station setting)
+        self._display_screen = display_screen  # the waiting-room display's (station setting)
         self._printer: PdfPrinter | None = None
         self.executor = DbExecutor(self)
         self.executor.stalled.connect(self._stalled)
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
         self.queue.serve_requested.connect(self.open_checklist)
         self.queue.changed.connect(self.appointments_changed)
         self.queue.act_done.connect(self._act_done)
+        self.queue.document_requested.connect(self.show_document)
         self.appointments_changed.connect(self.queue.apply_changes)
         self.waiting_display: WaitingDisplay | None = None
         self._checkin: CheckInPanel | None = None
@@ -193,6 +197,7 @@ class MainWindow(QMainWindow):
             walkin.setShortcut(QKeySequence("Ctrl+N"))
             walkin.triggered.connect(self._open_walkin)
             file_menu.addAction(walkin)
+            file_menu.addAction(self.queue.actions_by_name["reprint_convocation"])
             if not self.actor.may("counter.serve"):  # the desk has no « Guichet » menu
                 file_menu.addAction(self.queue.actions_by_name["assistance"])
         if self.actor.may("appointment.import"):
@@ -226,6 +231,9 @@ class MainWindow(QMainWindow):
             reprint.triggered.connect(self.reprint_selected)
             counter.addAction(reprint)
             counter.addSeparator()
+            change = QAction("Changer de &guichet…", self)
+            change.triggered.connect(self.change_counter)
+            counter.addAction(change)
             counter.addAction(self.queue.actions_by_name["close_day"])
         view = bar.addMenu("&Affichage")
         # One Ctrl+F for the window, sent to the search field of the screen shown (two
@@ -382,13 +390,36 @@ class MainWindow(QMainWindow):
             from .waiting_display import WaitingDisplay
 
             self.waiting_display = WaitingDisplay(self.services, self.actor, self.executor,
-                                                  parent=self)
+                                                  screen_name=self._display_screen, parent=self)
             self.appointments_changed.connect(self.waiting_display.apply_changes)
             self.queue.connection_changed.connect(self.waiting_display.connection_changed)
             self.waiting_display.place_on_second_screen()
         self.waiting_display.show()
         self.waiting_display.raise_()
         return self.waiting_display
+
+    def change_counter(self) -> CounterDialog:
+        """Another guichet for this session, checked and audited by the service."""
+        from .counter_dialog import CounterDialog
+
+        dialog = CounterDialog(self.actor.counter_number, self)
+        dialog.chosen.connect(lambda number: self.executor.submit(
+            lambda: self.services.counter.change_counter(self.actor, number),
+            self._counter_changed, self.queue._failed, owner=self))
+        dialog.open()
+        return dialog
+
+    def _counter_changed(self, actor: Actor) -> None:
+        """Every screen that acts at the guichet gets the new one (the queue, the desk)."""
+        self.actor = self.queue.actor = self.session.actor = actor
+        if self._checkin is not None:
+            self._checkin.actor = actor
+        where = f"guichet {actor.counter_number}" if actor.counter_number else "sans guichet"
+        self.status_station.setText(f"Poste {actor.station} — {where}")
+        self.status_current.setVisible(actor.counter_number is not None)
+        self.queue.apply_changes(())  # the current-person line for the new guichet
+        self.queue.say(f"Vous travaillez maintenant {'au ' if actor.counter_number else ''}"
+                       f"{where}.")
 
     def open_verify(self) -> VerifyDialog:
         from .verify_dialog import VerifyDialog

@@ -30,6 +30,7 @@ from ..services.core import Actor, local_today
 from ..services.counter import AppointmentView, QueueChanges, QueueFeed, Stage
 from ..services.setup import Services
 from .accessibility import SpokenLabel, announce, caption, leave_on_tab, name_clear_button
+from .convocation_reprint import convocation_job
 from .date_fields import date_field, qdate
 from .executor import DbExecutor
 from .plain_text import shown_name
@@ -51,6 +52,7 @@ class QueuePanel(QWidget):
     changed = Signal(object)  # tuple[AppointmentView, ...] changed here or seen by the poll
     act_done = Signal(object)  # CommandResult of an act started here
     current_changed = Signal(str)  # the counter's current person, in words
+    document_requested = Signal(object)  # RenderedDocument for the main window to show/print
 
     def __init__(self, services: Services, actor: Actor, executor: DbExecutor,
                  parent: QWidget | None = None) -> None:
@@ -149,6 +151,8 @@ class QueuePanel(QWidget):
             ("undo", "Annuler la dernière étape…", "Ctrl+Z", self.undo_selected),
             ("assistance", "Priorité et accompagnants…", "Ctrl+Shift+A",
              self.edit_assistance),
+            ("reprint_convocation", "Réimprimer la convocation (duplicata)", "Ctrl+Shift+C",
+             self.reprint_convocation),
             ("close_day", "Clôturer la journée", "Ctrl+Shift+F8", self.close_day),
             ("refresh", "Actualiser", "F5", self.reload),
             ("today", "Aujourd'hui", "Ctrl+T", self.go_today),
@@ -164,7 +168,7 @@ class QueuePanel(QWidget):
         return actions
 
     WRITES = ("call_next", "call", "recall", "serve", "send_back", "no_show", "undo",
-              "close_day", "assistance")
+              "close_day", "assistance", "reprint_convocation")
 
     def set_writable(self, writable: bool) -> None:
         """While the database does not answer, the acts are refused before they are tried."""
@@ -317,6 +321,17 @@ class QueuePanel(QWidget):
         dialog.open()
         self.assistance_dialog = dialog
         return dialog
+
+    def reprint_convocation(self) -> None:
+        """The selected person's convocation again (DUPLICATA, audited)."""
+        view = self._need_selection()
+        if view is None:
+            return
+        job = convocation_job(self.services, self.actor, view)
+        if isinstance(job, str):
+            self.say(job, error=True)
+            return
+        self.executor.submit(job, self.document_requested.emit, self._failed, owner=self)
 
     def _ask_undo_reason(self, view: AppointmentView, preview: UndoPreview) -> ReasonDialog:
         lines = [f"Annuler {preview.step_label} pour {shown_name(view.full_name)} ?",

@@ -42,6 +42,12 @@ SCREEN_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("Ctrl+Maj+A", "réorienter vers l'ANEF"),
         ("Échap", "fermer sans décider"),
     )),
+    # Never written on the public screen itself: staff find them here.
+    ("Écran de la salle d'attente", (
+        ("F11", "plein écran ou fenêtre"),
+        ("F12", "carillon activé ou coupé (indiqué dans le titre de la fenêtre)"),
+        ("Échap", "quitter le plein écran"),
+    )),
 )
 
 

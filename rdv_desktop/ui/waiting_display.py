@@ -3,17 +3,23 @@
 It shows the ticket just called and its guichet in very large type, and the previous calls
 below; no names (the screen is public). It has no poller of its own: the main window hands it
 every change it broadcasts (this station's acts and what the queue's poll saw from the others),
-so a call made at any counter appears within about a second. F11 toggles full screen, F12 the
-chime.
+so a call made at any counter appears within about a second.
+
+It opens full screen on the screen facing the public: the one the station's configuration names
+(`[station] display_screen`), else a screen other than the primary one (the agent's), else the
+only screen. Nothing on it is meant for staff: the keys (F11 full screen, F12 chime, Échap a
+window) are listed in « Aide › Raccourcis clavier », and the chime's state is in the window's
+title, not on the screen. The chime is on unless told.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..errors import RdvError
@@ -23,10 +29,45 @@ from ..services.setup import Services
 from .accessibility import SpokenLabel
 from .chime import Chime
 from .executor import DbExecutor
+from .screen_fit import fitting
 
 FLASH_MS = 4000
 BACKGROUND, TEXT, HIGHLIGHT, MUTED = "#0d1b2a", "#ffffff", "#ffd54f", "#90a4ae"
 WIDEST = "Ticket W999  →  Guichet 88"  # the longest line the screen must fit on one line
+WINDOWED_SHARE = 0.8  # Échap / F11 leave full screen for a window this share of the screen
+TITLE = "Salle d'attente — appels"
+
+
+def public_screen(screens: Sequence[QScreen], primary: QScreen | None,
+                  wanted: str = "") -> tuple[int, str]:
+    """Index of the screen for the public display, and why (said to assistive tech).
+
+    `wanted` is the station's `display_screen`: a screen name as Qt reports it (« HDMI-1 »)
+    or a number from 1. It wins when that screen is plugged in; else a screen that is not the
+    primary one (where the agent's window is), else the only screen.
+    """
+    if not screens:
+        raise ValueError("no screen")
+    wanted = wanted.strip()
+    if wanted:
+        if wanted.isdigit() and 1 <= int(wanted) <= len(screens):
+            return int(wanted) - 1, f"écran {wanted} choisi dans la configuration du poste"
+        for n, screen in enumerate(screens):
+            if screen.name().casefold() == wanted.casefold():
+                return n, f"écran « {screen.name()} » choisi dans la configuration du poste"
+    missing = f"écran « {wanted} » absent ; " if wanted else ""
+    if len(screens) > 1:
+        for n, screen in enumerate(screens):
+            if screen != primary:
+                return n, f"{missing}second écran « {screen.name()} »"
+    return 0, f"{missing}seul écran « {screens[0].name()} »"
+
+
+def windowed(area: QRect) -> QRect:
+    """A window well inside `area` (its frame too), centred: never partly off the screen."""
+    width, height = int(area.width() * WINDOWED_SHARE), int(area.height() * WINDOWED_SHARE)
+    return QRect(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2,
+                 width, height)
 
 
 def call_text(call: CallShown) -> str:
@@ -37,19 +78,22 @@ class WaitingDisplay(QWidget):
     """Top-level window; `calls` holds what is shown, newest first."""
 
     def __init__(self, services: Services, actor: Actor, executor: DbExecutor, *,
-                 chime: bool = False, parent: QWidget | None = None) -> None:
+                 chime: bool = True, screen_name: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.services = services
         self.executor = executor
         self.actor = actor
-        self.setWindowTitle("Salle d'attente — appels")
         self.setAccessibleName("Écran de la salle d'attente")
         self.setStyleSheet(f"background: {BACKGROUND}; color: {TEXT};")
-        self.resize(1280, 720)
+        self.resize(fitting(1280, 720))
         self.calls: list[CallShown] = []
         self.chime_on = chime
         self.chime = Chime(self)
         self.last_ring = ""
+        self.screen_name = screen_name
+        self.placement = ""
+        self._title()
 
         self.title = QLabel("Appel en cours")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -172,10 +216,15 @@ class WaitingDisplay(QWidget):
         self.current.setStyleSheet(f"color: {HIGHLIGHT if on else TEXT};")
 
     def _footer(self, problem: str = "") -> None:
+        """The time and a word for the public; nothing about keys or settings."""
         now = fr_time(local(self.services.ctx.clock.now()))
-        chime = "carillon activé" if self.chime_on else "carillon coupé"
         text = problem or "Présentez-vous au guichet indiqué avec votre ticket."
-        self.footer.setText(f"{now} — {text}  (F11 plein écran, F12 {chime})")
+        self.footer.setText(f"{now} — {text}")
+
+    def _title(self) -> None:
+        """Staff read the chime's state in the title (taskbar, window list), never on screen."""
+        chime = "carillon activé" if self.chime_on else "carillon coupé"
+        self.setWindowTitle(f"{TITLE} ({chime})")
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -187,10 +236,24 @@ class WaitingDisplay(QWidget):
 
     def toggle_chime(self) -> None:
         self.chime_on = not self.chime_on
-        self._footer()
+        self._title()
 
     def place_on_second_screen(self) -> None:
-        """Open on the last screen when there are several (the one facing the public)."""
+        """Full screen on the public's screen (see `public_screen`); shown by the caller."""
         screens = QGuiApplication.screens()
-        if len(screens) > 1:
-            self.setGeometry(screens[-1].availableGeometry())
+        if not screens:
+            return
+        index, self.placement = public_screen(screens, QGuiApplication.primaryScreen(),
+                                              self.screen_name)
+        place_full_screen(self, screens[index])
+        # Not a tooltip: a mouse resting on the public screen would show it to the room.
+        self.setAccessibleDescription(f"{self.placement}. F11 plein écran, F12 carillon, "
+                                      "Échap fenêtre.")
+
+
+def place_full_screen(widget: QWidget, screen: QScreen) -> None:
+    """Put a not yet shown window full screen on `screen`; leaving full screen (Échap, F11)
+    gives a window inside that screen's free area, not one hanging below it."""
+    widget.setScreen(screen)
+    widget.setGeometry(windowed(screen.availableGeometry()))
+    widget.setWindowState(widget.windowState() | Qt.WindowState.WindowFullScreen)

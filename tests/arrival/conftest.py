@@ -67,3 +67,17 @@ def arrivals(services: Services) -> int:
     with services.ctx.db.read() as s:
         return s.scalar(select(func.count(Appointment.id))
                         .where(Appointment.arrived_at.is_not(None))) or 0
+
+
+def shown_window(qtbot, services: Services, actor: Actor):
+    """A real main window on screen for `actor`; the test drives the queue's polls."""
+    from rdv_desktop.ui.main_window import MainWindow
+    from tests.gui.conftest import settle
+
+    window = MainWindow(services, actor, "base de test", printer_name="")
+    qtbot.addWidget(window)
+    window.queue.timer.stop()
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    return window

@@ -17,7 +17,7 @@ from rdv_desktop.ui.checkin_panel import CheckInPanel
 from rdv_desktop.ui.document_dialog import DocumentDialog
 from rdv_desktop.ui.main_window import MainWindow
 from rdv_desktop.ui.printing import PdfPrinter
-from tests.arrival.conftest import Book, arrivals, audit_count
+from tests.arrival.conftest import Book, arrivals, audit_count, shown_window
 from tests.arrival.test_desk_gui import by_name, scanner_types
 from tests.gui.conftest import settle
 
@@ -98,13 +98,7 @@ def test_burst_in_a_dialog_checks_in_and_types_nothing(qtbot, panel: CheckInPane
 
 @pytest.fixture
 def desk_window(qtbot, services: Services, accueil: Actor) -> MainWindow:
-    window = MainWindow(services, accueil, "base de test", printer_name="")
-    qtbot.addWidget(window)
-    window.queue.timer.stop()
-    window.show()
-    qtbot.waitExposed(window)
-    settle(qtbot, window)
-    return window
+    return shown_window(qtbot, services, accueil)
 
 
 def test_day_list_at_the_desk_leaves_the_scan_field_the_keyboard(

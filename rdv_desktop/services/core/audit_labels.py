@@ -18,6 +18,7 @@ ACTION_LABELS: dict[str, str] = {
     "session_locked": "Poste verrouillé",
     "session_unlocked": "Poste déverrouillé",
     "permission_denied": "Action non autorisée",
+    "counter_changed": "Changement de guichet",
     # appointments and the queue
     "appointment_created": "Rendez-vous créé",
     "appointments_imported": "Import de rendez-vous",

@@ -65,6 +65,17 @@ class AppointmentService(AbsenceSteps):
                 raise NotFound("Rendez-vous introuvable.")
             return self.builder(s).view(a)
 
+    def by_reference(self, reference: str) -> AppointmentView:
+        """The appointment of a booking reference: as typed (imports keep theirs), else in
+        capitals (the app's own references), as the arrival desk reads a typed one."""
+        typed = reference.strip()
+        with self.ctx.db.read() as s:
+            for candidate in dict.fromkeys((typed, typed.upper())):
+                a = s.scalar(select(Appointment).where(Appointment.reference == candidate))
+                if a is not None:
+                    return self.builder(s).view(a)
+        raise NotFound(f"Aucun rendez-vous de référence « {typed} ».")
+
     def day(self, actor: Actor, day: date) -> list[AppointmentView]:
         self.ctx.require(actor, "queue.view")
         with self.ctx.db.read() as s:

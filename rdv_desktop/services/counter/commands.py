@@ -26,6 +26,7 @@ from .appointment_undo import last_step, rebooking_taken_back
 from .appointment_views import AppointmentView
 from .appointments import AppointmentService
 from .booking import BookingService, rebook_request, set_motif
+from .counter_change import change_counter
 from .dossiers import DepositRequest, DossierService, PreparedDeposit, view_of
 from .results import ChecklistSetup, CommandResult, PendingOutcome, UndoPreview
 from .stage import Outcome
@@ -57,6 +58,10 @@ class CounterCommands:
         self.dossiers = dossiers
         self.documents = documents
         self.ctx = appointments.ctx
+
+    def change_counter(self, actor: Actor, number: int | None) -> Actor:
+        """This station's person at another guichet (see `counter_change`)."""
+        return change_counter(self.ctx, actor, number)
 
     # -- the counter's current person --------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Exports of the appointments of a period, one row each: CSV for French Excel, typed XLSX.
 
 French Excel opens a CSV correctly only with `;` between fields, a UTF-8 byte-order mark and
-`jj/mm/aaaa` dates. The XLSX carries real dates, times and numbers, so sorting and sums work.
+`jj/mm/aaaa` dates. The XLSX carries real dates, times and numbers, so sorting and sums work,
+with its header frozen and filterable and its columns fitted to their content.
 A file is written next to its target and renamed at the end: a failed export leaves nothing.
 Every export is audited (it takes personal data out of the application).
 """
@@ -37,6 +38,7 @@ HEADERS = (
 )
 KINDS = {".csv": "csv", ".xlsx": "xlsx"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MIN_WIDTH, MAX_WIDTH = 8, 50  # XLSX column widths, in characters
 
 
 @dataclass(frozen=True)
@@ -120,14 +122,43 @@ def _write_csv(handle: Any, rows: Iterator[tuple[Any, ...]]) -> int:
     return count
 
 
+def shown_width(value: Any) -> int:
+    """Characters a cell needs on screen, as Excel shows it (dates jj/mm/aaaa, times HH:MM)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return 4  # VRAI / FAUX
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, time):
+        return 5
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(rows: list[tuple[Any, ...]]) -> list[int]:
+    """Each column as wide as its header or its widest cell, within [MIN, MAX]_WIDTH: a hostile
+    400-character name must not push every other column off the screen."""
+    widths = [shown_width(h) for h in HEADERS]
+    for row in rows:
+        for n, value in enumerate(row):
+            widths[n] = max(widths[n], shown_width(value))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+
+
 def _write_xlsx(path: Path, rows: Iterator[tuple[Any, ...]], title: str) -> int:
+    """Frozen header row, an autofilter over it, columns fitted to their content."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
+    kept = list(rows)  # the widths are written before the rows (write-only sheet)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
+    for n, width in enumerate(column_widths(kept), start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(kept) + 1}"
     bold = Font(bold=True)
     header = []
     for text in HEADERS:
@@ -135,8 +166,7 @@ def _write_xlsx(path: Path, rows: Iterator[tuple[Any, ...]], title: str) -> int:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    count = 0
-    for row in rows:
+    for row in kept:
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, value=value)
@@ -150,9 +180,8 @@ def _write_xlsx(path: Path, rows: Iterator[tuple[Any, ...]], title: str) -> int:
                 cell.number_format = "HH:MM"
             cells.append(cell)
         sheet.append(cells)
-        count += 1
     book.save(path)
-    return count
+    return len(kept)
 
 
 def check_target(path: Path) -> str:
