@@ -98,6 +98,7 @@ class SessionKeeper(QObject):
         self.window.menuBar().hide()
         self.window.statusBar().hide()
         self.pages.setCurrentWidget(self.screen)
+        self.window.activateWindow()  # the window in front may have been a hidden one
         self.guard.start()
         now = self.services.ctx.clock.now()
         self.screen.locked(fr_time(now), why)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -84,8 +84,8 @@ class LockGuard(QObject):
             app.removeEventFilter(self)
 
     def eventFilter(self, target: QObject, event: QEvent) -> bool:  # Qt's name
-        if event.type() not in _INPUT:
-            return False
+        if event.type() not in _INPUT or isinstance(target, QWindow):
+            return False  # a window hands real input on to a widget, judged then
         # A shortcut is delivered to its QAction or QShortcut: judge it by its widget.
         widget = target if isinstance(target, QWidget) else target.parent()
         return not (isinstance(widget, QWidget) and self.allowed(widget))
@@ -142,19 +142,21 @@ class LockScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(title)
-        layout.addWidget(self.who)
+        self.who.setFixedWidth(640)  # a readable line, not the width of a wide screen
+        layout.addWidget(self.who, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(16)
         layout.addLayout(field)
         layout.addLayout(buttons)
-        layout.addWidget(self.message)
+        self.message.setFixedWidth(640)
+        layout.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
 
     def locked(self, at: str, why: str) -> None:
-        self.who.setText(typographic(
+        _show(self.who, typographic(
             f"Session de {self.owner}, verrouillée à {at} ({why}). Les données personnelles "
             "restent masquées jusqu'à ce que ce mot de passe soit saisi ; toute autre personne "
             "choisit « Changer d'utilisateur »."))
-        self.message.setText("")
+        _show(self.message, "")
         self.message.setStyleSheet("")
         self.password.clear()
         self.busy(False)
@@ -166,12 +168,12 @@ class LockScreen(QWidget):
         self.password.setEnabled(not checking)
         if checking:
             self.message.setStyleSheet("")
-            self.message.setText("Vérification…")
+            _show(self.message, "Vérification…")
 
     def refused(self, message: str) -> None:
         self.busy(False)
         self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setText(typographic(message))
+        _show(self.message, typographic(message))
         self.password.clear()
         self.password.setFocus()
         announce(self.message, self.message.text(), assertive=True)
@@ -204,3 +206,10 @@ class LockScreen(QWidget):
             return
         self.busy(True)
         self.unlock_requested.emit(password)
+
+
+def _show(label: QLabel, text: str) -> None:
+    """Set a wrapped line of fixed width and give it the height its text needs (a layout
+    would size it for one line and cut the rest)."""
+    label.setText(text)
+    label.setFixedHeight(max(label.heightForWidth(label.width()), label.fontMetrics().height()))
