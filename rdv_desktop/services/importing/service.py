@@ -49,7 +49,8 @@ def cancelled_message(removal: Removal) -> str:
                    f"{removal.removed + removal.restored} déjà enregistrés ont été retirés).")
     if removal.kept:
         message += (f" {removal.kept} rendez-vous déjà pris en charge au guichet entre-temps "
-                    "sont conservés tels quels.")
+                    + ("sont conservés tels quels." if removal.kept > 1 else
+                       "est conservé tel quel."))
     return message
 
 
