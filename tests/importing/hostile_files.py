@@ -19,9 +19,9 @@ def _parts(sheet: bytes, shared: bytes | None = None) -> dict[str, bytes]:
         "xl/workbook.xml": (f'<workbook xmlns="{NS}" xmlns:r="{RELS}"><sheets><sheet name="A" '
                             'sheetId="1" r:id="rId1"/></sheets></workbook>').encode(),
         "xl/_rels/workbook.xml.rels": (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/>'
-            '</Relationships>').encode(),
+            b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/>'
+            b'</Relationships>'),
         "xl/worksheets/sheet1.xml": sheet,
     }
     if shared is not None:
@@ -42,8 +42,8 @@ def _cell(ref: str, value: str) -> str:
 
 
 def _header_row(line: int = 1) -> str:
-    return (f'<row r="{line}">' + "".join(_cell(f"{c}{line}", h) for c, h in zip("ABCD", HEADERS))
-            + "</row>")
+    cells = "".join(_cell(f"{c}{line}", h) for c, h in zip("ABCD", HEADERS, strict=True))
+    return f'<row r="{line}">{cells}</row>'
 
 
 def wide_dimension() -> bytes:

@@ -15,7 +15,12 @@ from rdv_desktop.errors import DatabaseUnavailable, RdvError
 from rdv_desktop.models import AuditEvent, ImportBatch, ImportBatchItem
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.core.clock import FixedClock
-from rdv_desktop.services.importing import CANCELLED_MESSAGE, CancelToken, ImportCancelled, ImportService
+from rdv_desktop.services.importing import (
+    CANCELLED_MESSAGE,
+    CancelToken,
+    ImportCancelled,
+    ImportService,
+)
 from rdv_desktop.services.importing.batch import Batches
 from rdv_desktop.services.importing.service import FIRST_CHUNK
 from rdv_desktop.services.setup import Services
@@ -187,4 +192,4 @@ def test_appointment_used_at_the_counter_meanwhile_is_kept(
 def test_stale_cutoff_is_two_minutes(clock: FixedClock) -> None:
     from rdv_desktop.services.importing.batch import STALE_AFTER
 
-    assert STALE_AFTER == timedelta(minutes=2)
+    assert timedelta(minutes=2) == STALE_AFTER

@@ -168,3 +168,19 @@ def test_escape_cancels_instead_of_closing(qtbot, dialog: ImportDialog, services
     assert_taken_back(services, before)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # not running any more: Escape closes
     assert not dialog.isVisible()
+
+
+def test_cancel_while_the_file_is_read(qtbot, dialog: ImportDialog, services: Services,
+                                      tmp_path: Path) -> None:
+    """« Annuler » pressed while a large file is still being read: the dialog does not stay on
+    « Annulation en cours… »; nothing was written."""
+    before = counts(services)
+    named(dialog, QLineEdit, "Fichier à importer").setText(
+        str(big_csv(tmp_path / "gros.csv", 200_000)))
+    qtbot.mouseClick(named(dialog, QPushButton, "Importer"), Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "Lecture de « gros.csv »… (Échap pour annuler)"
+    qtbot.mouseClick(named(dialog, QPushButton, "Annuler l'import"), Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "Annulation en cours…"
+    assert_cancelled(qtbot, dialog)
+    assert dialog.status.text() == "Import annulé : aucun rendez-vous n'a été enregistré."
+    assert counts(services) == before
