@@ -18,8 +18,8 @@ from ...errors import ValidationError
 from ..core.clock import PARIS
 from .cancel import Cancelled, stop_if
 from .csv_reader import decode
-from .limits import MAX_ICS_BYTES, MAX_ROWS, too_big, too_many_rows
 from .headers import field_of
+from .limits import MAX_ICS_BYTES, MAX_ROWS, too_big, too_many_rows
 from .rows import REFERENCE_LIMIT, ImportRow, ReadResult, RowProblem, RowRejected, drop_duplicates
 from .table import build_row
 from .values import text

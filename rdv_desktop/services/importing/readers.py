@@ -51,5 +51,6 @@ def read_path(path: Path, cancelled: Cancelled | None = None) -> ReadResult:
     except PermissionError:
         raise ValidationError(f"Impossible de lire {path} : accès refusé.") from None
     except OSError as exc:
-        raise ValidationError(f"Impossible de lire {path} (erreur système n° {exc.errno}).") from None
+        raise ValidationError(
+            f"Impossible de lire {path} (erreur système n° {exc.errno}).") from None
     return read_bytes(data, path.name, cancelled)

@@ -63,9 +63,7 @@ class _Guarded:
         seen = self._tail + block
         if any(marker in seen for marker in _FORBIDDEN):
             raise _unreadable(f"la partie « {self._name} » déclare des entités XML")
-        last = None
-        for last in _ROW_TAG.finditer(seen):
-            pass
+        last = max(_ROW_TAG.finditer(seen), key=lambda m: m.end(), default=None)
         self._since_tag = (len(seen) - last.end() if last is not None
                            else self._since_tag + len(block))
         if self._since_tag > MAX_ROW_BYTES:
