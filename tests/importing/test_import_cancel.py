@@ -4,7 +4,6 @@ taken back, the appointments are exactly as before, and the audit trail tells it
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -188,8 +187,3 @@ def test_appointment_used_at_the_counter_meanwhile_is_kept(
         "1 rendez-vous déjà pris en charge au guichet entre-temps est conservé tel quel.")
     assert counts(services)[0] == 1
 
-
-def test_stale_cutoff_is_two_minutes(clock: FixedClock) -> None:
-    from rdv_desktop.services.importing.batch import STALE_AFTER
-
-    assert timedelta(minutes=2) == STALE_AFTER
