@@ -117,10 +117,11 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Ctrl+C asks the import to stop at the next row: it rolls back and says so in French.
+    """Ctrl+C asks the import to stop, while the file is read or written: what was written is
+    taken back out, and the French message says so (exit 130).
 
     A second Ctrl+C (the import stuck waiting for the database) interrupts at once; the
-    transaction is rolled back all the same.
+    service still takes back what had committed.
     """
     import signal
 
@@ -130,6 +131,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     importer = ImportService(services.appointments, services.catalogue)
     token = CancelToken()
     path = Path(args.file)
+    tty = sys.stderr.isatty()
 
     def on_ctrl_c(_signum: int, _frame: object) -> None:
         if token():
@@ -137,15 +139,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         token.cancel()
 
     def announce(done: int, total: int) -> None:
-        if done == 0 and sys.stderr.isatty():
+        if done == 0 and tty:
             print(f"Import de « {path.name} » : {total} lignes (Ctrl+C pour annuler)…",
                   file=sys.stderr, flush=True)
 
     previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    if tty:
+        print(f"Lecture de « {path.name} »… (Ctrl+C pour annuler)", file=sys.stderr, flush=True)
     try:
         report = importer.import_file(admin_actor(args, services), path, dry_run=args.dry_run,
                                       progress=announce, cancelled=token)
-    except (ImportCancelled, KeyboardInterrupt):
+    except ImportCancelled as exc:
+        print(f"rdv-admin : {exc.message}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
         print(f"rdv-admin : {CANCELLED_MESSAGE}", file=sys.stderr)
         return 130
     finally:

@@ -6,6 +6,7 @@ from .base import Base
 from .catalogue import CatalogueVersion, Motif, MotifPiece, Piece, Situation
 from .companion import COMPANION_ROLES, Companion
 from .dossier import PIECE_STATUSES, Dossier, DossierPiece, Timbre
+from .import_batch import BATCH_STATES, ImportBatch, ImportBatchItem
 from .recepisse import WORK_MENTIONS, Recepisse
 from .sequence import NumberSequence, SigningKey
 from .site import Counter, Fee, Setting, Site, Station
@@ -13,6 +14,7 @@ from .stats import StatsDuration, StatsRollup, StatsState
 from .user import User
 
 __all__ = [
+    "BATCH_STATES",
     "COMPANION_ROLES",
     "OUTCOMES",
     "PIECE_STATUSES",
@@ -28,6 +30,8 @@ __all__ = [
     "Dossier",
     "DossierPiece",
     "Fee",
+    "ImportBatch",
+    "ImportBatchItem",
     "Motif",
     "MotifPiece",
     "NumberSequence",

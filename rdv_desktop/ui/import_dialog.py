@@ -2,8 +2,9 @@
 
 The import runs off the UI thread; its progress callback is called from the worker and only
 emits a Qt signal, which Qt queues to the dialog in the UI thread. « Annuler » (or Escape, or
-closing the window) sets a `CancelToken` the worker reads between rows: the service rolls back
-and the dialog says nothing was recorded; the clerk may then pick the right file.
+closing the window) sets a `CancelToken` the worker reads while the file is read and between
+rows when it is written: the service takes back what it wrote and the dialog says so; the clerk
+may then pick the right file.
 """
 
 from __future__ import annotations
@@ -86,8 +87,15 @@ class _Progress(QObject):
 
 def problem_rows(report: ImportReport) -> list[tuple[str, str, str]]:
     rows = [(str(p.line), "Rejetée", p.reason) for p in report.rejected]
+    rows += [(str(p.line), "Non créée", p.reason) for p in report.past]
     rows += [(str(p.line), "Non modifiée", p.reason) for p in report.kept]
-    return sorted(rows, key=lambda r: int(r[0]))
+    rows.sort(key=lambda r: int(r[0]))
+    unlisted = (report.rejected_count + report.past_count + report.kept_count
+                - len(report.rejected) - len(report.past) - len(report.kept))
+    if unlisted > 0:  # a huge bad file: the table stays short and says how much it leaves out
+        rows.append(("…", "Non listées", f"{unlisted} autre{'s' if unlisted > 1 else ''} "
+                     f"ligne{'s' if unlisted > 1 else ''} (voir le total ci-dessus)"))
+    return rows
 
 
 def motif_rows(report: ImportReport) -> list[tuple[str, str, str, str]]:
@@ -224,7 +232,7 @@ class ImportDialog(QDialog):
         self._busy = True
         self._update_buttons()
         self.status.setStyleSheet("")
-        self.status.setText(f"Import de « {path.name} » en cours… (Échap pour annuler)")
+        self.status.setText(f"Lecture de « {path.name} »… (Échap pour annuler)")
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
         self.cancel_button.setFocus()
@@ -237,7 +245,7 @@ class ImportDialog(QDialog):
         run_in_background(work, self._done, self._failed)
 
     def cancel(self) -> None:
-        """Ask the worker to stop; it rolls back and `_failed` shows the outcome."""
+        """Ask the worker to stop; it takes back what it wrote and `_failed` shows the outcome."""
         if not self._busy or self._token is None or self._token():
             return
         self._token.cancel()
@@ -252,6 +260,9 @@ class ImportDialog(QDialog):
         super().reject()
 
     def _show_progress(self, done: int, total: int) -> None:
+        if done == 0 and self._busy and not (self._token and self._token()):
+            self.status.setText(f"Import de {total} ligne{'s' if total > 1 else ''} en cours… "
+                                "(Échap pour annuler)")
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
 

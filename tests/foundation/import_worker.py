@@ -1,9 +1,9 @@
-"""A station importing ROWS appointments for 26/11/2026 in one transaction (URL ROWS PAUSE_AT).
+"""A station importing ROWS appointments for 26/11/2026 (URL ROWS PAUSE_AT), in chunks.
 
 Protocol on stdin/stdout, so the test decides when things overlap: prints « ready » and waits
 for a line; imports through the real ImportService; when PAUSE_AT rows are done (so the first
-batches and their audit rows are flushed, their ids taken but not committed) prints « paused »
-and waits for a line; prints « committed N » once the transaction is committed.
+chunks have committed and the current one is open, its audit rows not yet chained) prints
+« paused » and waits for a line; prints « committed N » once the import is committed.
 """
 
 import sys

@@ -23,6 +23,8 @@ ACTION_LABELS: dict[str, str] = {
     "appointment_created": "Rendez-vous créé",
     "appointments_imported": "Import de rendez-vous",
     "import_update": "Rendez-vous mis à jour par un import",
+    "import_withdrawn": "Rendez-vous retiré (import défait)",
+    "import_removed": "Import défait (annulé ou interrompu)",
     "checkin": "Arrivée enregistrée",
     "scan_refused": "Scan refusé",
     "ticket_printed": "Ticket imprimé",

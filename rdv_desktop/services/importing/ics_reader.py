@@ -16,8 +16,10 @@ from typing import Any
 
 from ...errors import ValidationError
 from ..core.clock import PARIS
+from .cancel import Cancelled, stop_if
 from .csv_reader import decode
 from .headers import field_of
+from .limits import MAX_ICS_BYTES, MAX_ROWS, too_big, too_many_rows
 from .rows import REFERENCE_LIMIT, ImportRow, ReadResult, RowProblem, RowRejected, drop_duplicates
 from .table import build_row
 from .values import text
@@ -66,16 +68,22 @@ def _slot(event: Any) -> datetime:
     return when.replace(tzinfo=PARIS) if when.tzinfo is None else when.astimezone(PARIS)
 
 
-def read_ics(data: bytes) -> ReadResult:
+def read_ics(data: bytes, cancelled: Cancelled | None = None) -> ReadResult:
     from icalendar import Calendar
 
+    if len(data) > MAX_ICS_BYTES:
+        raise too_big(len(data), MAX_ICS_BYTES, "Calendrier .ics trop volumineux")
     content, _ = decode(data)
+    stop_if(cancelled)
     try:
         calendar = Calendar.from_ical(content)
         events = list(calendar.walk("VEVENT"))
-    except Exception as exc:  # icalendar raises ValueError and others on malformed input
-        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise ValidationError(f"Calendrier .ics illisible ({detail}).") from None
+    except Exception:  # icalendar raises ValueError and others, in English, on malformed input
+        raise ValidationError("Calendrier .ics illisible : sa structure (BEGIN/END, propriétés) "
+                              "est endommagée. Exportez-le à nouveau.") from None
+    stop_if(cancelled)
+    if len(events) > MAX_ROWS:
+        raise too_many_rows()
     if not events:
         raise ValidationError("Le calendrier ne contient aucun rendez-vous (aucun VEVENT).")
     lines = _event_lines(content)
@@ -83,7 +91,9 @@ def read_ics(data: bytes) -> ReadResult:
         lines = list(range(1, len(events) + 1))
     rows: list[ImportRow] = []
     problems: list[RowProblem] = []
-    for line, event in zip(lines, events, strict=True):
+    for count, (line, event) in enumerate(zip(lines, events, strict=True)):
+        if count % 256 == 0:
+            stop_if(cancelled)
         try:
             slot = _slot(event)
             values = _values(event)
@@ -91,8 +101,8 @@ def read_ics(data: bytes) -> ReadResult:
             rows.append(build_row(line, values, "ICS"))
         except RowRejected as exc:
             problems.append(RowProblem(line, str(exc)))
-        except (ValueError, TypeError, AttributeError) as exc:
-            problems.append(RowProblem(line, f"événement illisible ({exc})"[:200]))
+        except (ValueError, TypeError, AttributeError):
+            problems.append(RowProblem(line, "événement illisible (propriété mal formée)"))
     kept, duplicates = drop_duplicates(rows)
     return ReadResult("calendrier iCalendar (.ics)", tuple(kept),
                       tuple(sorted(problems + duplicates, key=lambda p: p.line)))

@@ -29,9 +29,11 @@ ADULT_AGE = 18
 MOTIF_LABEL_LIMIT = 300
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportRow:
-    """One booked appointment read from a file; `line` is where it starts in the source."""
+    """One booked appointment read from a file; `line` is where it starts in the source.
+
+    Slotted: an import holds every row of the file (200,000 of them must fit in ~300 MB)."""
 
     line: int
     reference: str

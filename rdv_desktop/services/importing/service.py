@@ -1,65 +1,57 @@
-"""Importing booked appointments: one transaction per file, one audit row per change.
+"""Importing booked appointments: read and check the whole file first, then write it in short
+transactions under one import batch (batch.py) that a cancel or a failure takes back whole.
 
-The caller may ask to stop (`cancelled`, checked before every row and every batch of inserts,
-and once more just before the commit): the transaction is then rolled back and
-`ImportCancelled` raised, so an import is either whole or absent, never half-written.
+The caller may ask to stop (`cancelled`, read while the file is read, before every row and
+before the last transaction): `ImportCancelled` is raised, and whatever chunks had committed are
+removed first, so an import ends whole or absent. Each appointment created or changed gets one
+audit row, in the transaction that writes it; the import gets its summary row in the last one.
 
 Re-importing the same file changes nothing: rows are matched on their reference (the source's,
 or one derived from date + time + name + birth date). Only appointments still pending and not
-arrived are updated; the counter's own steps are never overwritten by a file.
+arrived are updated; the counter's own steps are never overwritten by a file. A line dated
+before today that matches no appointment is not created: the report lists it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import time as clock_time
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from ...errors import NotFound
-from ...models import Appointment, AuditEvent, Companion
+from ...errors import NotFound, RdvError
 from ..catalogue.service import CatalogueService
 from ..core.actor import Actor
-from ..core.audit import jsonable, record
-from ..core.clock import fr_time, local
-from ..counter.appointments import AppointmentService, state_of
-from ..counter.assistance import NAME_LIMIT
-from ..counter.stage import OUTCOME_LABELS
-from .cancel import Cancelled, stop_if
+from ..core.audit import record
+from ..counter.appointments import AppointmentService
+from .batch import Batches, Removal
+from .cancel import Cancelled, ImportCancelled, stop_if
+from .chunk import Progress, Step
+from .limits import MAX_REPORTED_LINES
 from .motifs import MotifMatcher
 from .readers import read_path
-from .report import ALREADY_HANDLED, ImportReport, MotifToConfirm
-from .rows import CANCELLING, ImportRow, ReadResult, RowProblem
+from .report import ImportReport
+from .rows import ReadResult
 
-Progress = Callable[[int, int], None]
-PROGRESS_STEP = 100
 LOOKUP_CHUNK = 500
-# New appointments are written every INSERT_BATCH rows rather than all at the end, so that a
-# cancellation (checked between batches) takes effect within a fraction of a second.
-INSERT_BATCH = 500
-ROW_FIELDS = ("family_name", "given_names", "birth_date", "birth_place", "nationality", "phone",
-              "email", "foreign_number", "slot_date", "slot_time")
-# Audit rows hold ids and codes, never a person's data (it stays in the appointment, where a
-# purge finds it): an import's audit row names the identity fields it changed, not their values.
-IDENTITY_FIELDS = frozenset(ROW_FIELDS[:8]) | {"motif_source_label"}
+# Each chunk is one write transaction. Its size adapts so that a chunk holds the lock about
+# CHUNK_TARGET_S (SQLite: no other station writes meanwhile), within these bounds.
+FIRST_CHUNK, MIN_CHUNK, MAX_CHUNK = 250, 50, 4000
+CHUNK_TARGET_S = 0.25
+INTERRUPTED = ("L'import a été interrompu ({why}) et n'a pas pu être retiré : la base ne répond "
+               "pas. Ce qui en a été enregistré sera retiré automatiquement au prochain import.")
 
 
-def _traceable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k not in IDENTITY_FIELDS}
-
-
-
-@dataclass
-class _Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    kept: list[RowProblem] = field(default_factory=list)
-    to_confirm: list[MotifToConfirm] = field(default_factory=list)
+def cancelled_message(removal: Removal) -> str:
+    """What a cancel left: nothing, or what the counter had already used meanwhile."""
+    message = "Import annulé : aucun rendez-vous n'a été enregistré."
+    if removal.removed or removal.restored:
+        message = ("Import annulé : aucun rendez-vous n'a été conservé (les "
+                   f"{removal.removed + removal.restored} déjà enregistrés ont été retirés).")
+    if removal.kept:
+        message += (f" {removal.kept} rendez-vous déjà pris en charge au guichet entre-temps "
+                    + ("sont conservés tels quels." if removal.kept > 1 else
+                       "est conservé tel quel."))
+    return message
 
 
 class ImportService:
@@ -67,16 +59,18 @@ class ImportService:
         self.appointments = appointments
         self.catalogue = catalogue
         self.ctx = appointments.ctx
+        self.batches = Batches(self.ctx)
 
     def import_file(self, actor: Actor, path: Path, *, dry_run: bool = False,
                     progress: Progress | None = None,
                     cancelled: Cancelled | None = None) -> ImportReport:
         """Read and import `path`; a file-level problem raises ValidationError, writing nothing.
 
-        `cancelled()` returning True stops the import: ImportCancelled, nothing written.
+        `cancelled()` returning True stops the import, while reading or writing:
+        ImportCancelled, nothing of the file left.
         """
         self.ctx.require(actor, "appointment.import")
-        result = read_path(path)
+        result = read_path(path, cancelled)
         return self.import_result(actor, result, path.name, dry_run=dry_run,
                                   progress=progress, cancelled=cancelled)
 
@@ -87,46 +81,67 @@ class ImportService:
         stop_if(cancelled)
         matcher = self._matcher()
         now = self.ctx.clock.now()
-        tally = _Tally()
         total = len(result.rows)
         if progress:
             progress(0, total)
-        with (self.ctx.db.read(long=True) if dry_run else self.ctx.db.write(long=True)) as s:
-            site_id = self.appointments.site_id(s)
-            existing = self._existing(s, [r.reference for r in result.rows], cancelled)
-            created: list[tuple[ImportRow, Appointment]] = []
-            for done, row in enumerate(result.rows, start=1):
-                stop_if(cancelled)
-                a = existing.get(row.reference)
-                if a is None:
-                    new = self._new(row, matcher, site_id, now)
-                    created.append((row, new))
-                    tally.created += 1
-                    self._note_motif(tally, row, new)
-                else:
-                    self._update(s, actor, a, row, matcher, now, file_name, tally, dry_run)
-                if len(created) >= INSERT_BATCH and not dry_run:
-                    self._insert(s, actor, created, now, file_name)
-                    created.clear()
-                if progress and (done % PROGRESS_STEP == 0 or done == total):
-                    progress(done, total)
-            if not dry_run:
-                stop_if(cancelled)
-                self._insert(s, actor, created, now, file_name)
+        step = Step(actor, matcher, now, file_name, self.appointments.site_id, self.batches,
+                    progress, cancelled, total)
+        tally = step.tally
+        if dry_run:
+            for start in range(0, total, LOOKUP_CHUNK):
+                with self.ctx.db.read() as s:
+                    step.rows(s, result.rows[start:start + LOOKUP_CHUNK], start, dry_run=True)
+        else:
+            self._write(actor, result, file_name, now, step)
+        return ImportReport(
+            file_name=file_name, format_label=result.format_label, dry_run=dry_run,
+            rows_read=result.total, created=tally.created, updated=tally.updated,
+            unchanged=tally.unchanged, rejected=result.problems[:MAX_REPORTED_LINES],
+            kept=tuple(tally.kept.items),
+            to_confirm=tuple(sorted(tally.to_confirm.items, key=lambda m: m.line)),
+            ignored_columns=result.ignored_columns, past=tuple(tally.past.items),
+            rejected_count=len(result.problems), kept_count=tally.kept.count,
+            to_confirm_count=tally.to_confirm.count, past_count=tally.past.count,
+        )
+
+    def _write(self, actor: Actor, result: ReadResult, file_name: str, now: datetime,
+               step: Step) -> None:
+        """The chunks, then the summary; on any way out but success, the batch is removed."""
+        self.batches.remove_stale(actor)
+        batch_id = self.batches.open(actor, file_name, now)
+        step.batch_id = batch_id
+        done = 0
+        try:
+            size = FIRST_CHUNK
+            while done < len(result.rows):
+                began = clock_time.monotonic()
+                with self.ctx.db.write() as s:
+                    step.rows(s, result.rows[done:done + size], done, dry_run=False)
+                done += size
+                took = max(clock_time.monotonic() - began, 1e-3)
+                size = max(MIN_CHUNK, min(MAX_CHUNK, int(size * CHUNK_TARGET_S / took)))
+                self.batches.pause_for_others()
+            stop_if(step.cancelled)
+            with self.ctx.db.write() as s:
+                tally = step.tally
                 record(s, actor, now, "appointments_imported", "import", file_name[:64],
                        after={"file": file_name, "format": result.format_label,
                               "rows": result.total, "created": tally.created,
                               "updated": tally.updated, "unchanged": tally.unchanged,
-                              "rejected": len(result.problems), "kept": len(tally.kept),
-                              "motif_to_confirm": len(tally.to_confirm)})
-            stop_if(cancelled)  # the last chance: past this point the import is committed
-        return ImportReport(
-            file_name=file_name, format_label=result.format_label, dry_run=dry_run,
-            rows_read=result.total, created=tally.created, updated=tally.updated,
-            unchanged=tally.unchanged, rejected=result.problems, kept=tuple(tally.kept),
-            to_confirm=tuple(sorted(tally.to_confirm, key=lambda m: m.line)),
-            ignored_columns=result.ignored_columns,
-        )
+                              "rejected": len(result.problems), "kept": tally.kept.count,
+                              "past": tally.past.count,
+                              "motif_to_confirm": tally.to_confirm.count, "batch": batch_id})
+                self.batches.finish(s, batch_id)
+                stop_if(step.cancelled)  # the last chance: past this point the import is kept
+        except BaseException as exc:
+            why = "annulé" if isinstance(exc, ImportCancelled | KeyboardInterrupt) else "erreur"
+            try:
+                removal = self.batches.remove(actor, batch_id, why, committed=done > 0)
+            except Exception:
+                raise RdvError(INTERRUPTED.format(why=why)) from exc
+            if isinstance(exc, ImportCancelled):
+                raise ImportCancelled(cancelled_message(removal)) from None
+            raise
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -138,113 +153,3 @@ class ImportService:
         return MotifMatcher([(m.code, m.label) for m in catalogue.motifs],
                             {m.code: m.rules.valid_until for m in catalogue.motifs
                              if m.rules.valid_until is not None})
-
-    @staticmethod
-    def _existing(s: Session, references: Sequence[str],
-                  cancelled: Cancelled | None) -> dict[str, Appointment]:
-        found: dict[str, Appointment] = {}
-        unique = sorted(set(references))
-        for start in range(0, len(unique), LOOKUP_CHUNK):
-            stop_if(cancelled)
-            chunk = unique[start:start + LOOKUP_CHUNK]
-            for a in s.scalars(select(Appointment).where(Appointment.reference.in_(chunk))):
-                found[a.reference] = a
-        return found
-
-    @staticmethod
-    def _outcome_for(row: ImportRow, today: date) -> str | None:
-        """What the source's status asks of a pending appointment (None: nothing)."""
-        if row.status in CANCELLING:
-            return "cancelled"
-        if row.status == "noshow" and row.slot_date < today:
-            return "no_show"
-        return None
-
-    def _new(self, row: ImportRow, matcher: MotifMatcher, site_id: int,
-             now: datetime) -> Appointment:
-        code = matcher.match(row.motif_label, row.slot_date)
-        outcome = self._outcome_for(row, local(now).date()) or "pending"
-        return Appointment(
-            reference=row.reference, source="import", site_id=site_id,
-            slot_date=row.slot_date, slot_time=row.slot_time, family_name=row.family_name,
-            given_names=row.given_names, birth_date=row.birth_date, birth_place=row.birth_place,
-            nationality=row.nationality, phone=row.phone, email=row.email,
-            foreign_number=row.foreign_number, motif_code=code,
-            motif_source_label=row.motif_label, motif_to_confirm=code is None,
-            outcome=outcome, finished_at=now if outcome != "pending" else None,
-            created_at=now, updated_at=now,
-            companions=[Companion(role="legal_rep", name=name[:NAME_LIMIT], language="")
-                        for name in row.legal_representatives],
-        )
-
-    def _insert(self, s: Session, actor: Actor, created: list[tuple[ImportRow, Appointment]],
-                now: datetime, file_name: str) -> None:
-        """Insert one batch of new appointments and their audit rows in two batched flushes.
-
-        The rows are the ones `record()` writes, built here without its flush per row: on
-        5,000 rows that per-row flush alone took 2 s of a 4 s import.
-        """
-        s.add_all([a for _, a in created])
-        s.flush()
-        s.add_all([AuditEvent(
-            at=now, user_id=actor.user_id, user_login=actor.login, station=actor.station,
-            action="appointment_created", entity_type="appointment", entity_id=str(a.id),
-            appointment_id=a.id, before=None,
-            after=jsonable({"reference": a.reference, "source": "import",
-                            "slot": f"{a.slot_date.isoformat()} {a.slot_time.isoformat()}",
-                            "motif": a.motif_code, "outcome": a.outcome}),
-            reason=f"import {file_name}, ligne {row.line}",
-        ) for row, a in created])
-        s.flush()
-
-    @staticmethod
-    def _changes(a: Appointment, row: ImportRow, matcher: MotifMatcher) -> dict[str, Any]:
-        wanted: dict[str, Any] = {f: getattr(row, f) for f in ROW_FIELDS if f in row.present}
-        if "motif" in row.present and row.motif_label != a.motif_source_label:
-            code = matcher.match(row.motif_label, row.slot_date)
-            wanted.update(motif_code=code, motif_to_confirm=code is None,
-                          motif_source_label=row.motif_label)
-        return {f: v for f, v in wanted.items() if getattr(a, f) != v}
-
-    def _update(self, s: Session, actor: Actor, a: Appointment, row: ImportRow,
-                matcher: MotifMatcher, now: datetime, file_name: str, tally: _Tally,
-                dry_run: bool) -> None:
-        changes = self._changes(a, row, matcher)
-        outcome = self._outcome_for(row, local(now).date())
-        new_outcome = outcome if outcome is not None and outcome != a.outcome else None
-        if not changes and new_outcome is None:
-            tally.unchanged += 1
-            self._note_motif(tally, row, a)
-            return
-        if a.outcome != "pending" or a.arrived_at is not None:
-            state = (f"arrivé à {fr_time(a.arrived_at)}" if a.outcome == "pending"
-                     and a.arrived_at is not None else OUTCOME_LABELS[a.outcome].lower())
-            name = f"{a.family_name.upper()} {a.given_names}".strip()
-            tally.kept.append(RowProblem(row.line, f"{name} : {ALREADY_HANDLED} ({state})"))
-            return
-        tally.updated += 1
-        if dry_run:
-            self._note_motif(tally, row, a, changes)
-            return
-        before = {**state_of(a), **_traceable({f: getattr(a, f) for f in changes})}
-        for name, value in changes.items():
-            setattr(a, name, value)
-        if new_outcome is not None:
-            a.outcome, a.finished_at = new_outcome, now
-        a.updated_at = now
-        action = {"cancelled": "cancel", "no_show": "no_show"}.get(new_outcome or "",
-                                                                  "import_update")
-        record(s, actor, now, action, "appointment", a.id, before=before,
-               after={**state_of(a), **_traceable(changes), "changed": sorted(changes)},
-               reason=f"import {file_name}, ligne {row.line}", appointment_id=a.id)
-        self._note_motif(tally, row, a)
-
-    @staticmethod
-    def _note_motif(tally: _Tally, row: ImportRow, a: Appointment,
-                    pending_changes: dict[str, Any] | None = None) -> None:
-        values = {"motif_to_confirm": a.motif_to_confirm, "outcome": a.outcome,
-                  "motif_source_label": a.motif_source_label, **(pending_changes or {})}
-        if values["motif_to_confirm"] and values["outcome"] == "pending":
-            tally.to_confirm.append(MotifToConfirm(
-                row.line, row.reference, row.display_name, row.slot_date, row.slot_time,
-                values["motif_source_label"]))
