@@ -6,7 +6,7 @@ short transactions under an `import_batch`; `import_batch_item` lists what each 
 a cancel or a failure removes the batch whole (services/importing/batch.py, docs/import-limits.md).
 
 Revision ID: 0010
-Revises: 0008 (the lead re-chains it after 0009 at merge)
+Revises: 0009
 Create Date: 2026-12-01 10:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
