@@ -218,6 +218,8 @@ def keep_station(window: MainWindow, services: Services, config: StationConfig,
 
     def signed_out() -> None:
         counter = window.actor.counter_number or config.counter_number
+        display = window.waiting_display
+        public_screen = display is not None and display.isVisible()
         dialog = login_dialog(replace(config, counter_number=counter),
                               lambda login, password, number: services.users.authenticate(
                                   login, password, config.station_name, number))
@@ -229,6 +231,8 @@ def keep_station(window: MainWindow, services: Services, config: StationConfig,
                                    sounds=config.sounds, display_screen=config.display_screen)
             keep_station(following, services, config, label)
             following.show()
+            if public_screen:  # the waiting room's screen comes back with the next person
+                following.open_waiting_display()
 
         dialog.accepted.connect(signed_in)
         dialog.rejected.connect(QApplication.quit)
