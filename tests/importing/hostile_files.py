@@ -65,10 +65,6 @@ def many_rows(rows: int = 999_999, day: str = "27/11/2026") -> bytes:
     return xlsx(_parts(sheet.encode()))
 
 
-def bad_rows_xlsx(rows: int) -> bytes:
-    return many_rows(rows)
-
-
 def zip_bomb_shared_strings(megabytes: int = 300) -> bytes:
     """Tiny compressed, huge once inflated: a sharedStrings part of `megabytes` MB."""
     sheet = f'<worksheet xmlns="{NS}"><sheetData>{_header_row()}</sheetData></worksheet>'

@@ -34,7 +34,6 @@ ROW_FIELDS = ("family_name", "given_names", "birth_date", "birth_place", "nation
 # Audit rows hold ids and codes, never a person's data (it stays in the appointment, where a
 # purge finds it): an import's audit row names the identity fields it changed, not their values.
 IDENTITY_FIELDS = frozenset(ROW_FIELDS[:8]) | {"motif_source_label"}
-MOTIF_FIELDS = ("motif_code", "motif_to_confirm", "motif_source_label")
 
 
 def _traceable(values: dict[str, Any]) -> dict[str, Any]:
