@@ -4,12 +4,15 @@ signed check-in code, from the queue (selected row) or the arrival desk (person 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..services.core import Actor
 from ..services.counter import AppointmentView
-from ..services.papers import RenderedDocument
 from ..services.setup import Services
 from .plain_text import shown_name
+
+if TYPE_CHECKING:  # the papers (cryptography, layouts) load at the first print, not at start
+    from ..services.papers import RenderedDocument
 
 CLOSED = ("Le rendez-vous de {name} est clôturé : sa convocation ne se réimprime pas "
           "(Guichet › Réimprimer le document pour l'attestation ou la liste des pièces).")

@@ -232,3 +232,22 @@ def test_new_appointment_from_the_queue_opens_the_walk_in_form(qtbot, window: Ma
     dialog = window.findChild(WalkInDialog)
     assert dialog is not None and dialog.isVisible()
     dialog.reject()
+
+
+def test_the_main_windows_code_loads_nothing_a_start_does_not_need() -> None:
+    """Signing keys (cryptography), the PDF layouts, spreadsheets, Alembic and the multimedia
+    module load at their first use, not at start: each cost a counter agent's start tens of
+    milliseconds (a merge once pulled cryptography back in through an annotation)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+             "import rdv_desktop.ui.main_window; print(' '.join(sorted(sys.modules)))")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, env=env).stdout.split()
+    heavy = ("cryptography", "reportlab", "rdv_desktop.printing.data", "openpyxl", "xlrd",
+             "alembic", "PySide6.QtMultimedia", "PySide6.QtPrintSupport", "pypdfium2",
+             "rdv_desktop.services.signing.keys", "rdv_desktop.services.papers.documents")
+    assert [m for m in heavy if m in out] == []
