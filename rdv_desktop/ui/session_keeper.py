@@ -44,7 +44,7 @@ class SessionKeeper(QObject):
         self.screen.switch_user_requested.connect(self.sign_out)
         self.watch = ActivityWatch(self)
         self.watch.lock_pressed.connect(self.lock)
-        self.guard = LockGuard(self._reachable_while_locked, self)
+        self.guard = LockGuard(self._reachable_while_locked, self._opened_while_locked, self)
         self.hidden: list[QWidget] = []
         self.is_locked = False
         self.leaving = False
@@ -80,6 +80,20 @@ class SessionKeeper(QObject):
         if widget is self.screen or self.screen.isAncestorOf(widget):
             return True
         return any(widget.window() is shown for shown in self.public_windows())
+
+    def _opened_while_locked(self, window: QWidget) -> None:
+        """Hidden as soon as it shows, and shown again at the unlock."""
+        if window is self.window or window in self.hidden:
+            return
+        self.hidden.append(window)
+
+        def hide() -> None:  # after its show has ended (hiding inside it is not safe)
+            if shiboken6.isValid(window) and self.is_locked:
+                window.hide()
+                self.window.activateWindow()  # the password field keeps the keyboard
+                self.screen.password.setFocus()
+
+        QTimer.singleShot(0, hide)
 
     def lock(self, why: str = "à la demande") -> None:
         """Hide everything personal now; audit when the database answers."""

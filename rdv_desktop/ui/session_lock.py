@@ -67,11 +67,15 @@ class ActivityWatch(QObject):
 
 
 class LockGuard(QObject):
-    """While installed, keys, clicks and shortcuts reach only the widgets `allowed` accepts."""
+    """While installed, keys, clicks and shortcuts reach only the widgets `allowed` accepts,
+    and a window that opens meanwhile (an attestation after a deposit that was under way, a
+    message) is handed to `opened` to be kept hidden."""
 
-    def __init__(self, allowed: Callable[[QWidget], bool], parent: QObject) -> None:
+    def __init__(self, allowed: Callable[[QWidget], bool], opened: Callable[[QWidget], None],
+                 parent: QObject) -> None:
         super().__init__(parent)
         self.allowed = allowed
+        self.opened = opened
 
     def start(self) -> None:
         app = QApplication.instance()
@@ -84,6 +88,10 @@ class LockGuard(QObject):
             app.removeEventFilter(self)
 
     def eventFilter(self, target: QObject, event: QEvent) -> bool:  # Qt's name
+        if (event.type() == QEvent.Type.Show and isinstance(target, QWidget)
+                and target.isWindow() and not self.allowed(target)):
+            self.opened(target)
+            return False
         if event.type() not in _INPUT or isinstance(target, QWindow):
             return False  # a window hands real input on to a widget, judged then
         # A shortcut is delivered to its QAction or QShortcut: judge it by its widget.

@@ -131,3 +131,16 @@ def test_signing_out_asks_for_a_sign_in_on_the_same_database(
     assert actions(services, "agent1")[-1] == "logout"
     following[0].close()
     following[0].deleteLater()
+
+
+def test_a_window_opened_while_locked_waits_for_the_unlock(
+        qtbot, window: MainWindow, services: Services, agent: Actor) -> None:
+    """A deposit under way when the station locked ends with its attestation's window: it must
+    not show a name over the lock screen."""
+    window.session.lock()
+    doc = window.show_document(RenderedDocument(
+        DocumentKind.ATTESTATION, "Attestation de dépôt CANTAL-2026-000001 — AHMADI Nasrin",
+        "a.pdf", b"%PDF-1.4"), auto_print=False)
+    qtbot.waitUntil(lambda: not doc.isVisible())
+    unlock_with(qtbot, window, password_of("agent1"))
+    assert doc.isVisible()
