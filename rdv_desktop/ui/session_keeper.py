@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolTip,
+    QWidget,
+)
 
 from ..services.core import Actor, fr_time
 from .session_lock import ActivityWatch, LockGuard, LockScreen
@@ -100,6 +107,12 @@ class SessionKeeper(QObject):
         if self.is_locked or self.leaving:
             return
         self.is_locked = True
+        QToolTip.hideText()
+        for _ in range(8):  # menus and lists left open (nested ones too) are not brought back
+            popup = QApplication.activePopupWidget()
+            if popup is None:
+                break
+            popup.close()
         public = self.public_windows()
         self.hidden = [w for w in QApplication.topLevelWidgets()
                        if w is not self.window and w not in public and w.isVisible()]
