@@ -96,10 +96,21 @@ class DocumentDialog(QDialog):
             self.open()
 
     def _send(self, printer_name: str | None, doc: RenderedDocument | None = None) -> None:
+        """An original counts as out from the moment it is sent (a second click meanwhile
+        asks for a duplicate); a print that fails gives it back."""
         sent = doc or self.doc
+        original = sent is self.doc and sent.has_original and not self.original_out
+        if original:
+            self._original_left(True)
         self.job = self.printer.print_document(sent, printer_name)
-        self.job.printed.connect(lambda text: self._report_ok(text, sent))
-        self.job.failed.connect(self._report_error)
+        self.job.printed.connect(self._report_ok)
+
+        def failed(text: str) -> None:
+            if original:
+                self._original_left(False)
+            self._report_error(text)
+
+        self.job.failed.connect(failed)
 
     def _print(self, printer_name: str | None) -> None:
         self.status.setStyleSheet("")
@@ -156,16 +167,25 @@ class DocumentDialog(QDialog):
         except OSError as exc:
             self._report_error(f"Enregistrement impossible dans {path} : {exc.strerror}.")
             return
-        self._report_ok(f"Enregistré dans {path}.", doc)
+        if doc is self.doc and doc.has_original:
+            self._original_left(True)
+        self._report_ok(f"Enregistré dans {path}.")
 
-    def _report_ok(self, text: str, doc: RenderedDocument | None = None) -> None:
-        self.status.setStyleSheet("color: #1b5e20; font-weight: bold")
-        if doc is not None and doc.has_original and not self.original_out:
-            self.original_out = True
+    def _original_left(self, out: bool) -> None:
+        """The buttons say what the next print will be: the original, or a duplicate."""
+        self.original_out = out
+        if out:
             self.print_button.setText("Imprimer un &duplicata")
-            self.print_button.setAccessibleName("Imprimer un duplicata")
             self.save_button.setText("&Enregistrer un duplicata en PDF…")
-            self.save_button.setAccessibleName("Enregistrer un duplicata en PDF")
+        else:
+            self.print_button.setText("&Imprimer")
+            self.save_button.setText("&Enregistrer en PDF…")
+        for button in (self.print_button, self.save_button):
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+
+    def _report_ok(self, text: str) -> None:
+        self.status.setStyleSheet("color: #1b5e20; font-weight: bold")
+        if self.original_out and self.doc.has_original:
             text += " L'original est sorti : toute autre impression sera un duplicata."
         self._tell(text)
 

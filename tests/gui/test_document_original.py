@@ -66,6 +66,8 @@ def test_an_original_that_did_not_print_is_still_the_original(
     assert number is not None
     original = services.documents.attestation(agent, number, reprint=False)
     dialog = window.show_document(original, auto_print=True)  # no printer: it fails
+    # While it is on its way, a second click would ask for a duplicate, never a second original.
+    assert dialog.original_out and dialog.print_button.text() == "Imprimer un &duplicata"
     qtbot.waitUntil(lambda: "non imprimé" in dialog.status.text(), timeout=10_000)
     assert not dialog.original_out and dialog.print_button.text() == "&Imprimer"
     assert reprints(services, number) == (0, 0)
