@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTabWidget,
     QToolTip,
     QWidget,
 )
@@ -53,6 +54,7 @@ class SessionKeeper(QObject):
         self.watch.lock_pressed.connect(self.lock)
         self.guard = LockGuard(self._reachable_while_locked, self._opened_while_locked, self)
         self.hidden: list[QWidget] = []
+        self.focus_before: QWidget | None = None
         self.is_locked = False
         self.leaving = False
         self.timer = QTimer(self)
@@ -107,6 +109,7 @@ class SessionKeeper(QObject):
         if self.is_locked or self.leaving:
             return
         self.is_locked = True
+        self.focus_before = QApplication.focusWidget()
         QToolTip.hideText()
         for _ in range(8):  # menus and lists left open (nested ones too) are not brought back
             popup = QApplication.activePopupWidget()
@@ -154,8 +157,23 @@ class SessionKeeper(QObject):
                 widget.show()
         self.hidden = []
         self.is_locked = False
+        self._give_focus_back()
         self.watch.reset()
         self.read_delay()
+
+    def _give_focus_back(self) -> None:
+        """The keyboard goes back where it was (at the desk: the scan field, so the next scan
+        checks in), else to the screen shown."""
+        before = self.focus_before
+        self.focus_before = None
+        if before is not None and shiboken6.isValid(before) and before.isVisible():
+            before.activateWindow()
+            before.setFocus()
+            return
+        self.window.activateWindow()
+        shown = getattr(self.window, "tabs", None)
+        if isinstance(shown, QTabWidget) and shown.currentWidget() is not None:
+            shown.currentWidget().setFocus()
 
     # -- signing out -------------------------------------------------------------------------
 

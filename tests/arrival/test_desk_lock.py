@@ -26,6 +26,8 @@ def test_a_scan_on_a_locked_desk_checks_nobody_in(
     settle(qtbot, window)
     desk = window.checkin
     assert desk is not None and window.desk_shown() is desk
+    desk.focus_scan()
+    qtbot.waitUntil(desk.scan.hasFocus)
     window.session.lock()
     scanner_burst(qtbot, window.session.screen.password, code_of(view))
     scanner_burst(qtbot, desk.scan, code_of(view))  # even sent to the hidden scan field
@@ -36,6 +38,7 @@ def test_a_scan_on_a_locked_desk_checks_nobody_in(
     assert audit_count(services, "login_failed") == 0  # the burst was no password attempt
 
     unlock_with(qtbot, window, password_of("accueil1"))
+    qtbot.waitUntil(desk.scan.hasFocus)  # the next scan lands where it should
     with qtbot.waitSignal(desk.scan_finished, timeout=10_000):
         scanner_burst(qtbot, desk.scan, code_of(view))
     assert arrivals(services) == 1
