@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .executor import DbExecutor
 
 CHECK_EVERY_MS = 15_000
+READ_DELAY_AFTER_MS = 1_000
 NO_ANSWER = ("La base ne répond pas : le mot de passe ne peut pas être vérifié pour "
              "l'instant. Réessayez dans un moment.")
 
@@ -61,7 +62,7 @@ class SessionKeeper(QObject):
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check_idle)
         self.timer.start()
-        self.read_delay()
+        QTimer.singleShot(READ_DELAY_AFTER_MS, self, self.read_delay)  # after the queue
 
     # -- the inactivity delay ----------------------------------------------------------------
 

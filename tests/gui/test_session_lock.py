@@ -80,7 +80,7 @@ def test_locking_hides_every_window_and_only_the_owners_password_unlocks(
 def test_a_station_left_alone_locks_itself_after_the_sites_delay(
         qtbot, window: MainWindow, services: Services, admin: Actor) -> None:
     session = window.session
-    assert session.lock_after_s == 10 * 60  # the default, read from the database
+    qtbot.waitUntil(lambda: session.lock_after_s == 10 * 60)  # the default, from the database
     services.office.admin.set_setting(admin, "lock_after_minutes", 3)
     session.read_delay()
     settle(qtbot, window)
