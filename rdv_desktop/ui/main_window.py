@@ -394,6 +394,10 @@ class MainWindow(QMainWindow):
             self.appointments_changed.connect(self.waiting_display.apply_changes)
             self.queue.connection_changed.connect(self.waiting_display.connection_changed)
             self.waiting_display.place_on_second_screen()
+            # Staff hear where it went, and why when the configured screen is missing.
+            placement = self.waiting_display.placement
+            self.statusBar().showMessage(f"Écran de la salle d'attente : {placement}.", 10_000)
+            announce(self.statusBar(), f"Écran de la salle d'attente : {placement}.")
         self.waiting_display.show()
         self.waiting_display.raise_()
         return self.waiting_display

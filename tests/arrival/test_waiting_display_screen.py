@@ -72,6 +72,8 @@ def test_one_screen_full_screen_and_a_window_inside_it(qtbot, services: Services
     assert display.isFullScreen() and display.screen() is screen
     assert display.geometry() == screen.geometry()
     assert "« ABSENT-9 » absent" in display.placement
+    # the staff's window says it too (the public screen never does)
+    assert "« ABSENT-9 » absent" in window.statusBar().currentMessage()
     display.toggle_full_screen()
     assert not display.isFullScreen()
     assert screen.availableGeometry().contains(display.frameGeometry())
