@@ -244,6 +244,11 @@ class ImportDialog(QDialog):
 
         run_in_background(work, self._done, self._failed)
 
+    @property
+    def busy(self) -> bool:
+        """An import is being read or written (a sign-out cancels it first)."""
+        return self._busy
+
     def cancel(self) -> None:
         """Ask the worker to stop; it takes back what it wrote and `_failed` shows the outcome."""
         if not self._busy or self._token is None or self._token():

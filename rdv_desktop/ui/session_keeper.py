@@ -8,6 +8,7 @@ again (app.py), on the same database.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -28,6 +29,7 @@ from .session_lock import ActivityWatch, LockGuard, LockScreen
 if TYPE_CHECKING:
     from ..services.setup import Services
     from .executor import DbExecutor
+    from .import_dialog import ImportDialog
 
 CHECK_EVERY_MS = 15_000
 READ_DELAY_AFTER_MS = 1_000
@@ -179,25 +181,61 @@ class SessionKeeper(QObject):
     # -- signing out -------------------------------------------------------------------------
 
     def sign_out(self) -> None:
-        """Ask first when an open checklist would lose its marks; then leave. From the lock
-        screen nobody is asked: whoever stands there may not see the dossier."""
+        """Ask first when an open checklist would lose its marks or an import would be
+        cancelled; then leave. From the lock screen nobody is asked: whoever stands there may
+        not see the dossier (a running import is cancelled all the same)."""
         checklist = getattr(self.window, "checklist", None)
         open_check = (checklist is not None and shiboken6.isValid(checklist)
                       and checklist.isVisible() and checklist.model.touched())
-        if self.is_locked or not open_check:
-            self.leave()
+        importing = self.running_import()
+        losses = []
+        if open_check:
+            losses.append("un contrôle de dossier est en cours : les pièces marquées et les "
+                          "notes seront perdues")
+        if importing is not None:
+            losses.append("un import de rendez-vous est en cours : il sera annulé et ce qu'il "
+                          "a déjà écrit sera retiré")
+        if self.is_locked or not losses:
+            self._leave_after(importing)
             return
         ask = QMessageBox(QMessageBox.Icon.Question, "Se déconnecter ?",
-                          "Un contrôle de dossier est en cours : les pièces marquées et les "
-                          "notes seront perdues.", parent=self.window)
+                          " ; ".join(losses).capitalize() + ".", parent=self.window)
         ask.setAccessibleName("Confirmer la déconnexion")
         leave = ask.addButton("Se &déconnecter", QMessageBox.ButtonRole.DestructiveRole)
         stay = ask.addButton("&Rester connecté", QMessageBox.ButtonRole.RejectRole)
         ask.setDefaultButton(stay)
         ask.setEscapeButton(stay)
-        leave.clicked.connect(self.leave)
+        leave.clicked.connect(lambda: self._leave_after(self.running_import()))
         self.confirm = ask
         ask.open()
+
+    def running_import(self) -> ImportDialog | None:
+        """The import under way in this window, if any (it writes in a worker of its own)."""
+        if "rdv_desktop.ui.import_dialog" not in sys.modules:
+            return None  # nothing was ever imported from this station
+        from .import_dialog import ImportDialog
+
+        return next((d for d in self.window.findChildren(ImportDialog) if d.busy), None)
+
+    def _leave_after(self, importing: ImportDialog | None) -> None:
+        """Cancel a running import and leave once it has taken back what it wrote."""
+        if importing is None:
+            self.leave()
+            return
+        importing.cancel()
+        note = "Annulation de l'import en cours avant la déconnexion…"
+        if self.is_locked:
+            self.screen.refused(note)
+        else:
+            self.window.statusBar().showMessage(note)
+
+        def wait() -> None:
+            if shiboken6.isValid(importing) and importing.busy:
+                QTimer.singleShot(100, self, wait)
+            else:
+                self.leave()
+
+        wait()
 
     def leave(self) -> None:
         """Audit the sign-out when the database answers now; never wait on a silent one."""
