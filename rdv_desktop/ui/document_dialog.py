@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..french import typographic
 from ..services.papers import RenderedDocument
 from .accessibility import SpokenLabel
+from .file_picker import file_picker
 from .printing import PdfPrinter, PrintJob
 
 # Asks the services for a duplicate of a paper; answers on the UI thread (done or failed).
@@ -148,9 +148,8 @@ class DocumentDialog(QDialog):
         chooser.open()  # type: ignore[call-arg]  # PySide6's stub lacks this no-argument overload
 
     def _save(self) -> None:
-        picker = QFileDialog(self, "Enregistrer en PDF", str(Path.home() / self.doc.filename),
-                             "Documents PDF (*.pdf)")
-        picker.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        picker = file_picker(self, "Enregistrer en PDF", str(Path.home() / self.doc.filename),
+                             "Documents PDF (*.pdf)", save=True)
         picker.fileSelected.connect(self.save_to)
         picker.open()
 

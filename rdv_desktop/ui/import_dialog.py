@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +34,7 @@ from ..services.core import Actor, fr_date, fr_time
 from ..services.importing import CancelToken, ImportCancelled, ImportReport, ImportService
 from ..services.setup import Services
 from .accessibility import SpokenLabel, leave_on_tab
+from .file_picker import file_picker
 from .worker import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -204,8 +204,7 @@ class ImportDialog(QDialog):
     # -- choosing the file -------------------------------------------------------------------
 
     def _browse(self) -> None:
-        chooser = QFileDialog(self, "Choisir le fichier de rendez-vous", "", FILE_FILTER)
-        chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+        chooser = file_picker(self, "Choisir le fichier de rendez-vous", "", FILE_FILTER)
         chooser.fileSelected.connect(self.set_path)
         chooser.open()
 

@@ -35,6 +35,7 @@ from ..services.recepisse import (
 from ..services.setup import Services
 from .accessibility import leave_on_tab
 from .executor import DbExecutor
+from .file_picker import file_picker
 from .first_show import LoadsOnFirstShow
 from .reason_dialog import ReasonDialog
 from .recepisse_dialog import HandOverDialog
@@ -205,9 +206,8 @@ class RecepissePanel(LoadsOnFirstShow, QWidget):
     # -- the export --------------------------------------------------------------------------
 
     def ask_export(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Exporter la liste des récépissés", "recepisses.csv",
-                             "CSV (*.csv)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog = file_picker(self, "Exporter la liste des récépissés", "recepisses.csv",
+                             "CSV (*.csv)", save=True)
         dialog.fileSelected.connect(lambda name: self.export_to(Path(name)))
         self.dialog = dialog
         dialog.open()

@@ -144,3 +144,21 @@ def test_a_window_opened_while_locked_waits_for_the_unlock(
     qtbot.waitUntil(lambda: not doc.isVisible())
     unlock_with(qtbot, window, password_of("agent1"))
     assert doc.isVisible()
+
+
+def test_a_file_chooser_open_at_the_lock_is_hidden_with_the_rest(
+        qtbot, window: MainWindow, services: Services, agent: Actor) -> None:
+    """Qt's own chooser (never the system's, which the lock could not hide)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    doc = window.show_document(RenderedDocument(
+        DocumentKind.DAY_LIST, "Liste du jour", "liste.pdf", b"%PDF-1.4"), auto_print=False)
+    doc._save()
+    picker = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, QFileDialog) and w.isVisible())
+    assert picker.testOption(QFileDialog.Option.DontUseNativeDialog)
+    window.session.lock()
+    assert not picker.isVisible() and not doc.isVisible()
+    unlock_with(qtbot, window, password_of("agent1"))
+    assert picker.isVisible() and doc.isVisible()
+    picker.reject()
