@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..french import typographic
-from ..services.catalogue import CatalogueInfo, request_flags
-from ..services.core import Actor, fr_date, local
-from ..services.counter import REQUEST_KINDS, AppointmentView
+from ..services.catalogue import request_flags
+from ..services.core import Actor, fr_date
+from ..services.counter import REQUEST_KINDS, AppointmentView, ChecklistSetup
 from ..services.setup import Services
 from .accessibility import SpokenLabel, WordsProgressBar, announce, leave_on_tab
 from .checklist_model import PIECE, STATUS, ChecklistModel
@@ -65,7 +65,7 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
     act_done = Signal(object)  # CommandResult: deposit, incomplete or redirection
 
     def __init__(self, services: Services, actor: Actor, view: AppointmentView,
-                 executor: DbExecutor, catalogue: CatalogueInfo, fee_cents: int | None,
+                 executor: DbExecutor, setup: ChecklistSetup,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor, self.view = services, actor, view
@@ -73,7 +73,7 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
         self.busy = False
         self.closing_confirmed = False
         self.confirm: QMessageBox | None = None
-        self.catalogue = catalogue
+        self.catalogue = setup.catalogue
         self.setWindowTitle(f"Contrôle du dossier — {shown_name(view.full_name)}")
         self.resize(fitting(1340, 720))  # room left for the title bar on 768 px
         used: set[str] = set("rdiaf")  # the buttons' letters, below
@@ -165,8 +165,8 @@ class ChecklistDialog(ChecklistOutcomes, QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020; font-weight: bold")
 
-        today = self.today = local(services.ctx.clock.now()).date()  # read once, here
-        self.timbres = TimbreBox(fee_cents)
+        today = self.today = setup.today  # the services' day, read with the catalogue
+        self.timbres = TimbreBox(setup.fee_cents)
         self.timbres.setTitle(section_labels["timbres"])
         self.timbres.error.connect(self.message.setText)
         self.rebook = QCheckBox(section_labels["rebook"])

@@ -308,8 +308,7 @@ class MainWindow(QMainWindow):
     def _show_checklist(self, view: AppointmentView, setup: ChecklistSetup) -> ChecklistDialog:
         from .checklist_dialog import ChecklistDialog
 
-        dialog = ChecklistDialog(self.services, self.actor, view, self.executor,
-                                 setup.catalogue, setup.fee_cents, self)
+        dialog = ChecklistDialog(self.services, self.actor, view, self.executor, setup, self)
         dialog.act_done.connect(self.queue.apply_result)
         dialog.act_done.connect(self._act_done)
         # A window-modal dialog blocks the window's F1: the checklist gets its own.

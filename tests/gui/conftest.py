@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rdv_desktop.services.core.actor import Actor
+from rdv_desktop.services.core.clock import local_today
+from rdv_desktop.services.counter import ChecklistSetup
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.main_window import MainWindow
 from tests.ui_thread_guard import ui_thread_guard  # noqa: F401 (autouse: UI code never opens a session on the main thread)
@@ -18,6 +20,13 @@ def window(qtbot, services: Services, agent: Actor) -> MainWindow:
     win.show()
     settle(qtbot, win)
     return win
+
+
+def checklist_setup(services: Services, fee_cents: int | None = None) -> ChecklistSetup:
+    """What the window fetches before opening a checklist, for any actor (tests open it
+    directly): the current catalogue, a fee, the services' day."""
+    return ChecklistSetup(services.catalogue.current(), fee_cents,
+                          local_today(services.ctx.clock))
 
 
 def settle(qtbot, win: MainWindow, timeout: int = 10000) -> None:

@@ -26,6 +26,7 @@ from rdv_desktop.ui.checklist_dialog import ChecklistDialog
 from rdv_desktop.ui.checklist_model import NOTE, STATUS
 from rdv_desktop.ui.checklist_parts import mnemonic_of
 from rdv_desktop.ui.main_window import MainWindow
+from tests.gui.conftest import checklist_setup
 
 LONG_FAMILY = "de la Tour d'Auvergne-Lauragais"
 LONG_GIVEN = "Nguyễn Thị Ánh Maximilienne-Charlotte"
@@ -38,7 +39,7 @@ def checklist(qtbot, window: MainWindow, services: Services, accueil: Actor,
         LONG_FAMILY, LONG_GIVEN, date(2026, 11, 26), time(10, 0), motif, date(1990, 1, 1),
         "Hanoï", "vietnamienne"))
     dialog = ChecklistDialog(services, accueil, view, window.executor,
-                             services.catalogue.current(), 22500)
+                             checklist_setup(services, 22500))
     qtbot.addWidget(dialog)
     return dialog
 

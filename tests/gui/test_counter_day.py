@@ -15,7 +15,7 @@ from rdv_desktop.services.counter.booking import NewAppointment
 from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.checklist_dialog import ChecklistDialog
 from rdv_desktop.ui.main_window import MainWindow
-from tests.gui.conftest import settle
+from tests.gui.conftest import checklist_setup, settle
 
 DAY = date(2026, 11, 26)
 
@@ -139,7 +139,7 @@ def test_conditional_pieces_follow_situations(qtbot, window: MainWindow, service
         aid = book(services, accueil, f"Cas {motif}", motif, 10)
         view = services.appointments.get(aid)
         dialog = ChecklistDialog(services, accueil, view, window.executor,
-                                 services.catalogue.current(), None)
+                                 checklist_setup(services))
         qtbot.addWidget(dialog)
 
         def applies(code: str, dialog: ChecklistDialog = dialog) -> bool:
@@ -158,7 +158,7 @@ def test_the_request_type_is_one_input(qtbot, window: MainWindow, services: Serv
     """« Type de demande » drives the renewal pieces; no situation box repeats it."""
     view = services.appointments.get(book(services, accueil, "Renouvelle", "RETRAITE", 10))
     dialog = ChecklistDialog(services, accueil, view, window.executor,
-                             services.catalogue.current(), None)
+                             checklist_setup(services))
     qtbot.addWidget(dialog)
     assert not {"renouvellement", "changement_statut"} & set(dialog.situation_boxes)
 
@@ -209,7 +209,7 @@ def test_the_motif_limits_show_in_red(qtbot, window: MainWindow, services: Servi
     aid = services.booking.create(accueil, NewAppointment(
         "Tardif", "Test", DAY, time(10, 0), "VPF_ENTRE_AVANT_13", date(2000, 5, 1))).id
     dialog = ChecklistDialog(services, accueil, services.appointments.get(aid),
-                             window.executor, services.catalogue.current(), None)
+                             window.executor, checklist_setup(services))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.limits.isVisible()
@@ -260,7 +260,7 @@ def test_a_late_renewal_shows_and_the_booked_kind_is_chosen(qtbot, window: MainW
         "Tardif", "Test", DAY, time(10, 0), "SALARIE_TT", request_kind="Renouvellement",
         titre_expires_on=date(2026, 11, 2))).id
     dialog = ChecklistDialog(services, accueil, services.appointments.get(aid),
-                             window.executor, services.catalogue.current(), None)
+                             window.executor, checklist_setup(services))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.kind.currentText() == "Renouvellement"

@@ -148,7 +148,8 @@ class CounterCommands:
         self.ctx.require(actor, "counter.serve")
         today = local(self.ctx.clock.now()).date()
         catalogue = self.dossiers.catalogue.current()
-        return ChecklistSetup(catalogue, self.dossiers.catalogue.fee_on("DVR_DEPOT", today))
+        return ChecklistSetup(catalogue, self.dossiers.catalogue.fee_on("DVR_DEPOT", today),
+                              today)
 
     # -- outcomes ----------------------------------------------------------------------------
 

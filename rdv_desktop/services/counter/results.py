@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from .stage import Outcome
@@ -39,10 +39,12 @@ class CommandResult:
 
 @dataclass(frozen=True)
 class ChecklistSetup:
-    """What the checklist needs before it opens: the current catalogue and today's fee."""
+    """What the checklist needs before it opens: the current catalogue, today's fee, and the
+    day itself (the law's limits are judged on it; the screen never asks the clock)."""
 
     catalogue: CatalogueInfo
     fee_cents: int | None
+    today: date
 
 
 @dataclass(frozen=True)
