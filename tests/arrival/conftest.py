@@ -70,14 +70,7 @@ def arrivals(services: Services) -> int:
 
 
 def shown_window(qtbot, services: Services, actor: Actor):
-    """A real main window on screen for `actor`; the test drives the queue's polls."""
-    from rdv_desktop.ui.main_window import MainWindow
-    from tests.gui.conftest import settle
+    """A real main window on screen for `actor` (tests/gui/conftest.py's)."""
+    from tests.gui.conftest import shown_window as shown
 
-    window = MainWindow(services, actor, "base de test", printer_name="")
-    qtbot.addWidget(window)
-    window.queue.timer.stop()
-    window.show()
-    qtbot.waitExposed(window)
-    settle(qtbot, window)
-    return window
+    return shown(qtbot, services, actor)

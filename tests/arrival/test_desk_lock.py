@@ -7,11 +7,10 @@ from collections.abc import Callable
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.counter.appointment_views import AppointmentView
 from rdv_desktop.services.setup import Services
-from rdv_desktop.ui.main_window import MainWindow
 from tests.arrival.conftest import Book, arrivals, audit_count
 from tests.arrival.test_desk_focus import scanner_burst
 from tests.conftest import password_of
-from tests.gui.conftest import settle
+from tests.gui.conftest import settle, shown_window
 from tests.gui.test_session_lock import unlock_with
 
 
@@ -19,11 +18,7 @@ def test_a_scan_on_a_locked_desk_checks_nobody_in(
         qtbot, services: Services, accueil: Actor, book: Book,
         code_of: Callable[[AppointmentView], str]) -> None:
     view = book()
-    window = MainWindow(services, accueil, "base de test")
-    qtbot.addWidget(window)
-    window.queue.timer.stop()
-    window.show()
-    settle(qtbot, window)
+    window = shown_window(qtbot, services, accueil)
     desk = window.checkin
     assert desk is not None and window.desk_shown() is desk
     desk.focus_scan()

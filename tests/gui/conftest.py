@@ -14,10 +14,19 @@ from tests.ui_thread_guard import ui_thread_guard  # noqa: F401 (autouse: UI cod
 
 @pytest.fixture
 def window(qtbot, services: Services, agent: Actor) -> MainWindow:
-    win = MainWindow(services, agent, "base de test")
-    qtbot.addWidget(win)
+    return shown_window(qtbot, services, agent)
+
+
+def shown_window(qtbot, services: Services, actor: Actor, *, closed_by_qtbot: bool = True
+                 ) -> MainWindow:
+    """A real main window on screen for `actor`; the test drives the queue's polls. A window
+    the test signs out of deletes itself: not qtbot's to close (`closed_by_qtbot=False`)."""
+    win = MainWindow(services, actor, "base de test")
+    if closed_by_qtbot:
+        qtbot.addWidget(win)
     win.queue.timer.stop()  # tests drive polling explicitly
     win.show()
+    qtbot.waitExposed(win)
     settle(qtbot, win)
     return win
 

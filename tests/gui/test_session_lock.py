@@ -18,7 +18,7 @@ from rdv_desktop.services.setup import Services
 from rdv_desktop.ui.login_dialog import LoginDialog
 from rdv_desktop.ui.main_window import MainWindow
 from tests.conftest import password_of
-from tests.gui.conftest import settle
+from tests.gui.conftest import settle, shown_window
 
 
 def actions(services: Services, login: str) -> list[str]:
@@ -100,10 +100,7 @@ def test_a_station_left_alone_locks_itself_after_the_sites_delay(
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: no stacking
 def test_signing_out_asks_for_a_sign_in_on_the_same_database(
         qtbot, services: Services, agent: Actor, manager: Actor) -> None:
-    window = MainWindow(services, agent, "base de test")  # deleted on sign-out: not qtbot's
-    window.queue.timer.stop()
-    window.show()
-    settle(qtbot, window)
+    window = shown_window(qtbot, services, agent, closed_by_qtbot=False)  # deleted on sign-out
     config = StationConfig(db_url="sqlite://", station_name="TEST-1", site_code="CANTAL",
                            counter_number=1)
     keep_station(window, services, config, "base de test")

@@ -11,18 +11,14 @@ from sqlalchemy import select
 from rdv_desktop.models import AuditEvent
 from rdv_desktop.services.core.actor import Actor
 from rdv_desktop.services.setup import Services
-from rdv_desktop.ui.main_window import MainWindow
-from tests.gui.conftest import settle
+from tests.gui.conftest import shown_window
 from tests.importing.import_helpers import big_csv, counts
 from tests.importing.test_import_dialog import start_big_import
 
 
 def test_signing_out_cancels_a_running_import_and_takes_it_back(
         qtbot, services: Services, manager: Actor, tmp_path: Path) -> None:
-    window = MainWindow(services, manager, "base de test")  # deleted on sign-out: not qtbot's
-    window.queue.timer.stop()
-    window.show()
-    settle(qtbot, window)
+    window = shown_window(qtbot, services, manager, closed_by_qtbot=False)  # deleted on sign-out
     before = counts(services)
     dialog = window.open_import()
     start_big_import(qtbot, dialog, big_csv(tmp_path / "gros-fichier.csv", 20_000))
