@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.session = SessionKeeper(self, self.pages, services, actor, self.executor)
         self.session.signed_out.connect(self.signed_out)
+        self.session.locked.connect(self._stop_camera)
         self._build_menus()
         self._build_status(db_label)
         desk_first = actor.may("checkin") and "accueil" in actor.roles
@@ -160,6 +161,11 @@ class MainWindow(QMainWindow):
     def _tab_opened(self, index: int) -> None:
         if self._checkin is None and self.tabs.widget(index) is self._desk_tab:
             self._checkin = self._build_desk()
+
+    def _stop_camera(self) -> None:
+        """Behind the lock a QR held up to the desk's camera checks nobody in."""
+        if self._checkin is not None and self._checkin.camera_button.isChecked():
+            self._checkin.camera_button.setChecked(False)
 
     def desk_shown(self) -> CheckInPanel | None:
         """The arrival desk if it is the screen shown."""

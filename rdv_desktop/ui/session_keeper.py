@@ -39,6 +39,7 @@ NO_ANSWER = ("La base ne répond pas : le mot de passe ne peut pas être vérifi
 
 class SessionKeeper(QObject):
     signed_out = Signal()
+    locked = Signal()  # the screens stop what would act behind the lock (the desk's camera)
 
     def __init__(self, window: QMainWindow, pages: QStackedWidget, services: Services,
                  actor: Actor, executor: DbExecutor) -> None:
@@ -124,10 +125,7 @@ class SessionKeeper(QObject):
                        if w is not self.window and w not in public and w.isVisible()]
         for widget in self.hidden:
             widget.hide()
-        desk = getattr(self.window, "_checkin", None)
-        camera_button = getattr(desk, "camera_button", None)
-        if camera_button is not None and camera_button.isChecked():
-            camera_button.setChecked(False)  # a QR in front of the camera checks nobody in
+        self.locked.emit()
         self.window.menuBar().hide()
         self.window.statusBar().hide()
         self.pages.setCurrentWidget(self.screen)

@@ -19,7 +19,7 @@ from ...errors import NotFound, ValidationError
 from ...models import CatalogueVersion, Motif, Piece, Situation
 from ..core.actor import Actor
 from ..core.clock import local_today
-from ..core.text_limits import COMMENT, LABEL, checked_text
+from ..core.text_limits import COMMENT_MAX, LABEL_MAX, checked_text
 from . import conditions
 from .catalogue_file import CatalogueSpec, MotifSpec, PieceSpec, Requirement, SituationSpec
 from .rules import REQUEST_FLAGS
@@ -120,12 +120,12 @@ class CatalogueEditor:
             raise NotFound(f"Motif inconnu : {code}")
         changes: _MotifChanges = {}
         if label is not None:
-            label = checked_text("Libellé du motif", label, LABEL)
+            label = checked_text("Libellé du motif", label, LABEL_MAX)
             if not label:
                 raise ValidationError("Le libellé du motif ne peut pas être vide.")
             changes["label"] = label
         if note is not None:
-            changes["note"] = checked_text("Note du motif", note, COMMENT, lines=True) or None
+            changes["note"] = checked_text("Note du motif", note, COMMENT_MAX, lines=True) or None
         if active is not None:
             changes["active"] = active
         if piece_codes is not None:
@@ -146,7 +146,7 @@ class CatalogueEditor:
         if piece is None:
             raise NotFound(f"Pièce inconnue : {code}")
         new_label = (piece.label if label is None
-                     else checked_text("Libellé de la pièce", label, LABEL))
+                     else checked_text("Libellé de la pièce", label, LABEL_MAX))
         if not new_label:
             raise ValidationError("Le libellé de la pièce ne peut pas être vide.")
         new_req = requirement or piece.requirement

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from ...errors import NotFound, ValidationError
 from ..core.actor import Actor
-from ..core.text_limits import LABEL, checked_text
+from ..core.text_limits import LABEL_MAX, checked_text
 from .catalogue_edit import CatalogueEditor, check_condition, check_keeps_a_piece, is_requirement
 from .catalogue_file import CatalogueSpec, PieceSpec, Requirement
 from .rules import SHORT_LABEL_MAX
@@ -63,7 +63,7 @@ def _new_code(taken: set[str], motif: str) -> str:
 
 
 def _check_piece(spec: CatalogueSpec, draft: PieceDraft, where: str) -> _CheckedPiece:
-    label = checked_text(f"{where} : libellé", draft.label, LABEL)
+    label = checked_text(f"{where} : libellé", draft.label, LABEL_MAX)
     if not label:
         raise ValidationError(f"{where} : le libellé de la pièce ne peut pas être vide.")
     requirement = draft.requirement
@@ -84,7 +84,7 @@ def apply_draft(spec: CatalogueSpec, draft: MotifDraft) -> CatalogueSpec:
     motif = next((m for m in spec.motifs if m.code == draft.code), None)
     if motif is None:
         raise NotFound(f"Motif inconnu : {draft.code}")
-    label = checked_text("Libellé du motif", draft.label, LABEL)
+    label = checked_text("Libellé du motif", draft.label, LABEL_MAX)
     if not label:
         raise ValidationError("Le libellé du motif ne peut pas être vide.")
     short = checked_text("Libellé court", draft.short, SHORT_LABEL_MAX)

@@ -12,12 +12,11 @@ import re
 
 from ...errors import ValidationError
 
-REASON = 500  # why a step is undone, cancelled, revoked
-COMMENT = 1000  # a review comment
-NOTE = 300  # a note beside a piece
-LABEL = 300  # a catalogue or counter label
-SEARCH = 200  # what is typed in a search field
-REASON_MAX, SEARCH_MAX = REASON, SEARCH  # the same caps, as the UI's fields read them
+REASON_MAX = 500  # why a step is undone, cancelled, revoked
+COMMENT_MAX = 1000  # a review comment
+NOTE_MAX = 300  # a note beside a piece
+LABEL_MAX = 300  # a catalogue or counter label
+SEARCH_MAX = 200  # what is typed in a search field
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 

@@ -18,7 +18,7 @@ from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import at_paris, fr_date, fr_time, local
 from ..core.site_settings import SiteSettings
-from ..core.text_limits import REASON, checked_text
+from ..core.text_limits import REASON_MAX, checked_text
 from .appointment_state import StepEngine, audited
 from .appointment_views import AppointmentView
 from .stage import Outcome
@@ -69,7 +69,7 @@ class AbsenceSteps(StepEngine):
             return marked
 
     def cancel(self, actor: Actor, appointment_id: int, reason: str) -> AppointmentView:
-        reason = checked_text("Motif de l'annulation", reason, REASON)
+        reason = checked_text("Motif de l'annulation", reason, REASON_MAX)
         if not reason:
             raise ValidationError("Indiquez le motif de l'annulation.")
 

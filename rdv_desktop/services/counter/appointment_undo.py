@@ -21,7 +21,7 @@ from ..core.actor import Actor
 from ..core.audit import jsonable, record
 from ..core.clock import fr_date
 from ..core.context import ServiceContext
-from ..core.text_limits import REASON, checked_text
+from ..core.text_limits import REASON_MAX, checked_text
 from ..recepisse.records import cancel_in
 from .appointment_seat import require_counter_free
 from .appointment_state import STATE_FIELDS, restore_state, state_of
@@ -99,7 +99,7 @@ class StepUndo:
 
     def undo(self, actor: Actor, appointment_id: int, reason: str) -> AppointmentView:
         """Put back the state before the latest step; an undone deposit's attestation is revoked."""
-        reason = checked_text("Raison de l'annulation", reason, REASON)
+        reason = checked_text("Raison de l'annulation", reason, REASON_MAX)
         if not reason:
             raise ValidationError("Indiquez la raison de l'annulation de l'étape.")
         with self.ctx.db.read() as s:

@@ -22,7 +22,7 @@ from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import local
 from ..core.site_settings import SiteSettings
-from ..core.text_limits import NOTE, REASON, checked_text
+from ..core.text_limits import NOTE_MAX, REASON_MAX, checked_text
 from ..signing.keys import KeyService
 from ..signing.signed_code import sign_code
 from ..signing.signer import Signer
@@ -146,7 +146,7 @@ class DossierService:
             raise ValidationError(f"Type de demande inconnu : {request.request_kind}")
         validate_timbres(request.timbres)
         for check in request.checks:
-            checked_text(f"Note de la pièce {check.code}", check.note, NOTE)
+            checked_text(f"Note de la pièce {check.code}", check.note, NOTE_MAX)
         cat = self.catalogue.current()
         motif = cat.motif(request.motif_code)
         if motif.anef_redirect:
@@ -248,7 +248,7 @@ class DossierService:
 
     def revoke(self, actor: Actor, number: str, reason: str) -> DossierView:
         self.ctx.require(actor, "dossier.revoke")
-        reason = checked_text("Motif de la révocation", reason, REASON)
+        reason = checked_text("Motif de la révocation", reason, REASON_MAX)
         if not reason:
             raise ValidationError("Indiquez le motif de la révocation.")
         now = self.ctx.clock.now()

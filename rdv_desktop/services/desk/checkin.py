@@ -30,7 +30,7 @@ from ...models import Appointment, Site
 from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import at_paris, fr_date, fr_time, local
-from ..core.text_limits import SEARCH, checked_text
+from ..core.text_limits import SEARCH_MAX, checked_text
 from ..counter.appointment_views import AppointmentView
 from ..counter.appointments import AppointmentService, TimingWarning
 from ..counter.booking import BookingService
@@ -321,7 +321,7 @@ class CheckInService:
         says why it cannot be checked in today).
         """
         self.ctx.require(actor, "checkin")
-        terms = fold(checked_text("Recherche", text, SEARCH)).split()
+        terms = fold(checked_text("Recherche", text, SEARCH_MAX)).split()
         if not terms:
             return []
         dates: list[date] = []

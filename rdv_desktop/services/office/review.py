@@ -20,7 +20,7 @@ from ..core.actor import Actor
 from ..core.audit import AuditEntry, entry, record
 from ..core.clock import PARIS
 from ..core.context import ServiceContext
-from ..core.text_limits import COMMENT, checked_text
+from ..core.text_limits import COMMENT_MAX, checked_text
 from ..stats.service import check_range
 
 REVIEW_STATES = {"checked": "contrôlé", "to_redo": "à reprendre"}
@@ -186,7 +186,7 @@ class ReviewService:
         self.ctx.require(actor, "review")
         if state not in REVIEW_STATES:
             raise ValidationError(f"État de contrôle inconnu : {state}")
-        comment = checked_text("Commentaire", comment, COMMENT, lines=True)
+        comment = checked_text("Commentaire", comment, COMMENT_MAX, lines=True)
         if state == "to_redo" and not comment:
             raise ValidationError("Indiquez ce qui est à reprendre dans le commentaire.")
         if not dossier_ids:

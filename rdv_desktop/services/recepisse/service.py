@@ -24,7 +24,7 @@ from ..core.actor import Actor
 from ..core.audit import record
 from ..core.clock import fr_date, local
 from ..core.context import ServiceContext
-from ..core.text_limits import REASON, checked_text
+from ..core.text_limits import REASON_MAX, checked_text
 from ..counter.appointment_seat import current_at, seat_of
 from ..counter.appointment_state import locked
 from ..counter.appointment_views import AppointmentView
@@ -189,7 +189,7 @@ class RecepisseService:
     def cancel(self, actor: Actor, recepisse_id: int, reason: str) -> RecepisseResult:
         """Cancel a wrong « récépissé remis » (audited, with its reason); the row stays."""
         self.ctx.require(actor, "recepisse.record")
-        reason = checked_text("Raison de l'annulation", reason, REASON)
+        reason = checked_text("Raison de l'annulation", reason, REASON_MAX)
         if not reason:
             raise ValidationError("Indiquez la raison de l'annulation.")
         now = self.ctx.clock.now()
