@@ -29,7 +29,9 @@ pytestmark = pytest.mark.a11y
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = Path(__file__).with_name("probe.py")
-WRONG_PASSWORD = "Zq-secret-9471"
+# No French word in it: a leak is searched for by its 6-character pieces, and « secret » is on
+# the screen whenever a checklist lists the OFII's « secret médical » envelope.
+WRONG_PASSWORD = "Zq-x7Wk-9471"
 # Cells are named by their content, and an empty cell is legitimately silent.
 NAMED_BY_CONTENT = {"table cell", "list item"}
 
